@@ -1,0 +1,69 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "pmcms",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pmcms", targets: ["pmcms"]),
+        .library(name: "PMCMS", targets: ["PMCMS"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CCmarkGFM", path: "Sources/CCmarkGFM",
+            pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .target(
+            name: "Schema", path: "Schema",
+            exclude: ["export.schema.json"],
+            resources: [
+                .embedInCode("Migrations/0001_initial.sql"),
+            ]),
+        .target(
+            name: "PMCMS",
+            dependencies: [
+                "Schema", "CCmarkGFM",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Sources/PMCMS"),
+        .target(
+            name: "Imports",
+            dependencies: ["PMCMS", "CLibXML2"],
+            path: "Imports"),
+        .target(
+            name: "Exports",
+            dependencies: ["PMCMS", "CLibXML2"],
+            path: "Exports"),
+        .executableTarget(
+            name: "pmcms",
+            dependencies: [
+                "PMCMS", "Imports", "Exports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/pmcms"),
+        .testTarget(
+            name: "PMCMSTests",
+            dependencies: ["PMCMS", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/PMCMSTests"),
+        .testTarget(
+            name: "ImportsTests",
+            dependencies: ["Imports", "PMCMS"],
+            path: "Tests/ImportsTests"),
+        .testTarget(
+            name: "ExportsTests",
+            dependencies: ["Exports", "PMCMS"],
+            path: "Tests/ExportsTests"),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["PMCMS", "pmcms"],
+            path: "Tests/EndToEndTests"),
+    ]
+)

@@ -1,0 +1,17 @@
+/// The store's schema: numbered SQL migrations, embedded in the binary.
+public enum Schema {
+    /// One migration: an identifier that never changes once released, and its SQL.
+    public struct Migration: Sendable {
+        public let identifier: String
+        public let sql: String
+    }
+
+    /// Every migration, oldest first. Append new ones; never edit a released one.
+    public static let migrations: [Migration] = [
+        Migration(identifier: "0001_initial", sql: text(PackageResources._001_initial_sql)),
+    ]
+
+    private static func text(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Errors from the content store, each with a message a user can act on.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case noStore(path: String)
+    case newerStore(path: String, unknown: [String])
+    case unknownEntry(ref: String)
+    case staleRevision(slug: String, expected: Int, actual: Int)
+    case unknownRevision(slug: String, number: Int)
+    case illegalTransition(slug: String, action: WorkflowAction, from: Status)
+    case messageRequired(action: WorkflowAction)
+    case invalidField(name: String, reason: String)
+    case busy(path: String)
+
+    public var description: String {
+        switch self {
+        case .noStore(let path):
+            return "no pmcms store at \(path); create one with `pmcms --db \(path) init` (or pass --db / set PMCMS_DB)"
+        case .newerStore(let path, let unknown):
+            return "the store \(path) was made by a newer pmcms (unknown migrations: \(unknown.joined(separator: ", "))); upgrade pmcms to open it"
+        case .unknownEntry(let ref):
+            return "no entry '\(ref)': give an id or a slug (see `pmcms list`)"
+        case .staleRevision(let slug, let expected, let actual):
+            return "'\(slug)' changed since revision \(expected): it is now at revision \(actual). Compare with `pmcms diff \(slug) \(expected) \(actual)` and retry with --expect-rev \(actual)"
+        case .unknownRevision(let slug, let number):
+            return "'\(slug)' has no revision \(number) (see `pmcms history \(slug)`)"
+        case .illegalTransition(let slug, let action, let from):
+            return "cannot \(action.rawValue) '\(slug)': it is \(from.rawValue), and \(action.rawValue) needs \(action.allowedFrom.map(\.rawValue).joined(separator: " or "))\(Workflow.hint(slug: slug, from: from))"
+        case .messageRequired(let action):
+            return "\(action.rawValue) needs a message: add -m \"why\""
+        case .invalidField(let name, let reason):
+            return "invalid \(name): \(reason)"
+        case .busy(let path):
+            return "the store \(path) is busy: another pmcms kept it locked too long; try again"
+        }
+    }
+}
+
+extension StoreError: LocalizedError {
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// What an entry is: a question (title = the question, body = the answer) or an article card.
+public enum Kind: String, Codable, Sendable, CaseIterable {
+    case question, article
+}
+
+/// Where an entry stands in the editorial workflow.
+public enum Status: String, Codable, Sendable, CaseIterable {
+    case draft, inReview = "in_review", approved, published, archived
+}
+
+/// What made a revision.
+public enum Origin: String, Codable, Sendable, CaseIterable {
+    case `import`, edit, workflow, revert
+}
+
+/// An ordered link from one entry to another, kept by URL and/or slug so that it can point at
+/// a page that has not been imported yet and resolve when that page arrives.
+public struct LinkRef: Hashable, Codable, Sendable {
+    public var title: String
+    public var url: String?
+    public var slug: String?
+
+    public init(title: String, url: String? = nil, slug: String? = nil) {
+        self.title = title
+        self.url = url
+        self.slug = slug
+    }
+}
+
+/// The editable content of an entry: everything a revision snapshots besides its metadata.
+public struct Content: Hashable, Codable, Sendable {
+    public var status: Status
+    public var title: String
+    public var body: String
+    public var summary: String?
+    public var imageURL: String?
+    public var sourceURL: String?
+    public var editedAt: String?
+    public var publishedAt: String?
+    public var related: [LinkRef]
+    public var articles: [LinkRef]
+
+    public init(
+        status: Status = .draft, title: String, body: String = "", summary: String? = nil,
+        imageURL: String? = nil, sourceURL: String? = nil, editedAt: String? = nil,
+        publishedAt: String? = nil, related: [LinkRef] = [], articles: [LinkRef] = []
+    ) {
+        self.status = status
+        self.title = title
+        self.body = body
+        self.summary = summary
+        self.imageURL = imageURL
+        self.sourceURL = sourceURL
+        self.editedAt = editedAt
+        self.publishedAt = publishedAt
+        self.related = related
+        self.articles = articles
+    }
+
+    /// Whether the reader-facing text differs, which is what moves `edited_at`.
+    public func textDiffers(from other: Content) -> Bool {
+        title != other.title || body != other.body || summary != other.summary
+    }
+}
+
+/// One revision's metadata; the snapshot itself is a `Content`.
+public struct RevisionInfo: Hashable, Sendable {
+    public var entryID: Int64
+    public var slug: String
+    public var number: Int
+    public var parent: Int?
+    public var origin: Origin
+    public var status: Status
+    public var author: String
+    public var createdAt: String
+    public var message: String?
+    public var hash: String
+    public var upstream: Bool
+    public var live: Bool
+    public var linesAdded: Int
+    public var linesRemoved: Int
+}
+
+/// An entry's identity and pointers, independent of which revision is being looked at.
+public struct EntryHeader: Hashable, Sendable {
+    public var id: Int64
+    public var slug: String
+    public var kind: Kind
+    public var head: Int
+    public var live: Int?
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+/// A link as a reader sees it: the stored reference plus what the target entry says of itself.
+public struct ResolvedLink: Hashable, Sendable {
+    public var title: String
+    public var url: String?
+    public var slug: String?
+    public var summary: String?
+    public var imageURL: String?
+}
+
+/// An entry at one revision, with links resolved: what `show`, `list` and the exports print.
+public struct EntryView: Sendable {
+    public var header: EntryHeader
+    public var revision: Int
+    public var content: Content
+    public var related: [ResolvedLink]
+    public var articles: [ResolvedLink]
+
+    public var id: Int64 { header.id }
+    public var slug: String { header.slug }
+    public var kind: Kind { header.kind }
+}

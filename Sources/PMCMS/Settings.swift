@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+/// The site settings kept in the store, with the rule each value must follow.
+public enum SettingKey: String, Sendable, CaseIterable {
+    case siteTitle = "site.title"
+    case siteURL = "site.url"
+    case siteDescription = "site.description"
+    case siteLanguage = "site.language"
+    case feedLimit = "feed.limit"
+
+    /// What the setting is for, for `pmcms config` listings.
+    public var help: String {
+        switch self {
+        case .siteTitle: "the site's name, the title of feeds"
+        case .siteURL: "the site's absolute URL; entry links are built on it"
+        case .siteDescription: "one sentence describing the site, for feeds"
+        case .siteLanguage: "the language of the content, e.g. en or en-GB"
+        case .feedLimit: "how many items feeds hold (default 50)"
+        }
+    }
+
+    /// Why `value` is not acceptable for this key, or nil.
+    public func problem(with value: String) -> String? {
+        switch self {
+        case .siteTitle, .siteDescription:
+            return value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "cannot be empty" : nil
+        case .siteURL:
+            return URLCheck.isAbsoluteWebURL(value) ? nil : "'\(value)' is not an absolute http(s) URL"
+        case .siteLanguage:
+            let ok = value.range(of: #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) != nil
+            return ok ? nil : "'\(value)' is not a language tag such as en or en-GB"
+        case .feedLimit:
+            guard let n = Int(value), n >= 1, n <= 10_000 else { return "'\(value)' is not a whole number from 1 to 10000" }
+            return nil
+        }
+    }
+}
+
+extension ContentStore {
+    /// The value of one setting, or nil when unset.
+    public func setting(_ key: SettingKey) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key.rawValue]) }
+    }
+
+    /// Every setting that is set, by key.
+    public func settings() throws -> [SettingKey: String] {
+        try read { db in
+            var result: [SettingKey: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") {
+                if let key = SettingKey(rawValue: row["key"]) { result[key] = row["value"] }
+            }
+            return result
+        }
+    }
+
+    /// Sets one setting after checking its value; nil removes it.
+    public func setSetting(_ key: SettingKey, _ value: String?) throws {
+        if let value, let problem = key.problem(with: value) {
+            throw StoreError.invalidField(name: key.rawValue, reason: problem)
+        }
+        try write { db in
+            if let value {
+                try db.execute(
+                    sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    arguments: [key.rawValue, value])
+            } else {
+                try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key.rawValue])
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import GRDB
+
+/// What a change did: the entry afterwards, and the revision it appended (nil: nothing changed).
+public struct ChangeResult: Sendable {
+    public var header: EntryHeader
+    public var revision: Int?
+
+    public var changed: Bool { revision != nil }
+}
+
+extension ContentStore {
+    // MARK: Creating
+
+    /// Creates an entry with its first revision; returns its header.
+    ///
+    /// The status of `content` is kept; a `published` entry is live from revision 1.
+    @discardableResult
+    public func createEntry(
+        kind: Kind, content: Content, author: String, origin: Origin = .edit, message: String? = nil,
+        importKey: String? = nil
+    ) throws -> EntryHeader {
+        try content.validate(kind: kind)
+        return try write { db in
+            try Self.insertEntry(db, kind: kind, content: content, author: author, origin: origin, message: message, importKey: importKey, now: Timestamp.now())
+        }
+    }
+
+    static func insertEntry(
+        _ db: Database, kind: Kind, content: Content, author: String, origin: Origin, message: String?,
+        importKey: String?, now: String
+    ) throws -> EntryHeader {
+        var content = content
+        if content.status == .published && content.publishedAt == nil { content.publishedAt = now }
+        let slug = try uniqueSlug(db, for: content.title)
+        var key = importKey
+        if key == nil, let source = content.sourceURL,
+           try Bool.fetchOne(db, sql: "SELECT 1 FROM entry WHERE import_key = ?", arguments: [source]) == nil {
+            key = source  // lets a later import of that page find this entry
+        }
+        try db.execute(
+            sql: "INSERT INTO entry (slug, kind, import_key, head, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)",
+            arguments: [slug, kind.rawValue, key, now, now])
+        let header = EntryHeader(id: db.lastInsertedRowID, slug: slug, kind: kind, head: 0, live: nil, createdAt: now, updatedAt: now)
+        let number = try appendRevision(
+            db, header: header, parentContent: nil, content: content, origin: origin, author: author,
+            message: message, upstream: false, now: now)
+        return try fetchHeader(db, id: header.id) ?? EntryHeader(id: header.id, slug: slug, kind: kind, head: number, live: nil, createdAt: now, updatedAt: now)
+    }
+
+    static func uniqueSlug(_ db: Database, for title: String) throws -> String {
+        var base = Slug.make(title)
+        if Slug.isNumericID(base) { base = "entry-\(base)" }  // a numeric slug would read as an id
+        var candidate = base
+        var suffix = 2
+        while try Bool.fetchOne(db, sql: "SELECT 1 FROM entry WHERE slug = ?", arguments: [candidate]) == true {
+            candidate = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        return candidate
+    }
+
+    // MARK: Editing
+
+    /// Applies `change` to the entry's current content as one revision.
+    ///
+    /// A change that leaves the content as it was makes no revision. Editing the title, body or
+    /// summary moves `edited_at` to the revision time unless the change set it itself. Editing
+    /// an entry that is in review, approved or published makes a draft; a published revision
+    /// stays live until the draft is published.
+    @discardableResult
+    public func edit(
+        _ ref: String, author: String, message: String? = nil, expectRevision: Int? = nil,
+        _ change: (inout Content) throws -> Void
+    ) throws -> ChangeResult {
+        try write { db in
+            let header = try Self.resolve(db, ref: ref)
+            try Self.check(header, expectRevision: expectRevision)
+            let current = try Self.fetchContent(db, entryID: header.id, number: header.head)
+            var next = current
+            try change(&next)
+            next.status = current.status
+            next.publishedAt = current.publishedAt
+            guard next != current else { return ChangeResult(header: header, revision: nil) }
+            try next.validate(kind: header.kind)
+            let now = Timestamp.now()
+            if next.textDiffers(from: current) && next.editedAt == current.editedAt {
+                next.editedAt = now
+            }
+            if [.inReview, .approved, .published].contains(current.status) { next.status = .draft }
+            let number = try Self.appendRevision(
+                db, header: header, parentContent: current, content: next, origin: .edit, author: author,
+                message: message, upstream: false, now: now)
+            return ChangeResult(header: try Self.requireHeader(db, id: header.id), revision: number)
+        }
+    }
+
+    /// Moves the entry through the workflow: one revision with origin `workflow`.
+    @discardableResult
+    public func transition(
+        _ ref: String, _ action: WorkflowAction, author: String, message: String? = nil, expectRevision: Int? = nil
+    ) throws -> ChangeResult {
+        if action.requiresMessage && (message ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw StoreError.messageRequired(action: action)
+        }
+        return try write { db in
+            let header = try Self.resolve(db, ref: ref)
+            try Self.check(header, expectRevision: expectRevision)
+            let current = try Self.fetchContent(db, entryID: header.id, number: header.head)
+            guard Workflow.allows(action, from: current.status) else {
+                throw StoreError.illegalTransition(slug: header.slug, action: action, from: current.status)
+            }
+            let now = Timestamp.now()
+            var next = current
+            next.status = action.target
+            if action == .publish && next.publishedAt == nil { next.publishedAt = now }
+            let number = try Self.appendRevision(
+                db, header: header, parentContent: current, content: next, origin: .workflow, author: author,
+                message: message ?? action.rawValue, upstream: false, now: now)
+            return ChangeResult(header: try Self.requireHeader(db, id: header.id), revision: number)
+        }
+    }
+
+    /// Appends a revision whose content equals revision `number`; history is never rewritten.
+    ///
+    /// On an entry that is in review, approved or published the revert is a draft, unless
+    /// `publish` is set, which makes it live at once.
+    @discardableResult
+    public func revert(
+        _ ref: String, to number: Int, author: String, message: String? = nil, publish: Bool = false,
+        expectRevision: Int? = nil
+    ) throws -> ChangeResult {
+        try write { db in
+            let header = try Self.resolve(db, ref: ref)
+            try Self.check(header, expectRevision: expectRevision)
+            guard number >= 1, number <= (try Self.maxRevision(db, entryID: header.id)) else {
+                throw StoreError.unknownRevision(slug: header.slug, number: number)
+            }
+            let current = try Self.fetchContent(db, entryID: header.id, number: header.head)
+            var next = try Self.fetchContent(db, entryID: header.id, number: number)
+            next.status = current.status
+            next.publishedAt = current.publishedAt
+            if publish {
+                next.status = .published
+                if next.publishedAt == nil { next.publishedAt = Timestamp.now() }
+            } else if [.inReview, .approved, .published].contains(current.status) {
+                next.status = .draft
+            }
+            guard next != current else { return ChangeResult(header: header, revision: nil) }
+            let appended = try Self.appendRevision(
+                db, header: header, parentContent: current, content: next, origin: .revert, author: author,
+                message: message ?? "revert to r\(number)", upstream: false, now: Timestamp.now())
+            return ChangeResult(header: try Self.requireHeader(db, id: header.id), revision: appended)
+        }
+    }
+
+    static func check(_ header: EntryHeader, expectRevision: Int?) throws {
+        if let expected = expectRevision, expected != header.head {
+            throw StoreError.staleRevision(slug: header.slug, expected: expected, actual: header.head)
+        }
+    }
+
+    // MARK: The one place revisions are written
+
+    /// Appends one revision and moves the entry's pointers: `head` (unless `upstream`), `live`
+    /// (to this revision when it is published, off the site when it leaves `published` by a
+    /// workflow step) and `updated_at`; the link table follows the head.
+    @discardableResult
+    static func appendRevision(
+        _ db: Database, header: EntryHeader, parentContent: Content?, content: Content, origin: Origin,
+        author: String, message: String?, upstream: Bool, now: String, parent: Int? = nil
+    ) throws -> Int {
+        let number = try maxRevision(db, entryID: header.id) + 1
+        let (added, removed) = LineDiff.counts(from: parentContent?.body ?? "", to: content.body)
+        let related = try encodeLinks(content.related)
+        let articles = try encodeLinks(content.articles)
+        try db.execute(
+            sql: """
+                INSERT INTO revision (entry_id, number, parent, origin, author, created_at, message, upstream,
+                    status, title, body, summary, image_url, source_url, edited_at, published_at,
+                    related, articles, hash, lines_added, lines_removed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                header.id, number, parent ?? (header.head > 0 ? header.head : nil), origin.rawValue, author, now,
+                message, upstream, content.status.rawValue, content.title, content.body, content.summary,
+                content.imageURL, content.sourceURL, content.editedAt, content.publishedAt, related, articles,
+                contentHash(kind: header.kind, content: content), added, removed,
+            ])
+        if upstream {
+            try db.execute(sql: "UPDATE entry SET updated_at = ? WHERE id = ?", arguments: [now, header.id])
+            return number
+        }
+        var live = header.live
+        if content.status == .published {
+            live = number
+        } else if content.status == .archived || (origin == .workflow && parentContent?.status == .published) {
+            live = nil  // archived or unpublished: off the site
+        }
+        try db.execute(
+            sql: "UPDATE entry SET head = ?, live = ?, updated_at = ? WHERE id = ?",
+            arguments: [number, live, now, header.id])
+        try replaceLinks(db, entryID: header.id, content: content)
+        return number
+    }
+
+    static func replaceLinks(_ db: Database, entryID: Int64, content: Content) throws {
+        try db.execute(sql: "DELETE FROM link WHERE entry_id = ?", arguments: [entryID])
+        for (role, links) in [("related", content.related), ("articles", content.articles)] {
+            for (position, link) in links.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO link (entry_id, role, position, title, url, slug) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [entryID, role, position, link.title, link.url, link.slug])
+            }
+        }
+    }
+
+    static func maxRevision(_ db: Database, entryID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) FROM revision WHERE entry_id = ?", arguments: [entryID]) ?? 0
+    }
+
+    // MARK: Hashes
+
+    /// The content hash of a snapshot: SHA-256 of its canonical JSON, stable across runs.
+    public static func contentHash(kind: Kind, content: Content) -> String {
+        struct Canonical: Encodable {
+            let kind: Kind
+            let content: Content
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain strings, enums and arrays cannot fail.
+        let data = (try? encoder.encode(Canonical(kind: kind, content: content))) ?? Data()
+        return "sha256:" + SHA256.hex(data)
+    }
+
+    static func encodeLinks(_ links: [LinkRef]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(links), as: UTF8.self)
+    }
+}
+
+/// Counts of body lines added and removed between two texts.
+public enum LineDiff {
+    public static func lines(_ text: String) -> [Substring] {
+        text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    public static func counts(from old: String, to new: String) -> (added: Int, removed: Int) {
+        if old == new { return (0, 0) }
+        let difference = lines(new).difference(from: lines(old))
+        return (difference.insertions.count, difference.removals.count)
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import PMCMS
+
+/// `--set FIELD=VALUE` and `--body-file F`, shared by `new` and `edit`.
+struct ContentOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Set a field; repeatable. Fields: \(EditableField.allNames). related/articles take comma-separated slugs or URLs; an empty value clears an optional field.",
+        valueName: "field=value"))
+    var assignments: [String] = []
+
+    @Option(name: .customLong("body-file"), help: ArgumentHelp("Read the Markdown body from a file, or - for standard input.", valueName: "file"))
+    var bodyFile: String?
+
+    var isEmpty: Bool { assignments.isEmpty && bodyFile == nil }
+
+    func validate() throws {
+        for assignment in assignments {
+            do {
+                _ = try EditableField.parseAssignment(assignment)
+            } catch let error as StoreError {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    /// Reads the body file and resolves link refs, outside any transaction: the store's
+    /// write closure must not read through the store again.
+    func resolve(store: ContentStore) throws -> ResolvedEdits {
+        var edits = ResolvedEdits()
+        for assignment in assignments {
+            let (field, value) = try EditableField.parseAssignment(assignment)
+            switch field {
+            case .related, .articles:
+                let (links, warnings) = try store.linkRefs(value.split(separator: ",").map(String.init))
+                edits.warnings += warnings
+                edits.links.append((field, links))
+            default:
+                edits.scalars.append((field, value))
+            }
+        }
+        if let bodyFile { edits.body = try Self.readBody(bodyFile) }
+        return edits
+    }
+
+    static func readBody(_ path: String) throws -> String {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CLIError(message: "cannot read body file \(path): no such file or not readable")
+            }
+            data = contents
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError(message: "body file \(path == "-" ? "(standard input)" : path) is not UTF-8 text")
+        }
+        return text
+    }
+}
+
+/// Field edits ready to apply to a revision's content.
+struct ResolvedEdits {
+    var scalars: [(EditableField, String)] = []
+    var links: [(EditableField, [LinkRef])] = []
+    var body: String?
+    var warnings: [String] = []
+
+    func apply(to content: inout Content) throws {
+        for (field, value) in scalars { try content.set(field, to: value) }
+        for (field, links) in links {
+            if field == .related { content.related = links } else { content.articles = links }
+        }
+        if let body { content.body = body }
+    }
+}

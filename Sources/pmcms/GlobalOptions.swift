@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import PMCMS
+
+/// Options every command takes: which store, and who is making the change.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file (default: $PMCMS_DB, else ./pmcms.sqlite).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("Who makes the change (default: $PMCMS_AUTHOR, else your login name).", valueName: "name"))
+    var author: String?
+
+    /// The store path: `--db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
+    var storePath: String {
+        if let db, !db.isEmpty { return db }
+        if let env = ProcessInfo.processInfo.environment["PMCMS_DB"], !env.isEmpty { return env }
+        return "pmcms.sqlite"
+    }
+
+    /// The author of changes: `--author`, else `$PMCMS_AUTHOR`, else the login name.
+    var authorName: String {
+        if let author, !author.isEmpty { return author }
+        let env = ProcessInfo.processInfo.environment
+        if let name = env["PMCMS_AUTHOR"], !name.isEmpty { return name }
+        if let login = getlogin().map({ String(cString: $0) }), !login.isEmpty { return login }
+        if let user = env["USER"] ?? env["LOGNAME"], !user.isEmpty { return user }
+        return "unknown"
+    }
+
+    /// `pmcms --db PATH list` is how git-like tools are used, but the argument parser reads a
+    /// subcommand's options after its name only: move leading global options behind it.
+    static func hoisted(_ arguments: [String]) -> [String] {
+        let valued: Set<String> = ["--db", "--author"]
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if valued.contains(argument), index + 1 < arguments.count {
+                leading += [argument, arguments[index + 1]]
+                index += 2
+            } else if valued.contains(where: { argument.hasPrefix($0 + "=") }) {
+                leading.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, index < arguments.count else { return arguments }
+        return [arguments[index]] + leading + arguments[(index + 1)...]
+    }
+
+    /// Opens the store; commands that add content pass `create: true`.
+    func openStore(create: Bool = false) throws -> ContentStore {
+        try ContentStore(path: storePath, create: create)
+    }
+}
+
+/// `--json` for read commands.
+struct JSONFlag: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON for scripts instead of text.")
+    var json = false
+}

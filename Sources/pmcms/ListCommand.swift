@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import PMCMS
+
+extension Kind: ExpressibleByArgument {}
+extension Status: ExpressibleByArgument {}
+extension ListSort: ExpressibleByArgument {}
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List entries, one line each.",
+        discussion: """
+            Shows each entry's id, status, kind, revision, slug and title, newest change first. \
+            The status and revision are the entry's current ones; "live r4" marks an entry whose \
+            published revision is not its latest.
+
+            Examples:
+              pmcms list --kind question --status published
+              pmcms list --status in_review          # the review queue
+              pmcms list --sort title --limit 20 --json
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only entries of this kind (\(Kind.allCases.map(\.rawValue).joined(separator: ", "))).") var kind: Kind?
+    @Option(help: "Only entries with this status (\(Status.allCases.map(\.rawValue).joined(separator: ", "))).") var status: Status?
+    @Option(help: "Order: \(ListSort.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: ListSort = .updated
+    @Option(help: "At most this many entries.") var limit: Int?
+    @OptionGroup var output: JSONFlag
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let store = try global.openStore()
+        let entries = try store.list(ListQuery(kind: kind, status: status, sort: sort, limit: limit))
+        if output.json {
+            print(try JSONOutput.string(entries, pretty: true))
+            return
+        }
+        if entries.isEmpty {
+            if Terminal.stdoutIsTerminal { print("no entries") }
+            return
+        }
+        let now = Date()
+        for entry in entries {
+            print(EntryLine.format(entry, now: now))
+        }
+    }
+}
+
+/// One line describing an entry, shared by `list` and `review`.
+enum EntryLine {
+    static func format(_ entry: EntryView, now: Date, author: String? = nil) -> String {
+        let status = entry.content.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+        var revision = "r\(entry.revision)"
+        if let live = entry.header.live, live != entry.revision { revision += " (live r\(live))" }
+        var line = "\(String(entry.id).leftPad(4))  \(Terminal.styled(status, color(entry.content.status)))  "
+        line += "\(entry.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  "
+        line += "\(revision.padding(toLength: 13, withPad: " ", startingAt: 0))  \(entry.slug)"
+        if let author {
+            line += "  by \(author), \(age(since: entry.header.updatedAt, now: now))"
+        }
+        return line
+    }
+
+    static func color(_ status: Status) -> Terminal.Style {
+        switch status {
+        case .draft: .yellow
+        case .inReview: .cyan
+        case .approved: .green
+        case .published: .green
+        case .archived: .dim
+        }
+    }
+
+    /// "3 days ago", for the review queue.
+    static func age(since timestamp: String, now: Date) -> String {
+        guard let date = Timestamp.parse(timestamp) else { return timestamp }
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<60: return "just now"
+        case ..<3600: return "\(seconds / 60) min ago"
+        case ..<86_400: return "\(seconds / 3600) h ago"
+        default:
+            let days = seconds / 86_400
+            return days == 1 ? "1 day ago" : "\(days) days ago"
+        }
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

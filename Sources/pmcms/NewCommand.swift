@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import PMCMS
+
+struct NewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new",
+        abstract: "Create an entry as a draft.",
+        discussion: """
+            Creates a question or an article with its first revision, status draft. Give the \
+            content with --title, --set and --body-file. The new entry's slug is printed.
+
+            Examples:
+              printf 'A PMO oversees many projects.' | pmcms new --kind question --title 'What is a PMO?' --body-file -
+              pmcms new --kind article --title 'Managing small projects' --set summary='Scaling practices down.'
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "question or article.") var kind: Kind
+    @Option(help: "The title (for a question: the question).") var title: String?
+    @OptionGroup var fields: ContentOptions
+    @Option(name: .shortAndLong, help: "The revision message.") var message: String?
+    @OptionGroup var output: JSONFlag
+
+    func validate() throws {
+        let titled = title != nil || fields.assignments.contains { $0.hasPrefix("title=") }
+        if !titled {
+            throw ValidationError("give the entry a title: --title 'Is PMO more senior than project manager?'")
+        }
+    }
+
+    func run() throws {
+        let store = try global.openStore(create: true)
+        var content = Content(status: .draft, title: title ?? "")
+        let edits = try fields.resolve(store: store)
+        try edits.apply(to: &content)
+        if content.editedAt == nil { content.editedAt = Timestamp.day(Timestamp.now()) }
+        edits.warnings.forEach { Terminal.warn("pmcms: warning: \($0)") }
+        let header = try store.createEntry(kind: kind, content: content, author: global.authorName, message: message ?? "created")
+        if output.json {
+            print(try JSONOutput.string(try store.entry(String(header.id)), pretty: true))
+        } else {
+            print("created \(header.kind.rawValue) \(header.id) \(header.slug) (r1, draft)")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import PMCMS
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one entry, at its latest or any revision.",
+        discussion: """
+            REF is an entry's id or slug. Without --rev, shows the current revision; an entry \
+            whose published revision is older says so ("live: r4 · latest: r5 (draft)").
+
+            Examples:
+              pmcms show is-pmo-more-senior-than-project-manager
+              pmcms show 12 --rev 3
+              pmcms show 12 --live --json
+              pmcms show 12 --html > answer.html
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The entry's id or slug.") var ref: String
+    @Option(help: "Show this revision number instead of the latest.") var rev: Int?
+    @Flag(help: "Show the live (published) revision.") var live = false
+    @Flag(help: "Print only the body rendered as HTML.") var html = false
+    @OptionGroup var output: JSONFlag
+
+    func validate() throws {
+        if rev != nil && live { throw ValidationError("give --rev or --live, not both") }
+        if let rev, rev < 1 { throw ValidationError("--rev must be at least 1") }
+        if html && output.json { throw ValidationError("give --html or --json, not both") }
+    }
+
+    func run() throws {
+        let store = try global.openStore()
+        let selector: RevisionSelector = live ? .live : rev.map { .number($0) } ?? .head
+        let entry = try store.entry(ref, at: selector)
+        if output.json {
+            print(try JSONOutput.string(entry, pretty: true))
+        } else if html {
+            print(Markdown.html(entry.content.body), terminator: "")
+        } else {
+            print(EntryText.format(entry))
+        }
+    }
+}
+
+/// The text form of an entry for `show`.
+enum EntryText {
+    static func format(_ entry: EntryView) -> String {
+        let c = entry.content
+        var lines: [String] = []
+        lines.append(Terminal.styled(c.title, .bold))
+        lines.append("\(entry.kind.rawValue) \(entry.slug) (id \(entry.id)) · \(c.status.rawValue)")
+        lines.append(revisionLine(entry))
+        var dates = ["edited \(c.editedAt ?? "never")", "created \(entry.header.createdAt)", "updated \(entry.header.updatedAt)"]
+        if let published = c.publishedAt { dates.append("published \(published)") }
+        lines.append(dates.joined(separator: " · "))
+        if let source = c.sourceURL { lines.append("source: \(source)") }
+        if let summary = c.summary { lines.append("summary: \(summary)") }
+        if let image = c.imageURL { lines.append("image: \(image)") }
+        lines.append("")
+        lines.append(c.body.isEmpty ? Terminal.styled("(no body)", .dim) : c.body)
+        if !entry.related.isEmpty {
+            lines.append("")
+            lines.append(Terminal.styled("Related questions (\(entry.related.count))", .bold))
+            for (i, link) in entry.related.enumerated() {
+                lines.append("  \(i + 1). \(link.title)\(target(link))")
+            }
+        }
+        if !entry.articles.isEmpty {
+            lines.append("")
+            lines.append(Terminal.styled("Articles (\(entry.articles.count))", .bold))
+            for (i, link) in entry.articles.enumerated() {
+                lines.append("  \(i + 1). \(link.title)\(target(link))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func revisionLine(_ entry: EntryView) -> String {
+        let head = entry.header.head
+        var parts: [String] = []
+        if entry.revision != head { parts.append("showing r\(entry.revision)") }
+        if let live = entry.header.live {
+            parts.append("live: r\(live)")
+        } else {
+            parts.append("live: none")
+        }
+        parts.append("latest: r\(head)\(entry.header.live == head ? "" : " (\(entry.revision == head ? entry.content.status.rawValue : "see history"))")")
+        return parts.joined(separator: " · ")
+    }
+
+    private static func target(_ link: ResolvedLink) -> String {
+        if let slug = link.slug { return Terminal.styled("  → \(slug)", .dim) }
+        if let url = link.url { return Terminal.styled("  → \(url) (not imported)", .dim) }
+        return ""
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Runs the built `pmcms` binary as a subprocess against a temporary store, as a user would.
+struct PMCMSRun {
+    /// A fresh folder with its own store path; removed by `cleanup()`.
+    let directory: URL
+    var environment: [String: String]
+
+    var storePath: String { directory.appendingPathComponent("pmcms.sqlite").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var env = ProcessInfo.processInfo.environment
+        env["PMCMS_DB"] = directory.appendingPathComponent("pmcms.sqlite").path
+        env["PMCMS_AUTHOR"] = "tester"
+        env["NO_COLOR"] = "1"
+        env.removeValue(forKey: "VISUAL")
+        env.removeValue(forKey: "EDITOR")
+        environment = env
+    }
+
+    /// The `pmcms` executable built beside this test bundle.
+    static var executable: URL {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var candidate = bundleDirectory
+        // swift-testing may run from inside the .xctest bundle folder on some layouts.
+        for _ in 0..<4 {
+            let binary = candidate.appendingPathComponent("pmcms")
+            if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+            candidate = candidate.deletingLastPathComponent()
+        }
+        return bundleDirectory.appendingPathComponent("pmcms")
+    }
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        /// The standard output parsed as JSON.
+        func json() throws -> Any {
+            try JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
+        }
+
+        func object() throws -> [String: Any] {
+            guard let object = try json() as? [String: Any] else { throw HarnessError.notAnObject(stdout) }
+            return object
+        }
+    }
+
+    enum HarnessError: Error { case notAnObject(String) }
+
+    /// Runs `pmcms ARGS` with `input` on standard input and extra environment variables.
+    @discardableResult
+    func run(_ arguments: [String], input: String? = nil, env extra: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = environment.merging(extra) { $1 }
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
+        // Read both pipes concurrently so a chatty process cannot fill one and block.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Writes an executable shell script into the folder (for `EDITOR`), returning its path.
+    func script(_ name: String, _ body: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try ("#!/bin/sh\n" + body).write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        return url.path
+    }
+
+    /// Runs the `sqlite3` CLI on the store.
+    func sqlite(_ sql: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [storePath, sql]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func cleanup() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
