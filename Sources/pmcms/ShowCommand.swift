@@ -58,7 +58,8 @@ enum EntryText {
         if let summary = c.summary { lines.append("summary: \(summary)") }
         if let image = c.imageURL { lines.append("image: \(image)") }
         lines.append("")
-        lines.append(c.body.isEmpty ? Terminal.styled("(no body)", .dim) : c.body)
+        let body = c.body.trimmingCharacters(in: .newlines)
+        lines.append(body.isEmpty ? Terminal.styled("(no body)", .dim) : body)
         if !entry.related.isEmpty {
             lines.append("")
             lines.append(Terminal.styled("Related questions (\(entry.related.count))", .bold))

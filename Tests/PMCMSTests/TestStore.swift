@@ -1,0 +1,41 @@
+import Foundation
+@testable import PMCMS
+
+/// A store in a fresh temporary file, removed when the test is done with it.
+final class TestStore {
+    let directory: URL
+    let store: ContentStore
+    var path: String { store.path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try ContentStore(path: directory.appendingPathComponent("store.sqlite").path, create: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// A question in draft with a known body.
+    @discardableResult
+    func question(_ title: String = "Is PMO more senior than project manager?", body: String = "A project manager delivers projects.") throws -> EntryHeader {
+        try store.createEntry(kind: .question, content: Content(title: title, body: body), author: "sam")
+    }
+
+    /// Moves entry `ref` to `status` through legal transitions from draft.
+    func move(_ ref: String, to status: Status) throws {
+        let path: [WorkflowAction]
+        switch status {
+        case .draft: path = []
+        case .inReview: path = [.submit]
+        case .approved: path = [.submit, .approve]
+        case .published: path = [.submit, .approve, .publish]
+        case .archived: path = [.archive]
+        }
+        for action in path { try store.transition(ref, action, author: "sam", message: "step") }
+    }
+
+    /// Runs raw SQL through the sqlite3 C API the way an outside tool would.
+    func execute(_ sql: String) throws {
+        try store.database.write { db in try db.execute(sql: sql) }
+    }
+}
