@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+
+/// One entry a page gives, identified by the URL it was found at.
+public struct IncomingEntry: Sendable, Equatable {
+    /// The import identity: the page's source URL, with `#fragment` for a question of a
+    /// many-question page, or an article card's link.
+    public var key: String
+    public var kind: Kind
+    /// The content the page gives; its status is only used for entries the import creates.
+    public var content: Content
+    /// A card gives only part of an article (title, summary, image): it creates the entry when
+    /// missing and never changes an existing one, whose own page is the authority.
+    public var isCard: Bool
+
+    public init(key: String, kind: Kind, content: Content, isCard: Bool = false) {
+        self.key = key
+        self.kind = kind
+        self.content = content
+        self.isCard = isCard
+    }
+}
+
+/// One page to import: its entries, and the file it came from so that an unchanged file can
+/// be skipped next time without parsing.
+public struct PageImport: Sendable {
+    public var fileKey: String?
+    public var fileHash: String?
+    public var entries: [IncomingEntry]
+
+    public init(fileKey: String? = nil, fileHash: String? = nil, entries: [IncomingEntry]) {
+        self.fileKey = fileKey
+        self.fileHash = fileHash
+        self.entries = entries
+    }
+}
+
+/// What importing one entry did.
+public enum ImportOutcome: Sendable, Equatable {
+    case created(slug: String)
+    case updated(slug: String, revision: Int)
+    case unchanged(slug: String)
+    /// An editor changed the entry since its last import: their text stays current and the
+    /// page's version is kept as the unmerged upstream revision `upstream`.
+    case conflict(slug: String, upstream: Int)
+}
+
+/// The result of importing one page: its outcomes, or why the whole page was rolled back.
+public struct PageImportResult: Sendable {
+    public var fileKey: String?
+    public var outcomes: [ImportOutcome]
+    public var error: String?
+}
+
+extension ContentStore {
+    /// Imports pages in one transaction, each page inside its own savepoint: a page that fails
+    /// is rolled back alone and reported, the others are kept. With `dryRun` everything is
+    /// computed and then rolled back, so the outcomes say what would change.
+    public func importPages(
+        _ pages: [PageImport], newStatus: Status, author: String, message: String? = nil, dryRun: Bool = false
+    ) throws -> [PageImportResult] {
+        try Self.translatingBusy(path: path) {
+            var results: [PageImportResult] = []
+            try database.inTransaction(.immediate) { db in
+                let now = Timestamp.now()
+                for page in pages {
+                    var outcomes: [ImportOutcome] = []
+                    do {
+                        try db.inSavepoint {
+                            outcomes = try page.entries.map {
+                                try Self.importEntry(db, $0, newStatus: newStatus, author: author, message: message, now: now)
+                            }
+                            if let key = page.fileKey, let hash = page.fileHash {
+                                try db.execute(
+                                    sql: """
+                                        INSERT INTO import_file (path, hash, imported_at) VALUES (?, ?, ?)
+                                        ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, imported_at = excluded.imported_at
+                                        """,
+                                    arguments: [key, hash, now])
+                            }
+                            return .commit
+                        }
+                        results.append(PageImportResult(fileKey: page.fileKey, outcomes: outcomes, error: nil))
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
+                        throw error  // the store itself is in trouble: stop, roll everything back
+                    } catch {
+                        results.append(PageImportResult(fileKey: page.fileKey, outcomes: [], error: "\(error)"))
+                    }
+                }
+                return dryRun ? .rollback : .commit
+            }
+            return results
+        }
+    }
+
+    /// The hash each file had when it was last imported, by file key.
+    public func importedFileHashes() throws -> [String: String] {
+        try read { db in
+            var hashes: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, hash FROM import_file") { hashes[row["path"]] = row["hash"] }
+            return hashes
+        }
+    }
+
+    static func importEntry(
+        _ db: Database, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, now: String
+    ) throws -> ImportOutcome {
+        var content = incoming.content
+        try content.validate(kind: incoming.kind)
+        // Status and publication belong to the store's workflow, not to the page.
+        content.status = .draft
+        content.publishedAt = nil
+        let incomingHash = contentHash(kind: incoming.kind, content: content)
+
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT id, last_import, import_hash FROM entry WHERE import_key = ?", arguments: [incoming.key])
+        else {
+            content.status = newStatus
+            let header = try insertEntry(
+                db, kind: incoming.kind, content: content, author: author, origin: .import,
+                message: message ?? "imported", importKey: incoming.key, now: now)
+            try db.execute(
+                sql: "UPDATE entry SET last_import = head, import_hash = ? WHERE id = ?",
+                arguments: [incoming.isCard ? nil : incomingHash, header.id])
+            return .created(slug: header.slug)
+        }
+        let id: Int64 = row["id"]
+        let header = try requireHeader(db, id: id)
+        if incoming.isCard { return .unchanged(slug: header.slug) }
+        let lastHash: String? = row["import_hash"]
+        if lastHash == incomingHash { return .unchanged(slug: header.slug) }
+
+        let lastImport: Int = row["last_import"] ?? 0
+        let current = try fetchContent(db, entryID: id, number: header.head)
+        var next = content
+        next.status = current.status
+        next.publishedAt = current.publishedAt
+        let editedSince = try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM revision WHERE entry_id = ? AND number > ?
+                               AND origin IN ('edit', 'revert') AND upstream = 0)
+                """,
+            arguments: [id, lastImport]) ?? false
+
+        if !editedSince {
+            if next == current {
+                try db.execute(sql: "UPDATE entry SET import_hash = ? WHERE id = ?", arguments: [incomingHash, id])
+                return .unchanged(slug: header.slug)
+            }
+            let number = try appendRevision(
+                db, header: header, parentContent: current, content: next, origin: .import, author: author,
+                message: message ?? "re-imported: the page changed", upstream: false, now: now)
+            try db.execute(
+                sql: "UPDATE entry SET last_import = ?, import_hash = ? WHERE id = ?", arguments: [number, incomingHash, id])
+            return .updated(slug: header.slug, revision: number)
+        }
+        // An editor's text is never overwritten: keep the page's version beside it. The base
+        // (last_import) stays where it was, so later imports still see the edit.
+        let base = lastImport > 0 ? try fetchContent(db, entryID: id, number: lastImport) : nil
+        let number = try appendRevision(
+            db, header: header, parentContent: base, content: next, origin: .import, author: author,
+            message: message ?? "re-imported: the page changed after an edit (unmerged)", upstream: true, now: now,
+            parent: lastImport > 0 ? lastImport : nil)
+        try db.execute(sql: "UPDATE entry SET import_hash = ? WHERE id = ?", arguments: [incomingHash, id])
+        return .conflict(slug: header.slug, upstream: number)
+    }
+}

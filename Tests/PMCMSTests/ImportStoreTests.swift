@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import PMCMS
+
+@Suite("Import into the store")
+struct ImportStoreTests {
+    static let pageURL = "https://www.example.org/faq/is-pmo-more-senior-than-project-manager"
+
+    static func page(body: String = "A project manager delivers projects.", related: [LinkRef] = []) -> PageImport {
+        PageImport(fileKey: "faq/pmo.html", fileHash: SHA256.hex(Array(body.utf8)), entries: [
+            IncomingEntry(
+                key: pageURL, kind: .question,
+                content: Content(title: "Is PMO more senior than project manager?", body: body, sourceURL: pageURL,
+                                 editedAt: "2026-06-09", related: related)),
+        ])
+    }
+
+    func importing(_ store: ContentStore, _ pages: [PageImport], dryRun: Bool = false) throws -> [ImportOutcome] {
+        try store.importPages(pages, newStatus: .published, author: "importer", dryRun: dryRun).flatMap(\.outcomes)
+    }
+
+    @Test("a new page creates a published entry; the same page again makes no revision")
+    func idempotent() throws {
+        let t = try TestStore()
+        #expect(try importing(t.store, [Self.page()]) == [.created(slug: "is-pmo-more-senior-than-project-manager")])
+        let header = try t.store.header("1")
+        #expect(header.head == 1 && header.live == 1)
+        #expect(try t.store.entry("1").content.status == .published)
+        #expect(try t.store.revisions("1")[0].origin == .import)
+        #expect(try importing(t.store, [Self.page()]) == [.unchanged(slug: "is-pmo-more-senior-than-project-manager")])
+        #expect(try t.store.revisions("1").count == 1)
+        #expect(try t.store.importedFileHashes()["faq/pmo.html"] == SHA256.hex(Array("A project manager delivers projects.".utf8)))
+    }
+
+    @Test("a changed page makes an import revision when nobody edited the entry")
+    func changedPage() throws {
+        let t = try TestStore()
+        _ = try importing(t.store, [Self.page()])
+        try t.store.transition("1", .archive, author: "ed")  // workflow steps are not edits
+        try t.store.transition("1", .restore, author: "ed")
+        #expect(try importing(t.store, [Self.page(body: "Changed on the site.")]) == [.updated(slug: "is-pmo-more-senior-than-project-manager", revision: 4)])
+        #expect(try t.store.entry("1").content.body == "Changed on the site.")
+        #expect(try t.store.revisions("1").last?.origin == .import)
+    }
+
+    @Test("a changed page after an edit keeps the editor's text and records an unmerged upstream revision")
+    func conflict() throws {
+        let t = try TestStore()
+        _ = try importing(t.store, [Self.page()])
+        try t.store.edit("1", author: "kim", message: "better answer") { $0.body = "The editor's answer." }
+        let outcome = try importing(t.store, [Self.page(body: "Changed on the site.")])
+        #expect(outcome == [.conflict(slug: "is-pmo-more-senior-than-project-manager", upstream: 3)])
+        #expect(try t.store.entry("1").content.body == "The editor's answer.")
+        #expect(try t.store.header("1").head == 2)
+        let upstream = try #require(try t.store.revisions("1").last)
+        #expect(upstream.upstream && upstream.number == 3 && upstream.parent == 1 && upstream.origin == .import)
+        #expect(try t.store.content("1", revision: 3).body == "Changed on the site.")
+        // The same page again adds nothing; a further change is still a conflict.
+        #expect(try importing(t.store, [Self.page(body: "Changed on the site.")]) == [.unchanged(slug: "is-pmo-more-senior-than-project-manager")])
+        #expect(try importing(t.store, [Self.page(body: "Changed twice.")]) == [.conflict(slug: "is-pmo-more-senior-than-project-manager", upstream: 4)])
+        #expect(try t.store.entry("1").content.body == "The editor's answer.")
+        // The next edit continues from the editor's head.
+        #expect(try t.store.edit("1", author: "kim") { $0.body = "Merged by hand." }.revision == 5)
+        #expect(try t.store.revisions("1").last?.parent == 2)
+    }
+
+    @Test("article cards create articles once and never overwrite them")
+    func cards() throws {
+        let t = try TestStore()
+        let cardURL = "https://www.example.org/articles/managing-small-projects"
+        let card = IncomingEntry(key: cardURL, kind: .article,
+                                 content: Content(title: "Managing small projects", summary: "Scaling down.", sourceURL: cardURL), isCard: true)
+        var page = Self.page()
+        page.entries[0].content.articles = [LinkRef(title: "Managing small projects", url: cardURL)]
+        page.entries.insert(card, at: 0)
+        #expect(try importing(t.store, [page]).count == 2)
+        let question = try t.store.entry("is-pmo-more-senior-than-project-manager")
+        #expect(question.articles.first?.slug == "managing-small-projects")
+        #expect(question.articles.first?.summary == "Scaling down.")
+        try t.store.edit("managing-small-projects", author: "kim") { $0.summary = "Edited summary." }
+        _ = try importing(t.store, [page])
+        #expect(try t.store.entry("managing-small-projects").content.summary == "Edited summary.")
+        // The article's own page does update it (it was not edited since... it was: conflict).
+        let own = IncomingEntry(key: cardURL, kind: .article, content: Content(title: "Managing small projects", body: "Full text.", summary: "Scaling down.", sourceURL: cardURL))
+        #expect(try importing(t.store, [PageImport(entries: [own])]) == [.conflict(slug: "managing-small-projects", upstream: 3)])
+    }
+
+    @Test("a link to a page not imported yet resolves when that page arrives")
+    func linkResolution() throws {
+        let t = try TestStore()
+        let otherURL = "https://www.example.org/faq/am-i-qualified-to-be-a-project-manager"
+        _ = try importing(t.store, [Self.page(related: [LinkRef(title: "Am I qualified to be a project manager?", url: otherURL)])])
+        #expect(try t.store.entry("1").related.first?.slug == nil)
+        let other = PageImport(entries: [IncomingEntry(key: otherURL, kind: .question,
+                                                       content: Content(title: "Am I qualified to be a project manager?", body: "Maybe.", sourceURL: otherURL))])
+        _ = try importing(t.store, [other])
+        #expect(try t.store.entry("1").related.first?.slug == "am-i-qualified-to-be-a-project-manager")
+    }
+
+    @Test("a dry run reports and writes nothing; a bad page is rolled back alone")
+    func dryRunAndBadPage() throws {
+        let t = try TestStore()
+        #expect(try importing(t.store, [Self.page()], dryRun: true) == [.created(slug: "is-pmo-more-senior-than-project-manager")])
+        #expect(try t.store.count() == 0)
+        #expect(try t.store.importedFileHashes().isEmpty)
+        let bad = PageImport(fileKey: "bad.html", fileHash: "x", entries: [
+            IncomingEntry(key: "https://www.example.org/ok", kind: .question, content: Content(title: "Fine?", body: "Yes.")),
+            IncomingEntry(key: "https://www.example.org/bad", kind: .article, content: Content(title: "Bad", imageURL: "javascript:alert(1)")),
+        ])
+        let results = try t.store.importPages([bad, Self.page()], newStatus: .published, author: "importer")
+        #expect(results[0].error?.contains("image_url") == true)
+        #expect(results[1].outcomes.count == 1)
+        #expect(try t.store.list(ListQuery()).map(\.slug) == ["is-pmo-more-senior-than-project-manager"])
+        #expect(try t.store.importedFileHashes()["bad.html"] == nil)
+    }
+}
