@@ -44,15 +44,20 @@ struct ListCommand: ParsableCommand {
             return
         }
         let now = Date()
+        // The review queue shows who is waiting and for how long.
+        let submitters = status == .inReview
+            ? Dictionary(try store.reviewQueue().map { ($0.entry.id, ($0.submittedBy, $0.submittedAt)) }, uniquingKeysWith: { a, _ in a })
+            : [:]
         for entry in entries {
-            print(EntryLine.format(entry, now: now))
+            let submitter = submitters[entry.id]
+            print(EntryLine.format(entry, now: now, author: submitter?.0, since: submitter?.1))
         }
     }
 }
 
 /// One line describing an entry, shared by `list` and `review`.
 enum EntryLine {
-    static func format(_ entry: EntryView, now: Date, author: String? = nil) -> String {
+    static func format(_ entry: EntryView, now: Date, author: String? = nil, since: String? = nil) -> String {
         let status = entry.content.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
         var revision = "r\(entry.revision)"
         if let live = entry.header.live, live != entry.revision { revision += " (live r\(live))" }
@@ -60,7 +65,7 @@ enum EntryLine {
         line += "\(entry.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  "
         line += "\(revision.padding(toLength: 13, withPad: " ", startingAt: 0))  \(entry.slug)"
         if let author {
-            line += "  by \(author), \(age(since: entry.header.updatedAt, now: now))"
+            line += "  by \(author), \(age(since: since ?? entry.header.updatedAt, now: now))"
         }
         return line
     }

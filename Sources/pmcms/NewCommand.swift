@@ -8,7 +8,9 @@ struct NewCommand: ParsableCommand {
         abstract: "Create an entry as a draft.",
         discussion: """
             Creates a question or an article with its first revision, status draft. Give the \
-            content with --title, --set and --body-file. The new entry's slug is printed.
+            content with --title, --set and --body-file; on a terminal without --title (or with \
+            --edit) your editor opens on a template, as for `pmcms edit`. The new entry's slug \
+            is printed.
 
             Examples:
               printf 'A PMO oversees many projects.' | pmcms new --kind question --title 'What is a PMO?' --body-file -
@@ -20,18 +22,26 @@ struct NewCommand: ParsableCommand {
     @Option(help: "The title (for a question: the question).") var title: String?
     @OptionGroup var fields: ContentOptions
     @Option(name: .shortAndLong, help: "The revision message.") var message: String?
+    @Flag(help: "Write the entry in your editor ($VISUAL, else $EDITOR, else vi).") var edit = false
     @OptionGroup var output: JSONFlag
 
+    var titled: Bool { title != nil || fields.assignments.contains { $0.hasPrefix("title=") } }
+    var usesEditor: Bool { edit || (!titled && fields.isEmpty && Terminal.stdinIsTerminal) }
+
     func validate() throws {
-        let titled = title != nil || fields.assignments.contains { $0.hasPrefix("title=") }
-        if !titled {
-            throw ValidationError("give the entry a title: --title 'Is PMO more senior than project manager?'")
+        if !titled && !usesEditor {
+            throw ValidationError("give the entry a title: --title 'Is PMO more senior than project manager?' (or --edit to write it in your editor)")
         }
+        if edit && !fields.isEmpty { throw ValidationError("--edit opens the editor: give it without --set or --body-file") }
     }
 
     func run() throws {
         let store = try global.openStore(create: true)
         var content = Content(status: .draft, title: title ?? "")
+        if usesEditor {
+            guard let written = try EditorSession(store: store, author: global.authorName).compose(kind: kind, title: title) else { return }
+            content = written
+        }
         let edits = try fields.resolve(store: store)
         try edits.apply(to: &content)
         if content.editedAt == nil { content.editedAt = Timestamp.day(Timestamp.now()) }

@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+
+/// An entry waiting for review, with who sent it and when.
+public struct ReviewItem: Sendable {
+    public var entry: EntryView
+    public var submittedBy: String
+    public var submittedAt: String
+}
+
+extension ContentStore {
+    /// Entries in review, oldest submission first, with the author and time of the revision
+    /// that put them there.
+    public func reviewQueue(limit: Int? = nil) throws -> [ReviewItem] {
+        try read { db in
+            var sql = """
+                SELECT \(Self.viewColumns), r.author AS submitted_by, r.created_at AS submitted_at
+                FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head
+                WHERE r.status = 'in_review' ORDER BY r.created_at ASC, e.id ASC
+                """
+            var arguments: StatementArguments = []
+            if let limit {
+                sql += " LIMIT ?"
+                _ = arguments.append(contentsOf: [limit])
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let (header, number, content) = try Self.decodeView(row)
+                return ReviewItem(
+                    entry: try Self.view(db, header: header, revision: number, content: content),
+                    submittedBy: row["submitted_by"], submittedAt: row["submitted_at"])
+            }
+        }
+    }
+}

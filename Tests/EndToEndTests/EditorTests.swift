@@ -1,0 +1,207 @@
+import Foundation
+import Testing
+
+@Suite("End to end: pmcms edit in the editor")
+struct EditorTests {
+    /// A store with one published question at r4.
+    func publishedQuestion() throws -> PMCMSRun {
+        let pm = try PMCMSRun()
+        #expect(try pm.run(["new", "--kind", "question", "--title", "What is a PMO?", "--body-file", "-"], input: "First line.\n\nSecond line.").status == 0)
+        for step in ["submit", "approve", "publish"] { #expect(try pm.run([step, "1"]).status == 0) }
+        return pm
+    }
+
+    func revisionCount(_ pm: PMCMSRun) throws -> Int {
+        Int(try pm.sqlite("SELECT COUNT(*) FROM revision;").stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    @Test("an editor that changes the body makes one draft revision; the published one stays live")
+    func editsOnce() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        let editor = try pm.script("edit.sh", "sed -i 's/^Second line.$/Second line, edited./' \"$1\"\n")
+        let result = try pm.run(["edit", "1", "-m", "tighten"], env: ["EDITOR": editor])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try revisionCount(pm) == 5)
+        let shown = try pm.run(["show", "1", "--json"]).object()
+        #expect(shown["body"] as? String == "First line.\n\nSecond line, edited.")
+        #expect(shown["status"] as? String == "draft")
+        #expect(shown["live_revision"] as? Int == 4)
+        #expect(try pm.run(["show", "1"]).stdout.contains("live: r4 · latest: r5 (draft)"))
+        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 5;").stdout == "tighten\n")
+    }
+
+    @Test("$VISUAL wins over $EDITOR, and the command runs through the shell")
+    func visualAndShell() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        let editor = try pm.script("never.sh", "exit 7\n")
+        let swapped = try pm.script("swap.sh", "sed -i 's/^title: .*/title: What does a PMO do?/' \"$1\"\n")
+        let result = try pm.run(["edit", "1"], env: ["VISUAL": "\(swapped)", "EDITOR": editor])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try pm.run(["show", "1", "--json"]).object()["title"] as? String == "What does a PMO do?")
+        // An editor command with its own arguments, as `code --wait` has.
+        let withArgs = try pm.script("args.sh", "[ \"$1\" = --wait ] || exit 9\nsed -i 's/^title: .*/title: What is a PMO for?/' \"$2\"\n")
+        let second = try pm.run(["edit", "1"], env: ["EDITOR": "\(withArgs) --wait"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try pm.run(["show", "1", "--json"]).object()["title"] as? String == "What is a PMO for?")
+    }
+
+    @Test("invalid front matter reopens the editor with the error; fixing it gives one revision")
+    func invalidThenFixed() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        let editor = try pm.script("fix.sh", """
+            if [ ! -f "$0.ran" ]; then
+                touch "$0.ran"
+                sed -i 's/^title: .*/title: [unclosed/' "$1"
+                sed -i 's/^Second line.$/My careful new text./' "$1"
+            else
+                grep -q '^# ERROR:' "$1" || exit 5
+                grep -q '^My careful new text.$' "$1" || exit 6
+                sed -i 's/^title: .*/title: What is a PMO, really?/' "$1"
+            fi
+
+            """)
+        let result = try pm.run(["edit", "1"], env: ["EDITOR": editor])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "reopening the editor").count - 1 == 1)
+        #expect(result.stderr.contains("not valid YAML"))
+        #expect(try revisionCount(pm) == 5)
+        let shown = try pm.run(["show", "1", "--json"]).object()
+        #expect(shown["title"] as? String == "What is a PMO, really?")
+        #expect((shown["body"] as? String)?.contains("My careful new text.") == true)
+    }
+
+    @Test("unknown keys and bad dates are errors too, and an unchanged retry aborts with the text kept")
+    func validationErrors() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        let editor = try pm.script("bad.sh", """
+            if [ ! -f "$0.ran" ]; then
+                touch "$0.ran"
+                sed -i 's/^edited_at: .*/edited_at: last tuesday/' "$1"
+            fi
+
+            """)
+        let result = try pm.run(["edit", "1"], env: ["EDITOR": editor])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("edited_at"))
+        #expect(result.stderr.contains(".pmcms-recovery"))
+        #expect(try revisionCount(pm) == 4)
+        let unknown = try pm.script("unknown.sh", "sed -i 's/^summary:.*/colour: red/' \"$1\"\n")
+        let second = try pm.run(["edit", "1"], env: ["EDITOR": unknown])
+        #expect(second.stderr.contains("unknown key 'colour'"))
+        #expect(try revisionCount(pm) == 4)
+    }
+
+    @Test("an editor exiting non-zero writes nothing and keeps the text in a recovery file; --recover resumes")
+    func editorFails() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        let failing = try pm.script("fail.sh", "sed -i 's/^Second line.$/Words I must not lose./' \"$1\"\nexit 1\n")
+        let result = try pm.run(["edit", "1"], env: ["EDITOR": failing])
+        #expect(result.status == 1)
+        #expect(try revisionCount(pm) == 4)
+        let path = try #require(result.stderr.components(separatedBy: " ").first { $0.contains(".pmcms-recovery/") }?
+            .trimmingCharacters(in: CharacterSet(charactersIn: ";\n`")))
+        let kept = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(kept.contains("Words I must not lose."))
+
+        let accept = try pm.script("accept.sh", "exit 0\n")
+        let resumed = try pm.run(["edit", "1", "--recover", path], env: ["EDITOR": accept])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try revisionCount(pm) == 5)
+        #expect((try pm.run(["show", "1", "--json"]).object()["body"] as? String)?.contains("Words I must not lose.") == true)
+    }
+
+    @Test("saving unchanged or emptying the file aborts with no change")
+    func noChange() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        let unchanged = try pm.script("same.sh", "exit 0\n")
+        let same = try pm.run(["edit", "1"], env: ["EDITOR": unchanged])
+        #expect(same.status == 0)
+        #expect(same.stdout.contains("no change"))
+        let emptier = try pm.script("empty.sh", ": > \"$1\"\n")
+        let emptied = try pm.run(["edit", "1"], env: ["EDITOR": emptier])
+        #expect(emptied.status == 0)
+        #expect(emptied.stdout.contains("no change"))
+        #expect(try revisionCount(pm) == 4)
+    }
+
+    @Test("two edits from the same revision: the second exits 3, its text is recoverable, nothing is lost")
+    func staleEdit() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        // While this editor is open, someone else edits the entry with --set.
+        let racing = try pm.script("race.sh", """
+            sed -i 's/^Second line.$/Text from the slow editor./' "$1"
+            "$PMCMS_BIN" edit 1 --set 'title=Changed meanwhile' -m 'fast edit' > /dev/null || exit 4
+
+            """)
+        let result = try pm.run(["edit", "1"], env: ["EDITOR": racing, "PMCMS_BIN": PMCMSRun.executable.path])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("pmcms diff what-is-a-pmo 4 5"))
+        #expect(try revisionCount(pm) == 5)
+        #expect(try pm.run(["show", "1", "--json"]).object()["title"] as? String == "Changed meanwhile")
+        let path = try #require(result.stderr.split(separator: "\n").first { $0.contains("your text:") }?
+            .components(separatedBy: "your text:").last?.trimmingCharacters(in: .whitespaces))
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("Text from the slow editor."))
+        // Retrying from the recovery file applies on top of the newer revision.
+        let accept = try pm.script("accept.sh", "exit 0\n")
+        #expect(try pm.run(["edit", "1", "--recover", path], env: ["EDITOR": accept]).status == 0)
+        #expect(try revisionCount(pm) == 6)
+    }
+
+    @Test("links in the front matter: known slugs resolve, unknown URLs are kept with a warning")
+    func links() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        #expect(try pm.run(["new", "--kind", "article", "--title", "Managing small projects"]).status == 0)
+        let editor = try pm.script("links.sh", """
+            sed -i 's|^articles: \\[\\]|articles:\\n- managing-small-projects|' "$1"
+            sed -i 's|^related: \\[\\]|related:\\n- https://www.example.org/faq/am-i-qualified|' "$1"
+
+            """)
+        let result = try pm.run(["edit", "1"], env: ["EDITOR": editor])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("kept as a URL"))
+        let shown = try pm.run(["show", "1", "--json"]).object()
+        let articles = try #require(shown["articles"] as? [[String: Any]])
+        #expect(articles.first?["slug"] as? String == "managing-small-projects")
+        let related = try #require(shown["related"] as? [[String: Any]])
+        #expect(related.first?["url"] as? String == "https://www.example.org/faq/am-i-qualified")
+        #expect(related.first?["slug"] is NSNull)
+    }
+
+    @Test("new --edit writes a draft through the editor")
+    func newInEditor() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        let editor = try pm.script("new.sh", "sed -i \"s/^title:.*/title: 'Can PMO become a project manager?'/\" \"$1\"\necho 'Yes, often.' >> \"$1\"\n")
+        let result = try pm.run(["new", "--kind", "question", "--edit"], env: ["EDITOR": editor])
+        #expect(result.status == 0, "\(result.stderr)")
+        let shown = try pm.run(["show", "can-pmo-become-a-project-manager", "--json"]).object()
+        #expect(shown["body"] as? String == "Yes, often.")
+        #expect(shown["status"] as? String == "draft")
+    }
+
+    @Test("the review queue lists entries in review with who sent them")
+    func reviewQueue() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        try pm.run(["new", "--kind", "question", "--title", "Q1?"])
+        try pm.run(["new", "--kind", "question", "--title", "Q2?"])
+        try pm.run(["submit", "2", "-m", "please look"], env: ["PMCMS_AUTHOR": "ana"])
+        let review = try pm.run(["review"])
+        #expect(review.stdout.contains("q2"))
+        #expect(!review.stdout.contains("q1"))
+        #expect(review.stdout.contains("by ana"))
+        let listed = try pm.run(["list", "--status", "in_review"])
+        #expect(listed.stdout.contains("by ana"))
+        #expect(try pm.run(["reject", "2"]).status == 2)
+        #expect(try pm.run(["reject", "2", "-m", "needs a source"]).status == 0)
+        #expect(try pm.sqlite("SELECT origin || ' ' || message FROM revision WHERE entry_id = 2 ORDER BY number DESC LIMIT 1;").stdout == "workflow needs a source\n")
+    }
+}
