@@ -64,9 +64,14 @@ struct DemoCommand: ParsableCommand {
 
         demo.section("Edit a published entry: a draft, while the published revision stays live")
         let head = (try? ContentStore(path: store).header("1").head) ?? 0
+        let editor = folder.appendingPathComponent("editor.sh")
+        try Self.editorScript.write(to: editor, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        print(Terminal.styled("# editor.sh stands in for you in $EDITOR: it rewrites the last sentence of the answer", .dim))
+        demo.run(["edit", "1", "-m", "say what value a PMO delivers"], extraEnvironment: ["EDITOR": "./editor.sh"])
         demo.run(
             ["edit", "1", "--set", "title=Is a PMO more senior than a project manager?", "-m", "clearer title",
-             "--expect-rev", String(head)])
+             "--expect-rev", String(head + 1)])
         demo.run(["edit", "1", "--set", "title=Stale edit", "--expect-rev", String(head)], expect: 3)
         demo.run(["show", "1"])
         demo.run(["list"])
@@ -77,6 +82,14 @@ struct DemoCommand: ParsableCommand {
         }
         print(Terminal.styled("demo complete: the store is \(store)", .green))
     }
+
+    /// The demo's stand-in for a person in the editor: one sentence rewritten in place.
+    static let editorScript = """
+        #!/bin/sh
+        # pmcms demo: a scripted editor. pmcms runs it as `$EDITOR FILE`, as git runs yours.
+        sed -i 's/deliver effective value\\./deliver effective value across the portfolio./' "$1"
+
+        """
 
     static func makeFolder(_ requested: String?) throws -> URL {
         let fm = FileManager.default
