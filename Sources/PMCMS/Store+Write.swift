@@ -201,6 +201,7 @@ extension ContentStore {
             sql: "UPDATE entry SET head = ?, live = ?, updated_at = ? WHERE id = ?",
             arguments: [number, live, now, header.id])
         try replaceLinks(db, entryID: header.id, content: content)
+        try indexForSearch(db, entryID: header.id, content: content)
         return number
     }
 

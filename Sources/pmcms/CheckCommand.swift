@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import PMCMS
+
+extension CheckKind: ExpressibleByArgument {}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Report what needs editorial work.",
+        discussion: """
+            Runs every editorial check: unmerged import conflicts (error), related links to \
+            pages not imported, questions with an empty answer, duplicate questions and body \
+            links to entries that do not exist (warnings), entries not edited for --stale-days \
+            and articles without a summary or image (info). One line per finding, grouped. \
+            Exits 1 when there is an error, else 0.
+
+            Examples:
+              pmcms check
+              pmcms check --stale-days 180 --json
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("stale-days"), help: "Entries not edited for this many days are stale (default 365).") var staleDays = 365
+    @OptionGroup var output: JSONFlag
+
+    func validate() throws {
+        if staleDays < 1 { throw ValidationError("--stale-days must be at least 1") }
+    }
+
+    func run() throws {
+        let store = try global.openStore()
+        let findings = try store.check(CheckOptions(staleDays: staleDays))
+        if output.json {
+            print(try JSONOutput.string(findings, pretty: true))
+        } else if findings.isEmpty {
+            print("no findings: \(try store.count()) entries checked")
+        } else {
+            var current: CheckKind?
+            for finding in findings {
+                if finding.check != current {
+                    let count = findings.filter { $0.check == finding.check }.count
+                    print(Terminal.styled("\(finding.check.rawValue) (\(count))", .bold))
+                    current = finding.check
+                }
+                let severity = finding.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+                let style: Terminal.Style = finding.severity == .error ? .red : finding.severity == .warning ? .yellow : .dim
+                print("  \(Terminal.styled(severity, style)) \(finding.slug.map { $0 + ": " } ?? "")\(finding.message)")
+            }
+            let errors = findings.filter { $0.severity == .error }.count
+            print("\(findings.count) finding\(findings.count == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")")
+        }
+        if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+@Suite("End to end: search and check")
+struct SearchCheckCLITests {
+    @Test("search prints highlighted snippets, --json the documented shape, and a bad query a clear error")
+    func search() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        try pm.run(["new", "--kind", "question", "--title", "Can a Scrum Master be a PM?", "--body-file", "-"], input: "A scrum master can grow into the role.")
+        try pm.run(["new", "--kind", "question", "--title", "What is a PMO?", "--body-file", "-"], input: "Nothing about that.")
+        let text = try pm.run(["search", "scrum", "master"])
+        #expect(text.status == 0)
+        #expect(text.stdout.hasPrefix("can-a-scrum-master-be-a-pm"))
+        #expect(text.stdout.contains("[Scrum] [Master]") || text.stdout.contains("[scrum] [master]"))
+        let json = try #require(try pm.run(["search", "scrum", "--json"]).json() as? [[String: Any]])
+        #expect(json.count == 1)
+        #expect(Set(json[0].keys) == ["id", "slug", "kind", "status", "title", "snippet", "rank"])
+        #expect((json[0]["snippet"] as? String)?.contains("<mark>") == true)
+        let bad = try pm.run(["search", "\"unclosed"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("not a search query"))
+        #expect(!bad.stderr.contains("SQLite error"))
+    }
+
+    @Test("check exits 0 with warnings only and lists findings grouped")
+    func check() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        try pm.run(["new", "--kind", "question", "--title", "Empty?"])
+        let result = try pm.run(["check"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("empty-answer (1)"))
+        #expect(result.stdout.contains("warning empty: the question has no answer"))
+        let json = try #require(try pm.run(["check", "--json"]).json() as? [[String: Any]])
+        #expect(json.first?["check"] as? String == "empty-answer")
+    }
+}
