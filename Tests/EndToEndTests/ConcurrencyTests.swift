@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@Suite("End to end: concurrent writers")
+struct ConcurrencyTests {
+    /// Several processes edit one entry with --expect-rev while others read: every edit either
+    /// lands or exits 3, none is lost, nobody sees "database is locked", numbers stay contiguous.
+    @Test("editors racing with --expect-rev lose nothing and never see a locked database")
+    func racingEditors() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        #expect(try pm.run(["new", "--kind", "question", "--title", "Race?", "--body-file", "-"], input: "start").status == 0)
+        let writers = 4, editsEach = 6
+        let landed = Counter(), stale = Counter(), problems = Messages()
+        let deadline = Date().addingTimeInterval(60)
+        DispatchQueue.concurrentPerform(iterations: writers + 2) { worker in
+            if worker >= writers {
+                // Readers: list and show while the writers write.
+                while landed.value < writers * editsEach && Date() < deadline {
+                    guard let result = try? pm.run(["list", "--json"]) else { continue }
+                    if result.status != 0 { problems.add("reader: \(result.stderr)") }
+                }
+                return
+            }
+            var done = 0
+            while done < editsEach && Date() < deadline {
+                guard let shown = try? pm.run(["show", "1", "--json"]), let object = try? shown.object(),
+                      let revision = object["revision"] as? Int else {
+                    problems.add("show failed")
+                    continue
+                }
+                guard let result = try? pm.run(["edit", "1", "--set", "body=worker \(worker) edit \(done)", "--expect-rev", String(revision)]) else { continue }
+                switch result.status {
+                case 0:
+                    landed.increment()
+                    done += 1
+                case 3: stale.increment()
+                default: problems.add("writer \(worker): exit \(result.status): \(result.stderr)")
+                }
+                if result.stderr.contains("locked") { problems.add("locked: \(result.stderr)") }
+            }
+        }
+        #expect(problems.all.isEmpty, "\(problems.all.prefix(5))")
+        #expect(landed.value == writers * editsEach)
+        let numbers = try pm.sqlite("SELECT group_concat(number) FROM (SELECT number FROM revision WHERE entry_id = 1 ORDER BY number);")
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(numbers == (1...(1 + landed.value)).map(String.init).joined(separator: ","))
+        #expect(try pm.run(["verify"]).status == 0)
+    }
+}
+
+/// A thread-safe counter for the racing processes.
+final class Counter: @unchecked Sendable {
+    private var count = 0
+    private let lock = NSLock()
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
+
+/// Thread-safe collected messages.
+final class Messages: @unchecked Sendable {
+    private var items: [String] = []
+    private let lock = NSLock()
+    func add(_ message: String) { lock.lock(); items.append(message); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+}
