@@ -45,6 +45,7 @@ enum HistoryText {
         let numberWidth = revisions.map { "r\($0.number)".count }.max() ?? 2
         let authorWidth = min(revisions.map(\.author.count).max() ?? 0, 16)
         let countWidth = revisions.map { counts($0).count }.max() ?? 0
+        let messageWidth = min(revisions.map { ($0.message ?? "").count }.max() ?? 0, 48)
         return revisions.map { info in
             var line = "r\(info.number)".padding(toLength: numberWidth, withPad: " ", startingAt: 0)
             line += "  " + time(info.createdAt)
@@ -52,8 +53,10 @@ enum HistoryText {
             line += "  " + Terminal.styled(pad(info.origin.rawValue, 8), .cyan)
             line += "  " + Terminal.styled(pad(info.status.rawValue, 9), EntryLine.color(info.status))
             line += "  " + counts(info).padding(toLength: countWidth, withPad: " ", startingAt: 0)
-            line += "  " + (info.message ?? "")
             let tags = tags(info, head: head)
+            // Messages are padded only when a tag follows, so that the tags line up.
+            let message = info.message ?? ""
+            line += "  " + (tags.isEmpty ? message : message.padding(toLength: max(message.count, messageWidth), withPad: " ", startingAt: 0))
             if !tags.isEmpty { line += "  " + Terminal.styled("[" + tags.joined(separator: ", ") + "]", .yellow) }
             return line.trimmingTrailingSpaces()
         }

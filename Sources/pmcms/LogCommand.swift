@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PMCMS
 
 extension Origin: ExpressibleByArgument {}
@@ -20,7 +21,8 @@ struct LogCommand: ParsableCommand {
               pmcms log --origin import --json
             """)
 
-    @OptionGroup var global: GlobalOptions
+    // Not GlobalOptions: its --author names who makes a change, and here --author filters.
+    @OptionGroup var store: StoreOption
     @Option(help: ArgumentHelp("Only changes at or after this date or time (UTC).", valueName: "date")) var since: String?
     @Option(help: ArgumentHelp("Only changes by this author.", valueName: "name")) var author: String?
     @Option(help: "Only changes of this origin (\(Origin.allCases.map(\.rawValue).joined(separator: ", "))).") var origin: Origin?
@@ -36,7 +38,7 @@ struct LogCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try ContentStore(path: store.path)
         let query = LogQuery(since: since.flatMap(LogQuery.normalizedSince), author: author, origin: origin, limit: limit)
         let revisions = try store.log(query)
         if output.json {
@@ -61,5 +63,18 @@ struct LogCommand: ParsableCommand {
             if info.upstream { line += "  " + Terminal.styled("[upstream, not merged]", .yellow) }
             print(line.trimmingTrailingSpaces())
         }
+    }
+}
+
+/// `--db` alone, for commands whose `--author` means something else than GlobalOptions' one.
+struct StoreOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file (default: $PMCMS_DB, else ./pmcms.sqlite).", valueName: "path"))
+    var db: String?
+
+    /// The same rule as `GlobalOptions.storePath`: `--db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
+    var path: String {
+        if let db, !db.isEmpty { return db }
+        if let env = ProcessInfo.processInfo.environment["PMCMS_DB"], !env.isEmpty { return env }
+        return "pmcms.sqlite"
     }
 }

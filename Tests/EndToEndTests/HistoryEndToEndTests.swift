@@ -14,7 +14,7 @@ struct HistoryEndToEndTests {
         let run = try PMCMSRun()
         #expect(try run.run(["init"]).status == 0)
         let store = try ContentStore(path: run.storePath)
-        try store.write { db in
+        _ = try store.write { db in
             try ContentStore.insertEntry(
                 db, kind: .question,
                 content: Content(status: .published, title: "Is PMO more senior than project manager?", body: imported),
@@ -110,7 +110,7 @@ struct HistoryEndToEndTests {
         // Names, and either order.
         #expect(try Self.expectOK(run, ["diff", Self.slug, "live", "latest"]).stdout.contains("r1 → r4"))
         #expect(try Self.expectOK(run, ["diff", Self.slug, "r3", "2"]).stdout.contains("-Line four."))
-        #expect(try Self.expectOK(run, ["diff", Self.slug, "2", "--word"]).stdout.contains("Line two[-, edited.-]{+.+}"))
+        #expect(try Self.expectOK(run, ["diff", Self.slug, "2", "--word"]).stdout.contains("Line [-two, edited.-]{+two.+}"))
         let stat = try Self.expectOK(run, ["diff", Self.slug, "1", "3", "--stat"]).stdout
         #expect(stat.contains(" body      | +2 -1 ++-"))
         let statJSON = try Self.expectOK(run, ["diff", Self.slug, "1", "3", "--stat", "--json"]).object()
@@ -143,7 +143,8 @@ struct HistoryEndToEndTests {
         let show = try Self.expectOK(run, ["show", Self.slug, "--json"]).object()
         #expect(show["body"] as? String == "Line one.\nLine two, edited.\nLine three.\nLine four.\n")
         #expect(show["live_revision"] as? Int == 5)
-        let same = try Self.expectOK(run, ["revert", Self.slug, "5"])
+        // Reverting a published entry to its own live content with --publish changes nothing.
+        let same = try Self.expectOK(run, ["revert", Self.slug, "5", "--publish"])
         #expect(same.stdout.contains("no revision made"))
         let origins = try Self.expectOK(run, ["log", "--origin", "revert", "--json"]).json() as? [[String: Any]]
         #expect(origins?.map { $0["number"] as? Int } == [5, 4])
@@ -153,7 +154,7 @@ struct HistoryEndToEndTests {
         let run = try Self.doneWhenStore()
         defer { run.cleanup() }
         let store = try ContentStore(path: run.storePath)
-        try store.write { db in
+        _ = try store.write { db in
             let header = try ContentStore.resolve(db, ref: Self.slug)
             var incoming = try ContentStore.fetchContent(db, entryID: header.id, number: 1)
             incoming.body = "Line one.\nLine two, from the site.\nLine three.\n"
@@ -164,7 +165,7 @@ struct HistoryEndToEndTests {
         }
         let lines = try Self.expectOK(run, ["history", Self.slug]).stdout.split(separator: "\n")
         #expect(lines.count == 5)
-        #expect(lines[3].hasSuffix("revert to r1          [latest]"))
+        #expect(lines[3].hasSuffix("revert to r1         [latest]"))
         #expect(lines[4].hasPrefix("r5  2026-11-29 10:05:00Z  importer  import    published"))
         #expect(lines[4].hasSuffix("[upstream, not merged]"))
         let diff = try Self.expectOK(run, ["diff", Self.slug, "latest", "upstream"]).stdout
