@@ -49,7 +49,8 @@ struct BlameCommand: ParsableCommand {
         if blame.lines.isEmpty { print(Terminal.styled("(no body)", .dim)) }
         let numberWidth = String(blame.lines.count).count
         for line in blame.lines {
-            print("\(label(line.by))  \(String(line.number).leftPad(numberWidth))│ \(line.text)")
+            let text = line.text.isEmpty ? "" : " " + line.text
+            print("\(label(line.by))  \(String(line.number).leftPad(numberWidth))│\(text)")
         }
         print("")
         let fieldWidth = blame.fields.map(\.field.rawValue.count).max() ?? 0

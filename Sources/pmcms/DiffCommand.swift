@@ -44,7 +44,9 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        let pair = try store.revisionPair(ref, from: a.flatMap(RevisionName.init(parsing:)), to: b.flatMap(RevisionName.init(parsing:)))
+        let pair = try RevisionNames.reporting {
+            try store.revisionPair(ref, from: a.flatMap(RevisionName.init(parsing:)), to: b.flatMap(RevisionName.init(parsing:)))
+        }
         let diff = EntryDiff(
             entryID: pair.header.id, slug: pair.header.slug, from: pair.old, to: pair.new,
             old: pair.oldContent, new: pair.newContent)
@@ -65,6 +67,19 @@ struct DiffCommand: ParsableCommand {
         case .removed: Terminal.styled(text, .red)
         case .field: Terminal.styled(text, .yellow)
         case .dim: Terminal.styled(text, .dim)
+        }
+    }
+}
+
+/// Revision names on the command line.
+enum RevisionNames {
+    /// Runs `body`, reporting a name that names no revision (`live` of an unpublished entry,
+    /// `upstream` with none) as a one-line error like the store's own.
+    static func reporting<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as RevisionNameError {
+            throw CLIError(message: error.description)
         }
     }
 }

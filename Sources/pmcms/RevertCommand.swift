@@ -41,7 +41,7 @@ struct RevertCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         guard let name = RevisionName(parsing: revision) else { throw CLIError.usage("'\(revision)' is not a revision") }
-        let number = try store.revisionNumber(ref, name)
+        let number = try RevisionNames.reporting { try store.revisionNumber(ref, name) }
         let result = try store.revert(
             ref, to: number, author: global.authorName, message: message, publish: publish, expectRevision: expectRev)
         if output.json {

@@ -176,3 +176,23 @@ struct HistoryEndToEndTests {
         #expect(blame["revision"] as? Int == 4)
     }
 }
+
+@Suite("Show at a revision")
+struct ShowAtRevisionEndToEndTests {
+    @Test func everyFieldIsHistoricalLinksIncluded() throws {
+        let run = try PMCMSRun()
+        defer { run.cleanup() }
+        #expect(try run.run(["new", "--kind", "question", "--title", "Other"]).status == 0)
+        #expect(try run.run(["new", "--kind", "question", "--title", "Q", "--set", "summary=first"]).status == 0)
+        #expect(try run.run(["edit", "q", "--set", "related=other", "--set", "summary=second", "--set", "title=Q2"]).status == 0)
+        let old = try run.run(["show", "q", "--rev", "1", "--json"]).object()
+        #expect(old["title"] as? String == "Q" && old["summary"] as? String == "first")
+        #expect((old["related"] as? [Any])?.isEmpty == true)
+        #expect(old["revision"] as? Int == 1)
+        let new = try run.run(["show", "q", "--rev", "2", "--json"]).object()
+        #expect((new["related"] as? [[String: Any]])?.first?["slug"] as? String == "other")
+        let diff = try run.run(["diff", "q", "1", "2"]).stdout
+        #expect(diff.contains("title: Q → Q2\nsummary: first → second\n"))
+        #expect(diff.contains("related: + Other (other) at 1"))
+    }
+}
