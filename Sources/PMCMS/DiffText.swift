@@ -35,9 +35,13 @@ public enum DiffText {
         out.append(style("--- " + revisionLine(diff.from), .heading))
         out.append(style("+++ " + revisionLine(diff.to), .heading))
         if diff.isEmpty {
-            out.append(diff.from.number == diff.to.number
-                ? "r\(diff.to.number) compared with itself: no changes"
-                : "no changes: r\(diff.from.number) and r\(diff.to.number) have the same content")
+            if diff.from.number != diff.to.number {
+                out.append("no changes: r\(diff.from.number) and r\(diff.to.number) have the same content")
+            } else if diff.to.parent == nil {
+                out.append("r\(diff.to.number) is the first revision: nothing before it to compare (see `pmcms show \(diff.slug) --rev \(diff.to.number)`)")
+            } else {
+                out.append("r\(diff.to.number) compared with itself: no changes")
+            }
             return out.joined(separator: "\n")
         }
         out += fieldLines(diff, style: style)

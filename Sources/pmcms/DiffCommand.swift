@@ -6,8 +6,8 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Compare two revisions of an entry: every field, links, and the body.",
         discussion: """
-            With no revisions, compares the latest revision with the one before it. With one, \
-            compares that revision with the latest. With two, compares A with B in the order \
+            With no revisions, compares the latest revision with its parent (the one it was \
+            made from). With one, compares that revision with the latest. With two, compares A with B in the order \
             given, so `diff REF 5 3` shows what going back from 5 to 3 changes.
 
             A revision is a number (3 or r3), live (what the site shows), latest (the current \
@@ -23,7 +23,8 @@ struct DiffCommand: ParsableCommand {
               pmcms diff is-pmo-more-senior-than-project-manager
               pmcms diff 12 1 4
               pmcms diff 12 live latest --word
-              pmcms diff 12 upstream          # an import kept aside, against the editor's text
+              pmcms diff 12 upstream          # the import kept aside vs latest
+              pmcms diff 12 1 upstream        # what the site changed since r1
               pmcms diff 12 2 3 --stat --json
             """)
 

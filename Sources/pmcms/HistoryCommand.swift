@@ -8,8 +8,8 @@ struct HistoryCommand: ParsableCommand {
         discussion: """
             One line per revision: number, time (UTC), author, origin (import, edit, workflow, \
             revert), status, body lines added and removed against its parent, and message. \
-            "live" marks the revision the site shows, "latest" the current one when it is not \
-            live, and "upstream" an import that arrived after an editor's change and was kept \
+            [live] marks the revision the site shows, [latest] the current one when it is not \
+            live, and [upstream, unmerged] an import that arrived after an editor's change and was kept \
             in history without replacing the editor's text (compare it with \
             `pmcms diff REF upstream`).
 
@@ -45,19 +45,21 @@ enum HistoryText {
         let numberWidth = revisions.map { "r\($0.number)".count }.max() ?? 2
         let authorWidth = min(revisions.map(\.author.count).max() ?? 0, 16)
         let countWidth = revisions.map { counts($0).count }.max() ?? 0
-        let messageWidth = min(revisions.map { ($0.message ?? "").count }.max() ?? 0, 48)
-        return revisions.map { info in
+        // Tags get a column of their own before the message, so that they line up without
+        // padding messages of any length.
+        let tagTexts = revisions.map { info in tags(info, head: head).map { "[\($0)]" }.joined(separator: " ") }
+        let tagWidth = tagTexts.map(\.count).max() ?? 0
+        return zip(revisions, tagTexts).map { info, tagText in
             var line = "r\(info.number)".padding(toLength: numberWidth, withPad: " ", startingAt: 0)
             line += "  " + time(info.createdAt)
             line += "  " + pad(info.author, authorWidth)
             line += "  " + Terminal.styled(pad(info.origin.rawValue, 8), .cyan)
             line += "  " + Terminal.styled(pad(info.status.rawValue, 9), EntryLine.color(info.status))
             line += "  " + counts(info).padding(toLength: countWidth, withPad: " ", startingAt: 0)
-            let tags = tags(info, head: head)
-            // Messages are padded only when a tag follows, so that the tags line up.
-            let message = info.message ?? ""
-            line += "  " + (tags.isEmpty ? message : message.padding(toLength: max(message.count, messageWidth), withPad: " ", startingAt: 0))
-            if !tags.isEmpty { line += "  " + Terminal.styled("[" + tags.joined(separator: ", ") + "]", .yellow) }
+            if tagWidth > 0 {
+                line += "  " + Terminal.styled(tagText, .yellow) + String(repeating: " ", count: tagWidth - tagText.count)
+            }
+            line += "  " + (info.message ?? "")
             return line.trimmingTrailingSpaces()
         }
     }
@@ -66,7 +68,7 @@ enum HistoryText {
         var tags: [String] = []
         if info.live { tags.append("live") }
         if info.number == head && !info.live { tags.append("latest") }
-        if info.upstream { tags.append("upstream, not merged") }
+        if info.upstream { tags.append("upstream, unmerged") }
         return tags
     }
 

@@ -60,7 +60,7 @@ struct LogCommand: ParsableCommand {
             line += "  " + HistoryText.pad(info.author, authorWidth)
             line += "  " + Terminal.styled(HistoryText.pad(info.status.rawValue, 9), EntryLine.color(info.status))
             line += "  " + (info.message ?? "")
-            if info.upstream { line += "  " + Terminal.styled("[upstream, not merged]", .yellow) }
+            if info.upstream { line += "  " + Terminal.styled("[upstream, unmerged]", .yellow) }
             print(line.trimmingTrailingSpaces())
         }
     }

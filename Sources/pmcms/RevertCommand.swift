@@ -17,8 +17,9 @@ struct RevertCommand: ParsableCommand {
             one makes no revision.
 
             Examples:
-              pmcms revert is-pmo-more-senior-than-project-manager 1 -m "back to the imported answer"
-              pmcms revert 12 live                   # drop the draft changes
+              pmcms revert 12 1 -m "back to the imported answer"
+              pmcms revert 12 live --publish         # drop the draft's changes
+              pmcms revert 12 upstream               # take the site's version
               pmcms revert 12 3 --publish --expect-rev 7
             """)
 

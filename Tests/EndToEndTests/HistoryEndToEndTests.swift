@@ -49,10 +49,10 @@ struct HistoryEndToEndTests {
         #expect(revisions.map { $0["lines_added"] as? Int } == [3, 1, 1, 1])
         let text = try Self.expectOK(run, ["history", Self.slug]).stdout
         #expect(text == """
-            r1  2026-11-29 10:00:00Z  importer  import    published  +3 -0  imported      [live]
-            r2  2026-11-29 10:01:00Z  tester    edit      draft      +1 -1  first edit
-            r3  2026-11-29 10:02:00Z  tester    edit      draft      +1 -0  second edit
-            r4  2026-11-29 10:03:00Z  tester    revert    draft      +1 -2  revert to r1  [latest]
+            r1  2026-11-29 10:00:00Z  importer  import    published  +3 -0  [live]    imported
+            r2  2026-11-29 10:01:00Z  tester    edit      draft      +1 -1            first edit
+            r3  2026-11-29 10:02:00Z  tester    edit      draft      +1 -0            second edit
+            r4  2026-11-29 10:03:00Z  tester    revert    draft      +1 -2  [latest]  revert to r1
 
             """)
 
@@ -165,9 +165,9 @@ struct HistoryEndToEndTests {
         }
         let lines = try Self.expectOK(run, ["history", Self.slug]).stdout.split(separator: "\n")
         #expect(lines.count == 5)
-        #expect(lines[3].hasSuffix("revert to r1         [latest]"))
+        #expect(lines[3].hasSuffix("[latest]              revert to r1"))
         #expect(lines[4].hasPrefix("r5  2026-11-29 10:05:00Z  importer  import    published"))
-        #expect(lines[4].hasSuffix("[upstream, not merged]"))
+        #expect(lines[4].hasSuffix("[upstream, unmerged]  re-import: conflict"))
         let diff = try Self.expectOK(run, ["diff", Self.slug, "latest", "upstream"]).stdout
         #expect(diff.contains("-Line two.\n+Line two, from the site.\n"))
         #expect(diff.contains("+++ r5 · 2026-11-29T10:05:00Z · importer · import · upstream · \"re-import: conflict\""))
