@@ -244,8 +244,10 @@ extension ContentStore {
 
 /// Counts of body lines added and removed between two texts.
 public enum LineDiff {
+    /// A final newline ends the last line rather than starting an empty one, so that the
+    /// counts agree with `diff` (see `TextLines`).
     public static func lines(_ text: String) -> [Substring] {
-        text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false)
+        TextLines(text).lines
     }
 
     public static func counts(from old: String, to new: String) -> (added: Int, removed: Int) {

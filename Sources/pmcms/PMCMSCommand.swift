@@ -25,6 +25,7 @@ struct PMCMSCommand: ParsableCommand {
             InitCommand.self, ListCommand.self, ShowCommand.self, NewCommand.self, EditCommand.self,
             SubmitCommand.self, ApproveCommand.self, RejectCommand.self, PublishCommand.self,
             UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self,
+            HistoryCommand.self, DiffCommand.self, RevertCommand.self, BlameCommand.self, LogCommand.self,
             ReviewCommand.self, SearchCommand.self, CheckCommand.self, ConfigCommand.self, BackupCommand.self, VerifyCommand.self, DemoCommand.self,
         ])
 }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import PMCMS
+
+extension Origin: ExpressibleByArgument {}
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Show the store-wide change log, newest first.",
+        discussion: """
+            One line per revision of any entry: time (UTC), entry slug, revision, origin, \
+            author, status and message. Filters combine: --since keeps changes at or after a \
+            date (YYYY-MM-DD, midnight UTC) or a time (YYYY-MM-DDTHH:MM:SSZ); --author and \
+            --origin keep one author's or one kind of change. Without --limit the whole log is \
+            printed; the newest rows are read first, so --limit stays fast on a large store.
+
+            Examples:
+              pmcms log --limit 20
+              pmcms log --since 2026-11-01 --author sam
+              pmcms log --origin import --json
+            """)
+
+    // Not GlobalOptions: its --author names who makes a change, and here --author filters.
+    @OptionGroup var store: StoreOption
+    @Option(help: ArgumentHelp("Only changes at or after this date or time (UTC).", valueName: "date")) var since: String?
+    @Option(help: ArgumentHelp("Only changes by this author.", valueName: "name")) var author: String?
+    @Option(help: "Only changes of this origin (\(Origin.allCases.map(\.rawValue).joined(separator: ", "))).") var origin: Origin?
+    @Option(help: "At most this many changes.") var limit: Int?
+    @OptionGroup var output: JSONFlag
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let since, LogQuery.normalizedSince(since) == nil {
+            throw ValidationError("--since '\(since)' is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+        }
+        if let author, author.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--author is empty") }
+    }
+
+    func run() throws {
+        let store = try ContentStore(path: store.path)
+        let query = LogQuery(since: since.flatMap(LogQuery.normalizedSince), author: author, origin: origin, limit: limit)
+        let revisions = try store.log(query)
+        if output.json {
+            print(try JSONOutput.string(revisions, pretty: true))
+            return
+        }
+        if revisions.isEmpty {
+            if Terminal.stdoutIsTerminal { print("no changes") }
+            return
+        }
+        let slugWidth = min(revisions.map(\.slug.count).max() ?? 0, 40)
+        let numberWidth = revisions.map { "r\($0.number)".count }.max() ?? 2
+        let authorWidth = min(revisions.map(\.author.count).max() ?? 0, 16)
+        for info in revisions {
+            var line = HistoryText.time(info.createdAt)
+            line += "  " + Terminal.styled(HistoryText.pad(info.slug, slugWidth), .bold)
+            line += "  " + "r\(info.number)".padding(toLength: numberWidth, withPad: " ", startingAt: 0)
+            line += "  " + Terminal.styled(HistoryText.pad(info.origin.rawValue, 8), .cyan)
+            line += "  " + HistoryText.pad(info.author, authorWidth)
+            line += "  " + Terminal.styled(HistoryText.pad(info.status.rawValue, 9), EntryLine.color(info.status))
+            line += "  " + (info.message ?? "")
+            if info.upstream { line += "  " + Terminal.styled("[upstream, unmerged]", .yellow) }
+            print(line.trimmingTrailingSpaces())
+        }
+    }
+}
+
+/// `--db` alone, for commands whose `--author` means something else than GlobalOptions' one.
+struct StoreOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file (default: $PMCMS_DB, else ./pmcms.sqlite).", valueName: "path"))
+    var db: String?
+
+    /// The same rule as `GlobalOptions.storePath`: `--db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
+    var path: String {
+        if let db, !db.isEmpty { return db }
+        if let env = ProcessInfo.processInfo.environment["PMCMS_DB"], !env.isEmpty { return env }
+        return "pmcms.sqlite"
+    }
+}
