@@ -59,6 +59,16 @@ public struct Content: Hashable, Codable, Sendable {
         self.articles = articles
     }
 
+    /// The canonical form the store keeps: a body without trailing blank lines, so that an
+    /// editor adding or dropping the final newline is not a change.
+    public func normalized() -> Content {
+        var copy = self
+        while let last = copy.body.last, last == "\n" || last == "\r" || last == " " || last == "\t" {
+            copy.body.removeLast()
+        }
+        return copy
+    }
+
     /// Whether the reader-facing text differs, which is what moves `edited_at`.
     public func textDiffers(from other: Content) -> Bool {
         title != other.title || body != other.body || summary != other.summary

@@ -105,7 +105,7 @@ extension ContentStore {
     static func importEntry(
         _ db: Database, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, now: String
     ) throws -> ImportOutcome {
-        var content = incoming.content
+        var content = incoming.content.normalized()
         try content.validate(kind: incoming.kind)
         // Status and publication belong to the store's workflow, not to the page.
         content.status = .draft

@@ -30,7 +30,7 @@ extension ContentStore {
         _ db: Database, kind: Kind, content: Content, author: String, origin: Origin, message: String?,
         importKey: String?, now: String
     ) throws -> EntryHeader {
-        var content = content
+        var content = content.normalized()
         if content.status == .published && content.publishedAt == nil { content.publishedAt = now }
         let slug = try uniqueSlug(db, for: content.title)
         var key = importKey
@@ -79,6 +79,7 @@ extension ContentStore {
             let current = try Self.fetchContent(db, entryID: header.id, number: header.head)
             var next = current
             try change(&next)
+            next = next.normalized()
             next.status = current.status
             next.publishedAt = current.publishedAt
             guard next != current else { return ChangeResult(header: header, revision: nil) }

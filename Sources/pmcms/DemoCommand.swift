@@ -76,6 +76,10 @@ struct DemoCommand: ParsableCommand {
         demo.run(["show", "1"])
         demo.run(["list"])
 
+        demo.section("Review the history")
+        demo.run(["history", "1"])
+        demo.run(["diff", "1", "live", "latest"])
+
         print("")
         if demo.failures > 0 {
             throw CLIError(message: "the demo had \(demo.failures) unexpected result(s); see above")

@@ -141,7 +141,7 @@ struct HistoryEndToEndTests {
         let undo = try Self.expectOK(run, ["revert", Self.slug, "3", "-m", "undo the revert", "--publish", "--expect-rev", "4"], at: "2026-11-29T10:04:00Z")
         #expect(undo.stdout == "\(Self.slug): r5 reverts to r3 (published)\n")
         let show = try Self.expectOK(run, ["show", Self.slug, "--json"]).object()
-        #expect(show["body"] as? String == "Line one.\nLine two, edited.\nLine three.\nLine four.\n")
+        #expect(show["body"] as? String == "Line one.\nLine two, edited.\nLine three.\nLine four.")
         #expect(show["live_revision"] as? Int == 5)
         // Reverting a published entry to its own live content with --publish changes nothing.
         let same = try Self.expectOK(run, ["revert", Self.slug, "5", "--publish"])
