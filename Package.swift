@@ -25,6 +25,7 @@ let package = Package(
             exclude: ["export.schema.json"],
             resources: [
                 .embedInCode("Migrations/0001_initial.sql"),
+                .embedInCode("Migrations/0002_export_order.sql"),
             ]),
         .target(
             name: "PMCMS",

@@ -9,6 +9,7 @@ public enum Schema {
     /// Every migration, oldest first. Append new ones; never edit a released one.
     public static let migrations: [Migration] = [
         Migration(identifier: "0001_initial", sql: text(PackageResources._001_initial_sql)),
+        Migration(identifier: "0002_export_order", sql: text(PackageResources._002_export_order_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -26,5 +26,6 @@ struct PMCMSCommand: ParsableCommand {
             SubmitCommand.self, ApproveCommand.self, RejectCommand.self, PublishCommand.self,
             UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self,
             ConfigCommand.self, DemoCommand.self,
+            ExportCommand.self,
         ])
 }
