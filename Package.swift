@@ -60,7 +60,7 @@ let package = Package(
             path: "Tests/ImportsTests"),
         .testTarget(
             name: "ExportsTests",
-            dependencies: ["Exports", "PMCMS"],
+            dependencies: ["Exports", "PMCMS", "CLibXML2"],
             path: "Tests/ExportsTests"),
         .testTarget(
             name: "EndToEndTests",

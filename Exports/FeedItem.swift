@@ -24,10 +24,19 @@ struct FeedItem {
         } else {
             link = guid
         }
-        edited = [c.editedAt, c.publishedAt, entry.header.updatedAt].lazy.compactMap { $0.flatMap(Timestamp.parse) }.first
+        let edited = [c.editedAt, c.publishedAt, entry.header.updatedAt].lazy.compactMap { $0.flatMap(Timestamp.parse) }.first
             ?? Date(timeIntervalSince1970: 0)
-        published = c.publishedAt.flatMap(Timestamp.parse)
+        self.edited = edited
+        // pmcms's publish time can be later than the page's own edit date (a page imported
+        // long after it went live): a publication date after the last edit would contradict it.
+        published = c.publishedAt.flatMap(Timestamp.parse).flatMap { $0 <= edited ? $0 : nil }
         html = c.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(c.body)
+    }
+
+    /// The link when it is a page of the site, else the site's page for the entry: a sitemap
+    /// may list only URLs of its own site.
+    func siteLink(_ site: Site) -> String {
+        link.hasPrefix(site.base + "/") ? link : guid
     }
 
     /// Whether the guid is the item's link, which RSS calls a permalink.

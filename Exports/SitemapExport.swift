@@ -16,7 +16,7 @@ struct SitemapExportWriter: EntryWriter {
     mutating func write(_ entry: StreamedEntry) throws {
         let item = FeedItem(entry.view, site: site)
         try xml.start("url")
-        try xml.element("loc", item.link)
+        try xml.element("loc", item.siteLink(site))
         try xml.element("lastmod", Self.lastmod(entry.view, item: item))
         try xml.end()
         try xml.drain()
