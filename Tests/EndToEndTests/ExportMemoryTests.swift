@@ -80,6 +80,5 @@ struct ExportMemoryTests {
         #expect(size > 40_000_000, "export size \(size)")
         #expect(measured.kib - baseline.kib < 12 * 1024, "peak \(measured.kib) KiB for 20,000 entries vs \(baseline.kib) KiB for 500")
         #expect(measured.kib < 100 * 1024, "peak \(measured.kib) KiB")
-
     }
 }
