@@ -26,6 +26,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/0001_initial.sql"),
                 .embedInCode("Migrations/0002_search.sql"),
+                .embedInCode("Migrations/0003_export_order.sql"),
             ]),
         .target(
             name: "PMCMS",
@@ -61,7 +62,7 @@ let package = Package(
             path: "Tests/ImportsTests"),
         .testTarget(
             name: "ExportsTests",
-            dependencies: ["Exports", "PMCMS"],
+            dependencies: ["Exports", "PMCMS", "CLibXML2"],
             path: "Tests/ExportsTests"),
         .testTarget(
             name: "EndToEndTests",

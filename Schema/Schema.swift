@@ -10,6 +10,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration(identifier: "0001_initial", sql: text(PackageResources._001_initial_sql)),
         Migration(identifier: "0002_search", sql: text(PackageResources._002_search_sql)),
+        Migration(identifier: "0003_export_order", sql: text(PackageResources._003_export_order_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

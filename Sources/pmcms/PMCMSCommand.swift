@@ -26,6 +26,7 @@ struct PMCMSCommand: ParsableCommand {
             SubmitCommand.self, ApproveCommand.self, RejectCommand.self, PublishCommand.self,
             UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self,
             HistoryCommand.self, DiffCommand.self, RevertCommand.self, BlameCommand.self, LogCommand.self,
-            ReviewCommand.self, SearchCommand.self, CheckCommand.self, ConfigCommand.self, BackupCommand.self, VerifyCommand.self, DemoCommand.self,
+            ReviewCommand.self, SearchCommand.self, CheckCommand.self, ConfigCommand.self, BackupCommand.self, VerifyCommand.self,
+            ExportCommand.self, DemoCommand.self,
         ])
 }

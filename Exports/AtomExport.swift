@@ -1,0 +1,52 @@
+import Foundation
+import PMCMS
+
+/// `export atom`: an Atom feed (RFC 4287) with the same items as the RSS feed.
+struct AtomExportWriter: EntryWriter {
+    let xml: XMLWriter
+    let site: Site
+    let selfURL: String
+    let generatedAt: Date
+    let generator: String
+
+    mutating func begin() throws {
+        try xml.startDocument()
+        try xml.start("feed")
+        try xml.attribute("xmlns", "http://www.w3.org/2005/Atom")
+        if let language = site.language { try xml.attribute("xml:lang", language) }
+        try xml.element("title", site.title ?? "")
+        if let description = site.description { try xml.element("subtitle", description) }
+        try xml.empty("link", attributes: ["rel": "alternate", "type": "text/html", "href": site.page("")])
+        try xml.empty("link", attributes: ["rel": "self", "type": "application/atom+xml", "href": selfURL])
+        try xml.element("id", site.page(""))
+        try xml.element("updated", FeedDate.rfc3339(generatedAt))
+        // RFC 4287 wants an author for the feed or for every entry: the site speaks for its pages.
+        try xml.start("author")
+        try xml.element("name", site.title ?? "")
+        try xml.element("uri", site.page(""))
+        try xml.end()
+        try xml.element("generator", generator)
+        try xml.drain()
+    }
+
+    mutating func write(_ entry: StreamedEntry) throws {
+        let item = FeedItem(entry.view, site: site)
+        let c = entry.view.content
+        try xml.start("entry")
+        try xml.element("title", c.title)
+        try xml.empty("link", attributes: ["rel": "alternate", "type": "text/html", "href": item.link])
+        try xml.element("id", item.guid)
+        try xml.element("updated", FeedDate.rfc3339(item.edited))
+        if let published = item.published { try xml.element("published", FeedDate.rfc3339(published)) }
+        if let summary = c.summary { try xml.element("summary", summary) }
+        if let html = item.html { try xml.element("content", html, attributes: ["type": "html"]) }
+        try xml.empty("category", attributes: ["term": entry.view.kind.rawValue])
+        try xml.end()
+        try xml.drain()
+    }
+
+    mutating func end() throws {
+        try xml.end()  // feed
+        try xml.endDocument()
+    }
+}

@@ -1,0 +1,73 @@
+import PMCMS
+
+/// The formats `pmcms export` writes.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    case json, ndjson, csv, rss, atom, jsonfeed
+    case faqJSONLD = "faq-jsonld"
+    case sitemap
+
+    /// The settings the format cannot be written without.
+    public var requiredSettings: [SettingKey] {
+        switch self {
+        case .rss, .atom, .jsonfeed: [.siteTitle, .siteURL]
+        case .sitemap: [.siteURL]
+        case .json, .ndjson, .csv, .faqJSONLD: []
+        }
+    }
+
+    /// Whether the format is a newest-first feed capped at `feed.limit`.
+    public var isFeed: Bool { self == .rss || self == .atom || self == .jsonfeed }
+
+    /// The file name a feed's self link points at when `--out` does not name one.
+    public var defaultFileName: String {
+        switch self {
+        case .json: "export.json"
+        case .ndjson: "export.ndjson"
+        case .csv: "export.csv"
+        case .rss: "feed.xml"
+        case .atom: "atom.xml"
+        case .jsonfeed: "feed.json"
+        case .faqJSONLD: "faq.jsonld"
+        case .sitemap: "sitemap.xml"
+        }
+    }
+}
+
+/// What to export and how; `problems()` tells which combinations make no sense.
+public struct ExportOptions: Sendable {
+    public var format: ExportFormat
+    /// `.live` (published entries, the default) or `.head` (`--all`).
+    public var selection: StreamSelection = .live
+    public var kind: Kind?
+    public var since: String?
+    public var withHistory = false
+    public var bom = false
+    public var columns: [CSVColumn] = CSVColumn.allCases
+    public var columnsGiven = false
+    public var raw = false
+    /// The file name the export is published under, for the feeds' self links.
+    public var fileName: String?
+    /// What feeds name as their generator.
+    public var generator = "pmcms"
+
+    public init(format: ExportFormat) {
+        self.format = format
+    }
+
+    /// Every option given that does not apply to the format, as an error.
+    public func problems() -> [ExportError] {
+        var problems: [ExportError] = []
+        if withHistory && format != .json && format != .ndjson {
+            problems.append(.unsupportedOption(format: format, option: "--with-history"))
+        }
+        if format != .csv {
+            if bom { problems.append(.unsupportedOption(format: format, option: "--bom")) }
+            if columnsGiven { problems.append(.unsupportedOption(format: format, option: "--columns")) }
+            if raw { problems.append(.unsupportedOption(format: format, option: "--raw")) }
+        }
+        if format == .faqJSONLD && kind == .article {
+            problems.append(.unsupportedOption(format: format, option: "--kind article"))
+        }
+        return problems
+    }
+}

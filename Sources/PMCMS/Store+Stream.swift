@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+/// Which revision of each entry a stream visits.
+public enum StreamSelection: Sendable, Equatable {
+    /// The live revision of every entry that has one: what the site shows.
+    case live
+    /// The head (latest) revision of every entry, whatever its status.
+    case head
+}
+
+/// The order a stream visits entries in.
+public enum StreamOrder: Sendable, Equatable {
+    /// By id, oldest entry first: stable, for data exports.
+    case id
+    /// Newest `edited_at` (else `published_at`) first, entries with neither last, then newest
+    /// id: for feeds. Served by an index, so a feed of N reads N entries.
+    case newestEdited
+}
+
+/// What `ContentStore.stream(_:_:)` reads.
+public struct StreamQuery: Sendable, Equatable {
+    public var selection: StreamSelection
+    public var kind: Kind?
+    /// Only entries whose `updated_at` is at or after this date or timestamp.
+    public var since: String?
+    public var order: StreamOrder
+    public var limit: Int?
+    /// Whether each entry comes with its revisions.
+    public var withHistory: Bool
+
+    public init(
+        selection: StreamSelection = .live, kind: Kind? = nil, since: String? = nil, order: StreamOrder = .id,
+        limit: Int? = nil, withHistory: Bool = false
+    ) {
+        self.selection = selection
+        self.kind = kind
+        self.since = since
+        self.order = order
+        self.limit = limit
+        self.withHistory = withHistory
+    }
+}
+
+/// One entry visited by a stream, with its revisions when the query asked for them.
+public struct StreamedEntry: Sendable {
+    public var view: EntryView
+    /// Oldest first; nil unless `StreamQuery.withHistory`.
+    public var revisions: [RevisionInfo]?
+}
+
+extension ContentStore {
+    /// Visits the entries `query` selects one at a time, on one consistent snapshot, so that
+    /// memory stays flat however many entries the store holds. Returns how many were visited.
+    @discardableResult
+    public func stream(_ query: StreamQuery, _ visit: (StreamedEntry) throws -> Void) throws -> Int {
+        let (sql, arguments) = try Self.streamSQL(query)
+        return try read { db in
+            var visited = 0
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() {
+                let (header, number, content) = try Self.decodeView(row)
+                let view = try Self.view(db, header: header, revision: number, content: content)
+                var revisions: [RevisionInfo]?
+                if query.withHistory {
+                    revisions = try Row.fetchAll(
+                        db, sql: "SELECT \(Self.revisionColumns) FROM revision WHERE entry_id = ? ORDER BY number",
+                        arguments: [header.id]
+                    ).map { try Self.decodeRevision($0, slug: header.slug, live: header.live) }
+                }
+                try visit(StreamedEntry(view: view, revisions: revisions))
+                visited += 1
+            }
+            return visited
+        }
+    }
+
+    /// SQLite's plan for `query`, one line per step: lets tests check that the newest-N feed
+    /// walks an index rather than sorting the whole store.
+    public func streamPlan(_ query: StreamQuery) throws -> [String] {
+        let (sql, arguments) = try Self.streamSQL(query)
+        return try read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
+        }
+    }
+
+    static func streamSQL(_ query: StreamQuery) throws -> (String, StatementArguments) {
+        let (pointer, sortKey) = query.selection == .live ? ("e.live", "e.live_feed_date") : ("e.head", "e.head_feed_date")
+        var conditions = query.selection == .live ? ["e.live IS NOT NULL"] : []
+        var arguments: StatementArguments = []
+        if let kind = query.kind {
+            conditions.append("e.kind = ?")
+            _ = arguments.append(contentsOf: [kind.rawValue])
+        }
+        if let since = query.since {
+            // updated_at is always written as YYYY-MM-DDTHH:MM:SSZ, so the canonical form of
+            // the bound compares correctly as text.
+            guard let date = Timestamp.parse(since) else {
+                throw StoreError.invalidField(name: "since", reason: "'\(since)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
+            }
+            conditions.append("e.updated_at >= ?")
+            _ = arguments.append(contentsOf: [Timestamp.format(date)])
+        }
+        var sql = "SELECT \(viewColumns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = \(pointer)"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        switch query.order {
+        case .id: sql += " ORDER BY e.id ASC"
+        case .newestEdited: sql += " ORDER BY \(sortKey) DESC, e.id DESC"
+        }
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            _ = arguments.append(contentsOf: [max(0, limit)])
+        }
+        return (sql, arguments)
+    }
+}

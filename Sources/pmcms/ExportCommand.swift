@@ -1,0 +1,104 @@
+import ArgumentParser
+import Exports
+import Foundation
+import PMCMS
+
+extension ExportFormat: ExpressibleByArgument {}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the site's entries as JSON, NDJSON, CSV, RSS, Atom, JSON Feed, FAQPage JSON-LD or a sitemap.",
+        discussion: """
+            By default exports the live (published) revision of each published entry; --all \
+            exports the latest revision of every entry, whatever its status. Entries are read \
+            and written one at a time, so any number of them exports in flat memory.
+
+            Formats: json ({"generated_at", "site", "entries"}), ndjson (one entry per line), \
+            csv (RFC 4180, CRLF), rss (RSS 2.0), atom (RFC 4287), jsonfeed (JSON Feed 1.1), \
+            faq-jsonld (schema.org FAQPage of the questions that have an answer), sitemap \
+            (sitemaps.org). JSON output escapes <, > and & as \\u003c, \\u003e, \\u0026, so it \
+            can be pasted into a web page.
+
+            rss, atom and jsonfeed hold the newest feed.limit entries (default 50) by edited_at, \
+            and need site.title and site.url (`pmcms config site.title ...`, `pmcms config \
+            site.url ...`); sitemap needs site.url. An item links to the entry's source_url \
+            when it is absolute, else to site.url/slug.
+
+            With --out, the file is written beside FILE and renamed into place when complete: a \
+            failed export leaves no half-written file.
+
+            Examples:
+              pmcms export json --out export.json
+              pmcms export ndjson --all --with-history > history.ndjson
+              pmcms export csv --bom --columns id,slug,title,edited_at --out entries.csv
+              pmcms export rss --out feed.xml
+              pmcms export atom --kind question --out atom.xml
+              pmcms export sitemap --out sitemap.xml
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The format to write.", valueName: "format"))
+    var format: ExportFormat
+    @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var out: String?
+    @Flag(help: "Every entry at its latest revision, whatever its status (default: published entries, live revision).")
+    var all = false
+    @Option(help: "Only entries of this kind (\(Kind.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var kind: Kind?
+    @Option(help: ArgumentHelp("Only entries changed on or after this date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ).", valueName: "date"))
+    var since: String?
+    @Flag(help: "json, ndjson: add each entry's revisions.")
+    var withHistory = false
+    @Flag(help: "csv: start with a UTF-8 byte order mark, for spreadsheet applications.")
+    var bom = false
+    @Option(help: ArgumentHelp("csv: these columns, in this order (default: all).", valueName: "a,b,c"))
+    var columns: String?
+    @Flag(help: "csv: keep cells that begin with =, +, - or @ as they are (default: prefix them with ' against formula injection).")
+    var raw = false
+
+    func validate() throws {
+        if let since, Timestamp.parse(since) == nil {
+            throw ValidationError("--since '\(since)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
+        }
+        if let out, out.isEmpty || out.hasSuffix("/") { throw ValidationError("--out needs a file name") }
+        let options = try makeOptions()
+        if let problem = options.problems().first { throw ValidationError(problem.description) }
+    }
+
+    func makeOptions() throws -> ExportOptions {
+        var options = ExportOptions(format: format)
+        options.selection = all ? .head : .live
+        options.kind = kind
+        options.since = since
+        options.withHistory = withHistory
+        options.bom = bom
+        options.raw = raw
+        if let columns {
+            do {
+                options.columns = try CSVColumn.parseList(columns)
+            } catch let error as ExportError {
+                throw ValidationError(error.description)
+            }
+            options.columnsGiven = true
+        }
+        options.fileName = out.map { URL(fileURLWithPath: $0).lastPathComponent }
+        options.generator = "pmcms \(PMCMSCommand.configuration.version)"
+        return options
+    }
+
+    func run() throws {
+        let store = try global.openStore()
+        let options = try makeOptions()
+        do {
+            if let out {
+                let summary = try AtomicFile.write(to: out) { sink in try Exporter.export(options, from: store, to: sink) }
+                print("\(out): \(summary.entries) \(summary.entries == 1 ? "entry" : "entries") (\(format.rawValue), \(summary.bytes) bytes)")
+            } else {
+                _ = try Exporter.export(options, from: store, to: OutputSink(FileHandle.standardOutput))
+            }
+        } catch let error as ExportError {
+            throw CLIError(message: error.description)
+        }
+    }
+}

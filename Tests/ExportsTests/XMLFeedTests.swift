@@ -1,0 +1,132 @@
+@testable import Exports
+import Foundation
+import PMCMS
+import Testing
+
+@Suite("RSS, Atom and sitemap parse as XML with every required element")
+struct XMLFeedTests {
+    static let rfc822 = #"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$"#
+    static let rfc3339 = #"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$"#
+
+    func matches(_ text: String, _ pattern: String) -> Bool {
+        text.range(of: pattern, options: .regularExpression) != nil
+    }
+
+    @Test func rssChannelAndItems() throws {
+        let (store, folder) = try Fixture.makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let xml = try ParsedXML(
+            try Fixture.export(Fixture.options(.rss), from: store, in: folder), namespaces: ["atom": "http://www.w3.org/2005/Atom"])
+
+        #expect(xml.string("/rss/@version") == "2.0")
+        #expect(xml.string("/rss/channel/title") == "PM Training FAQ & Cards")
+        #expect(xml.string("/rss/channel/link") == "https://www.example.org/")
+        #expect(xml.string("/rss/channel/description") == "Answers to project-management questions <for everyone>")
+        #expect(xml.string("/rss/channel/language") == "en")
+        #expect(matches(xml.string("/rss/channel/lastBuildDate") ?? "", Self.rfc822))
+        #expect(xml.string("/rss/channel/generator") == "pmcms")
+        #expect(xml.string("/rss/channel/atom:link[@rel='self']/@href") == "https://www.example.org/feed.xml")
+        #expect(xml.string("/rss/channel/atom:link[@rel='self']/@type") == "application/rss+xml")
+
+        // Six published entries; the draft-only entry and the unpublished draft text are absent.
+        let titles = xml.strings("/rss/channel/item/title")
+        #expect(titles.count == 6)
+        #expect(!titles.contains("Draft question, not live"))
+        #expect(!xml.strings("/rss/channel/item/description").contains { $0.contains("A DRAFT answer") })
+        for element in ["title", "link", "guid", "pubDate", "category"] {
+            #expect(xml.count("/rss/channel/item[\(element)]") == 6, "every item has <\(element)>")
+        }
+
+        let dates = xml.strings("/rss/channel/item/pubDate")
+        #expect(dates.allSatisfy { matches($0, Self.rfc822) }, "\(dates)")
+        let parsed = dates.compactMap(Self.parseRFC822)
+        #expect(parsed.count == dates.count)
+        #expect(parsed == parsed.sorted(by: >), "newest first")
+
+        // guid: site.url/slug; a permalink exactly when it is the item's link.
+        let links = xml.strings("/rss/channel/item/link")
+        let guids = xml.strings("/rss/channel/item/guid")
+        let permalinks = xml.strings("/rss/channel/item/guid/@isPermaLink")
+        for index in links.indices {
+            #expect(permalinks[index] == (guids[index] == links[index] ? "true" : "false"))
+            #expect(guids[index].hasPrefix("https://www.example.org/") && !guids[index].hasPrefix("https://www.example.org//"))
+        }
+        #expect(links.contains("https://www.example.org/faq/is-pmo-more-senior-than-project-manager"), "an absolute source_url is the link")
+        let hostileLink = xml.string("/rss/channel/item[starts-with(title, '<script>')]/link")
+        #expect(hostileLink == "https://www.example.org/script-alert-1-script-quotes-commas-e-u", "a relative source_url gives site.url/slug")
+        #expect(Set(xml.strings("/rss/channel/item/category")) == ["question", "article"])
+
+        // The description is the body's HTML, as text: no script survives in it.
+        let description = xml.string("/rss/channel/item[starts-with(title, '<script>')]/description") ?? ""
+        #expect(description.contains("<p>Line one, with &quot;quotes&quot;"))
+        #expect(!description.lowercased().contains("<script"))
+        #expect(!description.contains("javascript:"))
+    }
+
+    @Test func rssHonoursFeedLimitWithTheNewestItems() throws {
+        var settings = Fixture.defaultSettings
+        settings[.feedLimit] = "2"
+        let (store, folder) = try Fixture.makeStore(settings: settings)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let xml = try ParsedXML(try Fixture.export(Fixture.options(.rss), from: store, in: folder))
+        #expect(xml.strings("/rss/channel/item/title") == ["Unanswered question?", "What does a PMO do?"])
+    }
+
+    @Test func atomFeed() throws {
+        let (store, folder) = try Fixture.makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let xml = try ParsedXML(
+            try Fixture.export(Fixture.options(.atom), from: store, in: folder), namespaces: ["a": "http://www.w3.org/2005/Atom"])
+        #expect(xml.string("/a:feed/a:title") == "PM Training FAQ & Cards")
+        #expect(xml.string("/a:feed/a:id") == "https://www.example.org/")
+        #expect(matches(xml.string("/a:feed/a:updated") ?? "", Self.rfc3339))
+        #expect(xml.string("/a:feed/a:author/a:name") == "PM Training FAQ & Cards")
+        #expect(xml.string("/a:feed/a:link[@rel='self']/@href") == "https://www.example.org/atom.xml")
+        #expect(xml.count("/a:feed/a:entry") == 6)
+        for element in ["a:id", "a:title", "a:updated", "a:link[@rel='alternate']", "a:category"] {
+            #expect(xml.count("/a:feed/a:entry[\(element)]") == 6, "every entry has \(element)")
+        }
+        let updated = xml.strings("/a:feed/a:entry/a:updated")
+        #expect(updated.allSatisfy { matches($0, Self.rfc3339) })
+        #expect(updated == updated.sorted(by: >), "newest first")
+        #expect(Set(xml.strings("/a:feed/a:entry/a:id")).count == 6, "ids are unique")
+        let published = xml.strings("/a:feed/a:entry/a:published")
+        let pairs = xml.count("/a:feed/a:entry[a:published > a:updated]")
+        #expect(pairs == 0, "no entry is published after its last update: \(published)")
+        let content = xml.strings("/a:feed/a:entry/a:content[@type='html']")
+        #expect(!content.isEmpty && content.allSatisfy { !$0.lowercased().contains("<script") })
+    }
+
+    @Test func sitemap() throws {
+        let (store, folder) = try Fixture.makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let xml = try ParsedXML(
+            try Fixture.export(Fixture.options(.sitemap), from: store, in: folder),
+            namespaces: ["s": "http://www.sitemaps.org/schemas/sitemap/0.9"])
+        let locs = xml.strings("/s:urlset/s:url/s:loc")
+        #expect(locs.count == 6)
+        #expect(locs.allSatisfy { $0.hasPrefix("https://www.example.org/") }, "a sitemap lists only its own site: \(locs)")
+        #expect(xml.count("/s:urlset/s:url[s:lastmod]") == 6)
+        let lastmods = xml.strings("/s:urlset/s:url/s:lastmod")
+        #expect(lastmods.allSatisfy { matches($0, #"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"#) || matches($0, Self.rfc3339) }, "\(lastmods)")
+    }
+
+    @Test func theXMLCheckRejectsBrokenXML() {
+        #expect(throws: ParsedXML.NotWellFormed.self) { try ParsedXML(Data("<rss><channel></rss>".utf8)) }
+        #expect(throws: ParsedXML.NotWellFormed.self) { try ParsedXML(Data("<a>\u{0B}</a>".utf8)) }
+    }
+
+    @Test func rfc822DatesHaveAFourDigitYearAndANumericZone() throws {
+        let date = try #require(Timestamp.parse("2026-06-09T07:05:03Z"))
+        #expect(FeedDate.rfc822(date) == "Tue, 09 Jun 2026 07:05:03 +0000")
+        let leapDay = try #require(Timestamp.parse("2028-02-29"))
+        #expect(FeedDate.rfc822(leapDay) == "Tue, 29 Feb 2028 00:00:00 +0000")
+    }
+
+    static func parseRFC822(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter.date(from: text)
+    }
+}
