@@ -80,12 +80,24 @@ struct DemoCommand: ParsableCommand {
         demo.run(["history", "1"])
         demo.run(["diff", "1", "live", "latest"])
 
+        demo.section("Export feeds: the live revision of each published entry")
+        for (format, file) in Self.exports {
+            demo.run(["export", format, "--out", file])
+        }
+        print("written in \(folder.path): " + Self.exports.map(\.file).joined(separator: ", "))
+
         print("")
         if demo.failures > 0 {
             throw CLIError(message: "the demo had \(demo.failures) unexpected result(s); see above")
         }
         print(Terminal.styled("demo complete: the store is \(store)", .green))
     }
+
+    /// Every export format, with the file the demo writes it to.
+    static let exports: [(format: String, file: String)] = [
+        ("json", "export.json"), ("ndjson", "export.ndjson"), ("csv", "export.csv"), ("rss", "feed.xml"),
+        ("atom", "atom.xml"), ("jsonfeed", "feed.json"), ("faq-jsonld", "faq.jsonld"), ("sitemap", "sitemap.xml"),
+    ]
 
     /// The demo's stand-in for a person in the editor: one sentence rewritten in place.
     static let editorScript = """
