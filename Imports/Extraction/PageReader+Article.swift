@@ -21,11 +21,25 @@ extension PageReader {
     }
 
     private func articleTitle(heading: HTMLNode?) -> String? {
+        let documentTitle = documentTitle()
+        // An <h1> is often a section or site name ("Allergies Health Center"); trust it only when
+        // it agrees with the <title>, or when there is no <title>.
+        let headingTitle = heading.map(text).flatMap { heading in
+            documentTitle.map { Self.sharesWords(heading, $0) ? heading : nil } ?? heading
+        }
         let candidates: [String?] = [
             structured.article?.headline, meta.first("og:title"), meta.first("twitter:title"), meta.first("headline"),
-            heading.map(text), documentTitle(),
+            headingTitle, documentTitle,
         ]
         return candidates.compactMap { $0 }.lazy.map(plainText(fromHTML:)).first { !$0.isEmpty }
+    }
+
+    /// Whether two titles share a word of four letters or more.
+    static func sharesWords(_ a: String, _ b: String) -> Bool {
+        func words(_ text: String) -> Set<String> {
+            Set(text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 4 })
+        }
+        return !words(a).isDisjoint(with: words(b))
     }
 
     /// The `<title>`, without a trailing " | Site name" when the site's name is known.

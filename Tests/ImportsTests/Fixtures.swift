@@ -8,6 +8,7 @@ enum Fixtures {
     static let directory = repositoryRoot.appendingPathComponent("Tests/Fixtures")
     /// `../shared/realworld` beside the repository root, as on the development machines and in CI.
     static let realWorld = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/realworld")
+    static var hasRealWorldPages: Bool { FileManager.default.fileExists(atPath: realWorld.path) }
 
     static func bytes(_ relativePath: String) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent(relativePath)))
