@@ -163,7 +163,8 @@ extension PageReader {
     /// section, or the end of the section. Trailing headings (a list's own title) are dropped.
     func answerNodes(after heading: HTMLNode, boundaries: PageBoundaries, stopLevel: Int, dateNode: HTMLNode? = nil) -> [HTMLNode] {
         var collected: [HTMLNode] = []
-        var cursor = heading
+        // What shares a <header> with the heading is a byline or a kicker, not the answer.
+        var cursor = heading.ancestors.prefix(3).first { $0.name == "header" } ?? heading
         var climbs = 0
         outer: while true {
             for sibling in cursor.followingSiblings {

@@ -52,7 +52,11 @@ struct PageReader {
         if questions.isEmpty {
             questions = accordionQuestions(boundaries: boundaries) ?? definitionListQuestions(boundaries: boundaries) ?? []
         }
-        if questions.isEmpty, !declaresArticle, let single = headingQuestion(boundaries: boundaries, dateNode: date.node) {
+        // A question headline makes a FAQ page unless the page calls itself an article and shows
+        // none of a FAQ page's furniture (related questions, article cards, an edit-date line):
+        // SEO plugins label every page "Article", so the label alone cannot decide.
+        let hasFAQFurniture = !boundaries.related.isEmpty || !boundaries.cards.isEmpty || date.node != nil
+        if questions.isEmpty, !declaresArticle || hasFAQFurniture, let single = headingQuestion(boundaries: boundaries, dateNode: date.node) {
             questions = [single]
         }
         if questions.isEmpty {

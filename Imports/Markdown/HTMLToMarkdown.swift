@@ -25,9 +25,6 @@ struct MarkdownConverter {
     /// Nodes left out in addition to the policy's (e.g. the date line or the related list when
     /// converting an answer).
     var excluded: Set<HTMLNode> = []
-    /// Whether site chrome (`nav`, `header`, `footer`, `aside`) is dropped; it is for answers and
-    /// bodies, but an accordion's answer may legitimately sit in an `<aside>`-free fragment.
-    var dropsChrome = true
     static let maxDepth = 64
 
     init(resolver: URLResolver, excluded: Set<HTMLNode> = []) {
@@ -43,7 +40,7 @@ struct MarkdownConverter {
     func isSkipped(_ node: HTMLNode) -> Bool {
         guard node.isElement else { return !node.isText }
         if excluded.contains(node) { return true }
-        return dropsChrome ? ElementPolicy.isSkippedInContent(node) : ElementPolicy.isNeverContent(node)
+        return ElementPolicy.isSkippedInContent(node)
     }
 
     // MARK: Blocks
