@@ -10,6 +10,7 @@ final class HTMLDocument {
     /// Parses `bytes` as HTML in `encoding` (an IANA name libxml2 knows), never touching the
     /// network and never printing parser complaints; returns nil when libxml2 gives up entirely.
     init?(bytes: [UInt8], encoding: String) {
+        _ = Self.libraryReady
         var options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
         options |= HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue
         // The caller already decided the encoding from BOM, meta and byte validity; a second
@@ -27,6 +28,10 @@ final class HTMLDocument {
     }
 
     deinit { xmlFreeDoc(pointer) }
+
+    /// libxml2 must be initialised once before threads parse concurrently; a static `let` runs
+    /// its initialiser exactly once, whichever thread gets there first.
+    private static let libraryReady: Void = { xmlInitParser() }()
 
     /// The root element (`<html>`), if the parser produced one.
     var root: HTMLNode? {

@@ -80,3 +80,33 @@ import Testing
         #expect(bad.canonicalURL == nil)
     }
 }
+
+/// Declared encodings libxml2 may not know, and concurrent extraction.
+@Suite struct EncodingRobustnessTests {
+    @Test(arguments: ["no-such-charset", "ISO-8859-2", "koi8-r", "shift_jis"])
+    func anyDeclaredEncodingParses(label: String) throws {
+        let html = "<meta charset=\"\(label)\"><body><h1>Plain ASCII question?</h1><p>Plain answer.</p></body>"
+        let question = try #require(try Extractor.extract(Array(html.utf8), pageURL: nil).questions.first)
+        #expect(question.title == "Plain ASCII question?")
+        #expect(question.answerMarkdown == "Plain answer.")
+    }
+
+    @Test func iso8859_2Decodes() throws {
+        let bytes = Array("<meta charset=\"iso-8859-2\"><body><h1>Za".utf8) + [0xBF, 0xF3, 0xB3, 0xE6] + Array("?</h1><p>Tak.</p></body>".utf8)
+        let question = try #require(try Extractor.extract(bytes, pageURL: nil).questions.first)
+        #expect(question.title == "Zażółć?")
+    }
+
+    @Test func pagesExtractConcurrently() async throws {
+        let bytes = try Fixtures.bytes(Fixtures.seedPath)
+        let expected = try Extractor.extract(bytes, pageURL: nil)
+        let results = await withTaskGroup(of: ExtractedPage?.self) { group in
+            for _ in 0..<16 { group.addTask { try? Extractor.extract(bytes, pageURL: nil) } }
+            var pages: [ExtractedPage?] = []
+            for await page in group { pages.append(page) }
+            return pages
+        }
+        #expect(results.count == 16)
+        #expect(results.allSatisfy { $0 == expected })
+    }
+}
