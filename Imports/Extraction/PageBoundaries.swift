@@ -55,7 +55,7 @@ struct PageBoundaries {
             let title = reader.text(anchor)
             let unitText = reader.text(unit)
             guard !title.isEmpty, title.count * 10 >= unitText.count * 7 else { continue }
-            guard let url = reader.resolver.resolve(href), url.hasPrefix("http"), reader.isSameSite(url) else { continue }
+            guard let url = reader.resolver.resolve(href), reader.isSiteLink(url) else { continue }
             links.append((title, url, reader.isSelf(url)))
         }
         guard links.count >= 2, links.count * 10 >= units.count * 8 else { return nil }

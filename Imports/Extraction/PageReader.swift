@@ -97,6 +97,13 @@ struct PageReader {
         selfKeys.contains(URLResolver.comparisonKey(url))
     }
 
+    /// Whether `url` is a web page on this site: an http(s) link to the page's host, or, when
+    /// the page's address is unknown, a relative link (kept relative: nothing to resolve against).
+    func isSiteLink(_ url: String) -> Bool {
+        if url.hasPrefix("http://") || url.hasPrefix("https://") { return isSameSite(url) }
+        return resolver.base == nil && URLResolver.scheme(of: url) == nil
+    }
+
     /// Whether `url` is on the page's own site (or relative, when the site is unknown).
     func isSameSite(_ url: String) -> Bool {
         guard let base = resolver.base?.host?.lowercased() else { return true }

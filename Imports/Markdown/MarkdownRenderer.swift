@@ -37,7 +37,7 @@ enum MarkdownRenderer {
         let rendered = items.map { item in item.compactMap(renderBlock).filter { !$0.isEmpty } }.filter { !$0.isEmpty }
         guard !rendered.isEmpty else { return nil }
         // A list is tight when every item is one paragraph, optionally followed by a nested list.
-        let tight = zip(items, rendered).allSatisfy { item, _ in
+        let tight = items.allSatisfy { item in
             item.filter { if case .paragraph = $0 { return true } else { return false } }.count <= 1
         }
         var lines: [String] = []

@@ -100,6 +100,10 @@ struct URLResolver: Sendable {
             path.removeLast(suffix.count)
         }
         while path.hasSuffix("/") { path.removeLast() }
+        if host.isEmpty {
+            // Relative addresses (no page address known): "/faq/x" and "faq/x" name the same page.
+            while path.hasPrefix("/") || path.hasPrefix("./") { path.removeFirst(path.hasPrefix("/") ? 1 : 2) }
+        }
         let query = components.percentEncodedQuery.map { "?" + $0 } ?? ""
         return host + path + query
     }

@@ -110,3 +110,16 @@ import Testing
         #expect(results.allSatisfy { $0 == expected })
     }
 }
+
+/// A page whose address is unknown (no canonical link, no page URL) keeps its links relative.
+@Suite struct UnknownAddressTests {
+    @Test func relatedLinksStayRelativeAndTheSelfLinkStillGoes() throws {
+        let html = """
+            <body><h1>Where am I?</h1><p>Nowhere in particular.</p>
+            <ul><li><a href="/faq/a">Is A?</a></li><li><a href="b.html">Is B?</a></li><li><a href="/faq/where-am-i.html">Where am I?</a></li></ul></body>
+            """
+        let page = try Extractor.extract(Array(html.utf8), pageURL: "faq/where-am-i.html")
+        #expect(page.canonicalURL == nil)
+        #expect(page.questions.first?.related == [ExtractedLink(title: "Is A?", url: "/faq/a"), ExtractedLink(title: "Is B?", url: "b.html")])
+    }
+}
