@@ -13,7 +13,7 @@ extension PageReader {
         guard let title = title ?? fallbackTitle(body: body) else { return nil }
         return ExtractedArticle(
             title: title,
-            url: canonicalURL,
+            url: canonicalURL ?? absolutePageURL,
             summary: summary,
             imageURL: articleImage(content: content),
             editedAt: articleDate(content: content),

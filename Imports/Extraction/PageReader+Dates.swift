@@ -70,7 +70,11 @@ extension PageReader {
             guard ["edited", "updated", "modified", "reviewed", "revised", "published", "posted"].contains(where: lowered.contains) else { return false }
             // The date is often in a child element (`Last edited on: <time>…</time>`), so read the whole line.
             var line = node.parent ?? node
-            while ElementPolicy.blocks.contains(line.name) == false, let up = line.parent, TextContent.of(up).count < 200 { line = up }
+            var climbs = 0
+            while climbs < 4, !ElementPolicy.blocks.contains(line.name), let up = line.parent, TextContent.of(up).count < 200 {
+                line = up
+                climbs += 1
+            }
             let lineText = TextContent.of(line)
             guard lineText.count < 300 else { return false }
             if let time = line.descendants(named: ["time"]).first, let datetime = time.attribute("datetime"),

@@ -13,6 +13,8 @@ struct PageReader {
     let selfKeys: Set<String>
     /// US-English pages write numeric dates month first.
     let monthFirst: Bool
+    /// The page's own address when it is an absolute http(s) URL.
+    let absolutePageURL: String?
     /// Elements never part of an answer or body, such as the "Last edited on" line.
     var contentExclusions: Set<HTMLNode> = []
 
@@ -32,7 +34,8 @@ struct PageReader {
         let candidates = [canonicalHref, meta.first("og:url")].compactMap { $0 }
         canonicalURL = candidates.lazy.compactMap { pageResolver.resolve($0) }.first { URLResolver.absoluteHTTP($0) != nil }
 
-        let reference = pageURL.flatMap { URLResolver.absoluteHTTP($0) != nil ? $0 : nil } ?? canonicalURL
+        absolutePageURL = pageURL.flatMap { URLResolver.absoluteHTTP($0) != nil ? $0 : nil }
+        let reference = absolutePageURL ?? canonicalURL
         let baseHref = document.nodes("//base[@href]").first?.attribute("href")
         resolver = URLResolver(pageURL: reference, baseHref: baseHref)
         selfKeys = Set([pageURL, canonicalURL, reference].compactMap { $0 }.map(URLResolver.comparisonKey))

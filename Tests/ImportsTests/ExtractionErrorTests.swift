@@ -45,6 +45,18 @@ import Testing
         }
     }
 
+    @Test func deepDateLinesAndHugeListsStayFast() throws {
+        let deep = "<body><h1>Deep date?</h1><p>Answer.</p>" + String(repeating: "<span>", count: 20_000) + "Updated 2026-01-02" + "</body>"
+        // libxml2 stops building the tree at its depth limit; what matters is that nothing crashes.
+        #expect(try Extractor.extract(Array(deep.utf8), pageURL: nil).questions.first?.answerMarkdown == "Answer.")
+        let items = (0..<20_000).map { "<li><a href=\"/faq/q\($0)\">Question \($0)?</a></li>" }.joined()
+        let wide = "<body><h1>Wide?</h1><p>Answer.</p><ul>\(items)</ul></body>"
+        let start = Date()
+        let page = try Extractor.extract(Array(wide.utf8), pageURL: "https://www.example.org/faq/wide")
+        #expect(page.questions.first?.related.count == 20_000)
+        #expect(Date().timeIntervalSince(start) < 20)
+    }
+
     @Test func textWithoutMarkupIsAnArticle() throws {
         let page = try Extractor.extract(Array("Just a line of plain text that someone saved as .html by mistake.".utf8), pageURL: nil)
         #expect(page.article?.title.hasPrefix("Just a line of plain text") == true)
