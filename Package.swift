@@ -39,7 +39,16 @@ let package = Package(
         .target(
             name: "Imports",
             dependencies: ["PMCMS", "CLibXML2"],
-            path: "Imports"),
+            path: "Imports",
+            resources: [
+                .embedInCode("SampleSite/faq/is-pmo-more-senior-than-project-manager.html"),
+                .embedInCode("SampleSite/faq/am-i-qualified-to-be-a-project-manager.html"),
+                .embedInCode("SampleSite/faq/is-pmo-better-than-project-manager.html"),
+                .embedInCode("SampleSite/faq/can-pmo-become-a-project-manager.html"),
+                .embedInCode("SampleSite/faq/prince2-questions.html"),
+                .embedInCode("SampleSite/articles/project-portfolio-management-tools.html"),
+                .embedInCode("SampleSite/articles/what-is-prince2-agile.html"),
+            ]),
         .target(
             name: "Exports",
             dependencies: ["PMCMS", "CLibXML2"],

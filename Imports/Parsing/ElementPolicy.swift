@@ -1,0 +1,61 @@
+/// Which elements carry content and which are dropped: the one place the sanitizing rules live.
+enum ElementPolicy {
+    /// Elements never read, with everything inside them: active content, embedded documents,
+    /// forms, media players and metadata.
+    static let dropped: Set<String> = [
+        "script", "style", "noscript", "iframe", "frame", "frameset", "object", "applet",
+        "form", "svg", "math", "template", "head", "title", "meta", "link", "base", "button",
+        "select", "textarea", "option", "video", "audio", "canvas", "map", "dialog",
+    ]
+
+    /// Void elements libxml2 2.9 does not know as void: it nests the rest of the page inside
+    /// them. They are never content themselves, but what follows them is, so they are looked
+    /// through rather than dropped.
+    static let transparentVoids: Set<String> = ["embed", "input", "source", "track", "param", "wbr", "area", "keygen"]
+
+    /// Site chrome: dropped from answers and article bodies, but still searched for related lists.
+    static let chrome: Set<String> = ["nav", "header", "footer", "aside"]
+
+    /// Elements that start a new block of text.
+    static let blocks: Set<String> = [
+        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+        "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+        "caption", "hr", "figure", "figcaption", "details", "summary", "address", "center", "fieldset",
+        "header", "footer", "nav", "aside", "body", "html", "br", "hgroup",
+    ]
+
+    static let headings: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+    /// The heading level of `h1`…`h6`, else nil.
+    static func headingLevel(_ name: String) -> Int? {
+        guard headings.contains(name), let digit = name.last?.wholeNumberValue else { return nil }
+        return digit
+    }
+
+    /// Cookie and consent banners, recognised by class or id. Large containers are spared so that
+    /// a page whose body carries a class like "no-cookies" does not vanish.
+    static func isConsentBanner(_ node: HTMLNode) -> Bool {
+        guard !["html", "body", "main", "article"].contains(node.name) else { return false }
+        let marks = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
+        guard marks.contains("cookie") || marks.contains("consent") || marks.contains("gdpr") else { return false }
+        return true
+    }
+
+    /// Content the page hides from readers.
+    static func isHidden(_ node: HTMLNode) -> Bool {
+        if node.attribute("hidden") != nil { return true }
+        if node.attribute("aria-hidden")?.lowercased() == "true", node.name != "img" { return true }
+        let style = (node.attribute("style") ?? "").lowercased().filter { !$0.isWhitespace }
+        return style.contains("display:none") || style.contains("visibility:hidden")
+    }
+
+    /// Whether an element and its subtree are never content, wherever they appear.
+    static func isNeverContent(_ node: HTMLNode) -> Bool {
+        node.isElement && (dropped.contains(node.name) || isHidden(node) || isConsentBanner(node))
+    }
+
+    /// Whether an element is skipped when reading an answer or an article body.
+    static func isSkippedInContent(_ node: HTMLNode) -> Bool {
+        isNeverContent(node) || chrome.contains(node.name)
+    }
+}

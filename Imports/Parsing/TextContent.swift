@@ -1,0 +1,86 @@
+/// Plain text of a subtree, read without recursion, with whitespace collapsed and dropped
+/// elements (scripts, styles, banners…) left out.
+enum TextContent {
+    static func of(_ node: HTMLNode, skip: (HTMLNode) -> Bool = ElementPolicy.isNeverContent) -> String {
+        if node.isText { return Whitespace.collapse(node.textContent) }
+        var raw = ""
+        node.walkDescendants { child in
+            if child.isText {
+                raw += child.textContent
+                return false
+            }
+            guard child.isElement, !skip(child) else { return false }
+            // Block boundaries separate words even when the markup has no whitespace between them.
+            if ElementPolicy.blocks.contains(child.name) || child.name == "img" { raw += " " }
+            return true
+        }
+        return Whitespace.collapse(raw)
+    }
+}
+
+/// Whitespace normalisation shared by every text the extractor returns.
+enum Whitespace {
+    /// Collapses runs of whitespace (including no-break spaces) into one space, drops invisible
+    /// characters, and trims the ends.
+    static func collapse(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if isSpace(scalar) {
+                pendingSpace = true
+            } else if isInvisible(scalar) {
+                continue
+            } else {
+                if pendingSpace && !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Like `collapse`, but keeps a single leading and trailing space when the text had one, for
+    /// joining inline runs.
+    static func collapseKeepingEdges(_ text: String) -> String {
+        let core = collapse(text)
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return "" }
+        if core.isEmpty { return isSpace(first) ? " " : "" }
+        return (isSpace(first) ? " " : "") + core + (isSpace(last) ? " " : "")
+    }
+
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x08, 0x0E...0x1F, 0x7F, 0xAD, 0x200B, 0x2060, 0xFEFF:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension TextContent {
+    /// The text of a subtree with its whitespace as written, for `<pre>` and `<code>`.
+    static func rawText(of node: HTMLNode, skip: (HTMLNode) -> Bool) -> String {
+        var raw = ""
+        node.walkDescendants { child in
+            if child.isText {
+                raw += child.textContent
+                return false
+            }
+            guard child.isElement, !skip(child) else { return false }
+            if child.name == "br" { raw += "\n" }
+            return true
+        }
+        return TextSanitizer.stripTagLikeText(raw)
+    }
+}

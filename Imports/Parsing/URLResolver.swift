@@ -1,0 +1,110 @@
+import Foundation
+
+/// Makes link and image addresses absolute against the page's address and refuses the unsafe ones.
+struct URLResolver: Sendable {
+    /// The absolute http(s) address relative links resolve against, if any is known.
+    let base: URL?
+
+    init(base: URL?) { self.base = base }
+
+    /// Chooses the address to resolve against: a `<base href>` only when it is http(s) on the
+    /// page's own host (a foreign or `javascript:` base is a known trick), else the page address.
+    init(pageURL: String?, baseHref: String?) {
+        let page = pageURL.flatMap(Self.absoluteHTTP)
+        if let page, let href = baseHref, let resolved = URL(string: Self.encodeUnsafeCharacters(Self.stripControls(href)), relativeTo: page)?.absoluteURL,
+           Self.isHTTP(resolved), resolved.host?.lowercased() == page.host?.lowercased() {
+            base = resolved
+        } else {
+            base = page
+        }
+    }
+
+    /// The absolute form of `raw`, or nil when it is empty, a fragment-only link, or uses a
+    /// scheme other than http, https, mailto or tel (`javascript:`, `vbscript:`, `data:`, …).
+    func resolve(_ raw: String) -> String? {
+        let cleaned = Self.stripControls(raw)
+        guard !cleaned.isEmpty, !cleaned.hasPrefix("#") else { return nil }
+        if let scheme = Self.scheme(of: cleaned) {
+            guard ["http", "https", "mailto", "tel"].contains(scheme) else { return nil }
+        }
+        let encoded = Self.encodeUnsafeCharacters(cleaned)
+        guard let base else {
+            // Without a page address a relative link can only stay relative.
+            return encoded
+        }
+        guard let url = URL(string: encoded, relativeTo: base)?.absoluteURL else { return nil }
+        let text = url.absoluteString
+        if let scheme = Self.scheme(of: text), !["http", "https", "mailto", "tel"].contains(scheme) { return nil }
+        return text
+    }
+
+    /// An absolute http(s) URL parsed from `text`, else nil.
+    static func absoluteHTTP(_ text: String) -> URL? {
+        guard let url = URL(string: encodeUnsafeCharacters(stripControls(text))), isHTTP(url), url.host != nil else { return nil }
+        return url
+    }
+
+    static func isHTTP(_ url: URL) -> Bool {
+        let scheme = url.scheme?.lowercased()
+        return scheme == "http" || scheme == "https"
+    }
+
+    /// The lowercase scheme of `text`, if it starts with one.
+    static func scheme(of text: String) -> String? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let candidate = text[..<colon]
+        guard let first = candidate.first, first.isASCII, first.isLetter,
+              candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
+        else { return nil }
+        return candidate.lowercased()
+    }
+
+    /// Removes what browsers ignore in URLs (tabs, newlines and control characters anywhere,
+    /// spaces at the ends), so that `java\tscript:` is seen as the `javascript:` it is.
+    static func stripControls(_ text: String) -> String {
+        let kept = text.unicodeScalars.filter { $0 == " " || ($0.value > 0x20 && $0.value != 0x7F && !Whitespace.isInvisible($0)) }
+        return String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Percent-encodes characters URLs may not hold literally (non-ASCII, quotes, brackets…).
+    static func encodeUnsafeCharacters(_ text: String) -> String {
+        let utf8 = Array(text.utf8)
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        func isHex(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte) }
+        for (index, byte) in utf8.enumerated() {
+            let allowed = byte > 0x20 && byte < 0x7F && !"\"<>\\^`{|} ".utf8.contains(byte)
+            if byte == UInt8(ascii: "%") {
+                let valid = index + 2 < utf8.count && isHex(utf8[index + 1]) && isHex(utf8[index + 2])
+                out += valid ? "%" : "%25"
+            } else if allowed {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    /// A form of an address for deciding whether two links point at the same page: scheme,
+    /// `www.`, default ports, fragment, trailing slash, `.html` and `index` are ignored.
+    static func comparisonKey(_ text: String) -> String {
+        guard let components = URLComponents(string: encodeUnsafeCharacters(stripControls(text))) else { return text.lowercased() }
+        var host = (components.host ?? "").lowercased()
+        if host.hasPrefix("www.") { host.removeFirst(4) }
+        var path = components.percentEncodedPath
+        for suffix in ["/index.html", "/index.htm", "/index.php", "/index"] where path.lowercased().hasSuffix(suffix) {
+            path.removeLast(suffix.count)
+        }
+        for suffix in [".html", ".htm"] where path.lowercased().hasSuffix(suffix) {
+            path.removeLast(suffix.count)
+        }
+        while path.hasSuffix("/") { path.removeLast() }
+        if host.isEmpty {
+            // Relative addresses (no page address known): "/faq/x" and "faq/x" name the same page.
+            while path.hasPrefix("/") || path.hasPrefix("./") { path.removeFirst(path.hasPrefix("/") ? 1 : 2) }
+        }
+        let query = components.percentEncodedQuery.map { "?" + $0 } ?? ""
+        return host + path + query
+    }
+}
