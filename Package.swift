@@ -46,6 +46,7 @@ let package = Package(
                 .embedInCode("SampleSite/faq/is-pmo-better-than-project-manager.html"),
                 .embedInCode("SampleSite/faq/can-pmo-become-a-project-manager.html"),
                 .embedInCode("SampleSite/faq/prince2-questions.html"),
+                .embedInCode("SampleSite/faq/agile-questions.html"),
                 .embedInCode("SampleSite/articles/project-portfolio-management-tools.html"),
                 .embedInCode("SampleSite/articles/what-is-prince2-agile.html"),
             ]),

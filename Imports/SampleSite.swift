@@ -7,6 +7,7 @@ public enum SampleSite {
         ("faq/is-pmo-better-than-project-manager.html", PackageResources.is_pmo_better_than_project_manager_html),
         ("faq/can-pmo-become-a-project-manager.html", PackageResources.can_pmo_become_a_project_manager_html),
         ("faq/prince2-questions.html", PackageResources.prince2_questions_html),
+        ("faq/agile-questions.html", PackageResources.agile_questions_html),
         ("articles/project-portfolio-management-tools.html", PackageResources.project_portfolio_management_tools_html),
         ("articles/what-is-prince2-agile.html", PackageResources.what_is_prince2_agile_html),
     ]

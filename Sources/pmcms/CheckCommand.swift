@@ -17,12 +17,16 @@ struct CheckCommand: ParsableCommand {
 
             Examples:
               pmcms check
+              pmcms check --full
               pmcms check --stale-days 180 --json
             """)
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("stale-days"), help: "Entries not edited for this many days are stale (default 365).") var staleDays = 365
+    @Flag(help: "List every finding; without it each group shows its first \(Self.shownPerGroup).") var full = false
     @OptionGroup var output: JSONFlag
+
+    static let shownPerGroup = 10
 
     func validate() throws {
         if staleDays < 1 { throw ValidationError("--stale-days must be at least 1") }
@@ -37,11 +41,20 @@ struct CheckCommand: ParsableCommand {
             print("no findings: \(try store.count()) entries checked")
         } else {
             var current: CheckKind?
+            var shownInGroup = 0
             for finding in findings {
+                let count = findings.filter { $0.check == finding.check }.count
                 if finding.check != current {
-                    let count = findings.filter { $0.check == finding.check }.count
                     print(Terminal.styled("\(finding.check.rawValue) (\(count))", .bold))
                     current = finding.check
+                    shownInGroup = 0
+                }
+                shownInGroup += 1
+                if !full && shownInGroup > Self.shownPerGroup {
+                    if shownInGroup == Self.shownPerGroup + 1 {
+                        print("  … \(count - Self.shownPerGroup) more (pmcms check --full, or --json)")
+                    }
+                    continue
                 }
                 let severity = finding.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
                 let style: Terminal.Style = finding.severity == .error ? .red : finding.severity == .warning ? .yellow : .dim

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Imports
 import PMCMS
 
 struct DemoCommand: ParsableCommand {
@@ -7,18 +8,22 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the main job end to end on a sample site.",
         discussion: """
-            Creates a store in a new folder and runs real pmcms commands against it, printing \
-            each one as you would type it: creating entries, the review workflow, and an edit \
-            of a published entry that stays a draft while the published revision stays live. \
-            Run the printed commands yourself with PMCMS_DB set as shown.
+            Writes a sample scraped site (embedded in pmcms) into a new folder and runs real pmcms \
+            commands against a store there, printing each one as you would type it: importing \
+            the pages, finding and checking content, writing and reviewing an entry, editing a \
+            published one in $EDITOR (a script stands in for you), an import conflict, the \
+            history, and every export format. Run the printed commands yourself with PMCMS_DB \
+            set as shown.
 
             Examples:
               pmcms demo
               pmcms demo --dir /tmp/pmcms-demo
             """)
 
-    @Option(help: ArgumentHelp("The folder to work in (default: a new ./pmcms-demo-N).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The folder to work in (default: a new ./pmcms-demo, ./pmcms-demo-2, …).", valueName: "dir"))
     var dir: String?
+
+    static let seed = "is-pmo-more-senior-than-project-manager"
 
     func run() throws {
         let folder = try Self.makeFolder(dir)
@@ -28,63 +33,77 @@ struct DemoCommand: ParsableCommand {
         }
         var demo = DemoRunner(directory: folder, storePath: store)
         print("pmcms demo in \(folder.path)")
-        print(Terminal.styled("$ export PMCMS_DB=\(DemoRunner.quote(store)) PMCMS_AUTHOR=demo", .cyan))
+        print(Terminal.styled("$ cd \(DemoRunner.quote(folder.path)) && export PMCMS_DB=pmcms.sqlite PMCMS_AUTHOR=demo", .cyan))
 
-        demo.section("Create a store and describe the site")
+        demo.section("1. Import the scraped site")
+        try Self.writeSampleSite(into: folder.appendingPathComponent("site"))
+        print(Terminal.styled("# site/ holds \(SampleSite.files.count) scraped pages: FAQ pages with related questions and article cards, and article pages", .dim))
         demo.run(["init"])
         demo.run(["config", "site.title", "Project Management FAQ"])
         demo.run(["config", "site.url", "https://www.example.org"])
         demo.run(["config", "site.description", "Answers to common project management questions."])
         demo.run(["config", "site.language", "en-GB"])
+        demo.run(["import", "site", "--base-url", "https://www.example.org"])
+        demo.run(["list", "--kind", "question"])
+        demo.run(["show", Self.seed])
+        demo.run(["import", "site", "--base-url", "https://www.example.org"])
 
-        demo.section("Write entries")
-        demo.run(
-            ["new", "--kind", "question", "--title", "Is PMO more senior than project manager?", "--body-file", "-",
-             "--set", "source_url=https://www.example.org/faq/is-pmo-more-senior-than-project-manager",
-             "-m", "first answer"],
-            input: "A project manager typically focuses on delivering specific projects, while a PMO leader operates at a higher organisational level, overseeing multiple projects or a portfolio.\n")
-        demo.run(
-            ["new", "--kind", "article", "--title", "Project portfolio management tools",
-             "--set", "summary=Explore the features of different project portfolio management tools and how to choose the right one for your needs.",
-             "--set", "source_url=https://www.example.org/articles/project-portfolio-management-tools"])
-        demo.run(["edit", "1", "--set", "articles=project-portfolio-management-tools", "-m", "link the article"])
+        demo.section("2. Find and check content")
+        demo.run(["search", "scrum master"])
+        demo.run(["search", "PRINCE2", "--kind", "question", "--limit", "3"])
+        demo.run(["check"])
 
-        demo.section("Review and publish")
-        demo.run(["submit", "1", "-m", "ready for review"])
-        demo.run(["list", "--status", "in_review"])
-        demo.run(["reject", "1"], expect: 2)
-        demo.run(["reject", "1", "-m", "mention that a PMO also designs solutions for clients"])
+        demo.section("3. Write an entry and take it through review")
+        try "A programme manager coordinates several related projects towards one outcome.\n"
+            .write(to: folder.appendingPathComponent("answer.md"), atomically: true, encoding: .utf8)
         demo.run(
-            ["edit", "1", "--body-file", "-", "-m", "add the PMO's role for clients"],
-            input: "A project manager typically focuses on delivering specific projects, while a PMO leader operates at a higher organisational level, overseeing multiple projects or a portfolio.\n\nThey also design tailored solutions for PMO clients to ensure they meet organisational needs and deliver effective value.\n")
-        demo.run(["submit", "1"])
-        demo.run(["approve", "1", "-m", "clear and sourced"])
-        demo.run(["publish", "1"])
-        demo.run(["publish", "1"], expect: 1)
+            ["new", "--kind", "question", "--title", "Is a programme manager senior to a project manager?",
+             "--body-file", "answer.md", "--set", "related=\(Self.seed)", "-m", "first answer"])
+        let slug = "is-a-programme-manager-senior-to-a-project-manager"
+        demo.run(["submit", slug, "-m", "ready for review"])
+        demo.run(["review"])
+        demo.run(["reject", slug], expect: 2)
+        demo.run(["reject", slug, "-m", "say who the programme manager reports to"])
+        try "A programme manager coordinates several related projects towards one outcome.\n\nProject managers usually report to the programme manager, so the role is more senior.\n"
+            .write(to: folder.appendingPathComponent("answer.md"), atomically: true, encoding: .utf8)
+        demo.run(["edit", slug, "--body-file", "answer.md", "-m", "add the reporting line"])
+        demo.run(["submit", slug])
+        demo.run(["approve", slug, "-m", "clear"])
+        demo.run(["publish", slug])
+        demo.run(["publish", slug], expect: 1)
 
-        demo.section("Edit a published entry: a draft, while the published revision stays live")
-        let head = (try? ContentStore(path: store).header("1").head) ?? 0
+        demo.section("4. Edit a published entry: a draft, while the published revision stays live")
         let editor = folder.appendingPathComponent("editor.sh")
         try Self.editorScript.write(to: editor, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
         print(Terminal.styled("# editor.sh stands in for you in $EDITOR: it rewrites the last sentence of the answer", .dim))
-        demo.run(["edit", "1", "-m", "say what value a PMO delivers"], extraEnvironment: ["EDITOR": "./editor.sh"])
-        demo.run(
-            ["edit", "1", "--set", "title=Is a PMO more senior than a project manager?", "-m", "clearer title",
-             "--expect-rev", String(head + 1)])
-        demo.run(["edit", "1", "--set", "title=Stale edit", "--expect-rev", String(head)], expect: 3)
-        demo.run(["show", "1"])
-        demo.run(["list"])
+        demo.run(["edit", Self.seed, "-m", "say what value a PMO delivers"], extraEnvironment: ["EDITOR": "./editor.sh"])
+        demo.run(["edit", Self.seed, "--set", "title=Is a PMO more senior than a project manager?", "-m", "clearer title", "--expect-rev", "2"])
+        demo.run(["edit", Self.seed, "--set", "title=Someone else's title", "--expect-rev", "2"], expect: 3)
+        demo.run(["show", Self.seed, "--json"], quiet: true)
+        demo.run(["list", "--status", "draft"])
 
-        demo.section("Review the history")
-        demo.run(["history", "1"])
-        demo.run(["diff", "1", "live", "latest"])
+        demo.section("5. The site changes under an edit: the editor's text stays, the conflict is reported")
+        let page = folder.appendingPathComponent("site/faq/\(Self.seed).html")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        try html.replacingOccurrences(of: "overseeing multiple projects", with: "overseeing many projects")
+            .write(to: page, atomically: true, encoding: .utf8)
+        print(Terminal.styled("# site/faq/\(Self.seed).html was re-scraped: one sentence changed", .dim))
+        demo.run(["import", "site", "--base-url", "https://www.example.org"])
+        demo.run(["check"], expect: 1)
 
-        demo.section("Export feeds: the live revision of each published entry")
+        demo.section("6. Review the history")
+        demo.run(["history", Self.seed])
+        demo.run(["diff", Self.seed, "live", "latest"])
+        demo.run(["diff", Self.seed, "latest", "upstream"])
+        demo.run(["log", "--limit", "5"])
+
+        demo.section("7. Export feeds: the live revision of each published entry")
         for (format, file) in Self.exports {
             demo.run(["export", format, "--out", file])
         }
         print("written in \(folder.path): " + Self.exports.map(\.file).joined(separator: ", "))
+        demo.run(["verify"])
 
         print("")
         if demo.failures > 0 {
@@ -106,6 +125,14 @@ struct DemoCommand: ParsableCommand {
         sed -i 's/deliver effective value\\./deliver effective value across the portfolio./' "$1"
 
         """
+
+    static func writeSampleSite(into root: URL) throws {
+        for (path, bytes) in SampleSite.files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url)
+        }
+    }
 
     static func makeFolder(_ requested: String?) throws -> URL {
         let fm = FileManager.default

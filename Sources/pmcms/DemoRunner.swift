@@ -12,7 +12,7 @@ struct DemoRunner {
         executable = Self.currentExecutable()
         self.directory = directory
         var env = ProcessInfo.processInfo.environment
-        env["PMCMS_DB"] = storePath
+        env["PMCMS_DB"] = URL(fileURLWithPath: storePath).lastPathComponent
         env["NO_COLOR"] = "1"
         env["PMCMS_AUTHOR"] = env["PMCMS_AUTHOR"] ?? "demo"
         environment = env

@@ -132,15 +132,19 @@ struct EditorSession {
     private func apply(_ document: FrontMatter.Document, to current: Content, kind: Kind, existing: [ResolvedLink]) throws -> Content {
         var next = current
         for (field, value) in document.scalars { try next.set(field, to: value ?? "") }
-        let known = Dictionary((current.related + current.articles).map { (Self.ref($0), $0) }, uniquingKeysWith: { first, _ in first })
-        let resolvedKnown = Dictionary(existing.compactMap { link in link.slug.map { ($0, link) } }, uniquingKeysWith: { first, _ in first })
+        // The editor shows each link as its resolved slug, else its URL; map those back to the
+        // links as stored, so that an untouched link stays exactly as it was.
+        var known: [String: LinkRef] = [:]
+        for (stored, shown) in zip(current.related + current.articles, existing) {
+            for key in [shown.slug, shown.url, Self.ref(stored)].compactMap({ $0 }) where known[key] == nil {
+                known[key] = stored
+            }
+        }
         func links(_ refs: [String]) throws -> [LinkRef] {
             var result: [LinkRef] = []
             for ref in refs {
                 if let link = known[ref] {
                     result.append(link)
-                } else if let link = resolvedKnown[ref] {
-                    result.append(LinkRef(title: link.title, url: link.url, slug: link.slug))
                 } else {
                     let (resolved, warnings) = try store.linkRefs([ref])
                     warnings.forEach { Terminal.warn("pmcms: warning: \($0)") }

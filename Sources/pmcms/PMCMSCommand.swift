@@ -22,7 +22,7 @@ struct PMCMSCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, ListCommand.self, ShowCommand.self, NewCommand.self, EditCommand.self,
+            InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self, NewCommand.self, EditCommand.self,
             SubmitCommand.self, ApproveCommand.self, RejectCommand.self, PublishCommand.self,
             UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self,
             HistoryCommand.self, DiffCommand.self, RevertCommand.self, BlameCommand.self, LogCommand.self,

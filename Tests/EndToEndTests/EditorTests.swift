@@ -205,3 +205,24 @@ struct EditorTests {
         #expect(try pm.sqlite("SELECT origin || ' ' || message FROM revision WHERE entry_id = 2 ORDER BY number DESC LIMIT 1;").stdout == "workflow needs a source\n")
     }
 }
+
+@Suite("End to end: editing imported entries")
+struct EditImportedTests {
+    @Test("an editor edit of an imported entry changes only what was edited, links included")
+    func linksStayAsStored() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        let site = ImportTests.site
+        #expect(try pm.run(["import", site.path, "--base-url", "https://www.example.org"]).status == 0)
+        let slug = ImportTests.seedSlug
+        let editor = try pm.script("edit.sh", "sed -i 's/deliver effective value\\./deliver real value./' \"$1\"\n")
+        let result = try pm.run(["edit", slug], env: ["EDITOR": editor])
+        #expect(result.status == 0, "\(result.stderr)")
+        let diff = try pm.run(["diff", slug, "1", "2"])
+        #expect(diff.stdout.contains("+A project manager"))
+        #expect(!diff.stdout.contains("related:"))
+        #expect(!diff.stdout.contains("articles:"))
+        let stored = try pm.sqlite("SELECT COUNT(DISTINCT related) FROM revision WHERE entry_id = (SELECT id FROM entry WHERE slug = '\(slug)');")
+        #expect(stored.stdout == "1\n")
+    }
+}

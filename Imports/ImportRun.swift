@@ -1,0 +1,282 @@
+import CLibXML2
+import Dispatch
+import Foundation
+import PMCMS
+
+/// How an import run reads and writes.
+public struct ImportOptions: Sendable {
+    /// Prefix for pages' paths when a page names no canonical URL of its own.
+    public var baseURL: String?
+    /// The status of entries the import creates (pages come from the live site: `published`).
+    public var newStatus: Status
+    /// Work out and report what would change, and write nothing.
+    public var dryRun: Bool
+    /// Files larger than this are refused.
+    public var maxSize: Int
+    /// Who the import revisions are signed by.
+    public var author: String
+    /// Pages per write transaction: large enough to amortise commits, small enough to keep
+    /// memory flat whatever the corpus size.
+    public var batchSize: Int
+
+    public init(baseURL: String? = nil, newStatus: Status = .published, dryRun: Bool = false, maxSize: Int = 20_000_000,
+                author: String, batchSize: Int = 128) {
+        self.baseURL = baseURL
+        self.newStatus = newStatus
+        self.dryRun = dryRun
+        self.maxSize = maxSize
+        self.author = author
+        self.batchSize = batchSize
+    }
+}
+
+/// Where an import run stands, for a progress bar.
+public struct ImportProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var elapsed: TimeInterval
+
+    public var pagesPerSecond: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
+    public var remaining: TimeInterval? { pagesPerSecond > 0 ? Double(total - done) / pagesPerSecond : nil }
+}
+
+/// What an import run did, for its summary.
+public struct ImportSummary: Sendable {
+    /// A conflict: the page changed after an editor's change.
+    public struct Conflict: Sendable, Equatable {
+        public var file: String
+        public var slug: String
+        public var upstream: Int
+    }
+
+    /// A file that could not be imported, and why.
+    public struct Failure: Sendable, Equatable {
+        public var file: String
+        public var reason: String
+    }
+
+    public var pagesRead = 0
+    public var filesSkipped = 0
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var conflicts: [Conflict] = []
+    public var failures: [Failure] = []
+    public var createdSlugs: [String] = []
+    public var updatedSlugs: [String] = []
+}
+
+/// One file to import: where it is, and the key and URL it is known by.
+struct ImportSource: Sendable {
+    var display: String
+    var location: Location
+    /// The file's identity in the store (for skipping unchanged files): its page URL.
+    var key: String
+    /// The page's URL when it names no canonical one.
+    var pageURL: String
+
+    enum Location: Sendable {
+        case file(String)
+        case standardInput
+    }
+}
+
+/// Imports pages: files, folders (recursive `*.html`, `*.htm`) and standard input. Pages are
+/// parsed on every core, and one writer stores them in batched transactions with one savepoint
+/// per page, so a bad page is rolled back alone.
+public struct ImportRun: Sendable {
+    public let store: ContentStore
+    public let options: ImportOptions
+
+    public init(store: ContentStore, options: ImportOptions) {
+        self.store = store
+        self.options = options
+    }
+
+    /// Imports `paths`; `progress` is called after each batch.
+    public func run(paths: [String], progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> ImportSummary {
+        var summary = ImportSummary()
+        let (sources, missing) = collect(paths)
+        summary.failures += missing
+        let known = try store.importedFileHashes()
+        let start = Date()
+        xmlInitParser()  // once, before pages are parsed on several threads
+        var done = 0
+        for batchStart in stride(from: 0, to: sources.count, by: max(1, options.batchSize)) {
+            let batch = Array(sources[batchStart..<min(sources.count, batchStart + max(1, options.batchSize))])
+            let prepared = prepare(batch, known: known)
+            var pages: [PageImport] = []
+            var pageFiles: [String] = []
+            for item in prepared {
+                switch item {
+                case .skipped:
+                    summary.filesSkipped += 1
+                    summary.pagesRead += 1
+                case .failed(let failure):
+                    summary.failures.append(failure)
+                case .page(let file, let page):
+                    summary.pagesRead += 1
+                    pages.append(page)
+                    pageFiles.append(file)
+                }
+            }
+            if !pages.isEmpty {
+                let results = try store.importPages(pages, newStatus: options.newStatus, author: options.author, dryRun: options.dryRun)
+                for ((file, page), result) in zip(zip(pageFiles, pages), results) {
+                    if let error = result.error {
+                        summary.failures.append(.init(file: file, reason: error))
+                        continue
+                    }
+                    for (entry, outcome) in zip(page.entries, result.outcomes) {
+                        // A card of an article the store has already is a link, not an entry of this page.
+                        if entry.isCard, case .unchanged = outcome { continue }
+                        switch outcome {
+                        case .created(let slug):
+                            summary.created += 1
+                            summary.createdSlugs.append(slug)
+                        case .updated(let slug, _):
+                            summary.updated += 1
+                            summary.updatedSlugs.append(slug)
+                        case .unchanged:
+                            summary.unchanged += 1
+                        case .conflict(let slug, let upstream):
+                            summary.conflicts.append(.init(file: file, slug: slug, upstream: upstream))
+                        }
+                    }
+                }
+            }
+            done += batch.count
+            progress?(ImportProgress(done: done, total: sources.count, elapsed: Date().timeIntervalSince(start)))
+        }
+        return summary
+    }
+
+    private enum Prepared: Sendable {
+        case skipped
+        case failed(ImportSummary.Failure)
+        case page(String, PageImport)
+    }
+
+    /// Reads, hashes and extracts a batch in parallel; order is kept.
+    private func prepare(_ batch: [ImportSource], known: [String: String]) -> [Prepared] {
+        let results = PreparedSlots<Prepared>(count: batch.count)
+        let options = self.options
+        DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+            results.set(index, Self.prepare(batch[index], known: known, options: options))
+        }
+        return results.values
+    }
+
+    private static func prepare(_ source: ImportSource, known: [String: String], options: ImportOptions) -> Prepared {
+        let bytes: [UInt8]
+        do {
+            bytes = try read(source, maxSize: options.maxSize)
+        } catch {
+            return .failed(.init(file: source.display, reason: "\(error)"))
+        }
+        let hash = SHA256.hex(bytes)
+        if known[source.key] == hash { return .skipped }
+        do {
+            let page = try Extractor.extract(bytes, pageURL: source.pageURL, maxSize: options.maxSize)
+            let entries = try PageMapping.entries(for: page, pageURL: source.pageURL)
+            return .page(source.display, PageImport(fileKey: source.key, fileHash: hash, entries: entries))
+        } catch {
+            return .failed(.init(file: source.display, reason: "\(error)"))
+        }
+    }
+
+    private static func read(_ source: ImportSource, maxSize: Int) throws -> [UInt8] {
+        switch source.location {
+        case .standardInput:
+            return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        case .file(let path):
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes?[.size] as? Int, size > maxSize {
+                throw ExtractionError.tooLarge(bytes: size, limit: maxSize)
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ImportError.unreadable(path: path)
+            }
+            return [UInt8](data)
+        }
+    }
+
+    /// Expands folders into their HTML files, in a stable order.
+    func collect(_ paths: [String]) -> ([ImportSource], [ImportSummary.Failure]) {
+        var sources: [ImportSource] = []
+        var failures: [ImportSummary.Failure] = []
+        let fm = FileManager.default
+        for path in paths {
+            if path == "-" {
+                let url = options.baseURL ?? "stdin"
+                sources.append(ImportSource(display: "(standard input)", location: .standardInput, key: url, pageURL: url))
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                failures.append(.init(file: path, reason: "no such file or folder"))
+                continue
+            }
+            if isDirectory.boolValue {
+                let root = URL(fileURLWithPath: path).standardizedFileURL
+                guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+                    failures.append(.init(file: path, reason: "cannot read the folder"))
+                    continue
+                }
+                var found: [String] = []
+                for case let url as URL in walker where ["html", "htm"].contains(url.pathExtension.lowercased()) {
+                    found.append(url.standardizedFileURL.path)
+                }
+                for file in found.sorted() {
+                    let relative = String(file.dropFirst(root.path.count).drop { $0 == "/" })
+                    sources.append(source(file: file, relative: relative))
+                }
+            } else {
+                sources.append(source(file: path, relative: URL(fileURLWithPath: path).lastPathComponent))
+            }
+        }
+        return (sources, failures)
+    }
+
+    private func source(file: String, relative: String) -> ImportSource {
+        let encoded = relative.split(separator: "/").map {
+            String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? String($0)
+        }.joined(separator: "/")
+        let url: String
+        if let base = options.baseURL {
+            url = (base.hasSuffix("/") ? base : base + "/") + encoded
+        } else {
+            url = encoded
+        }
+        return ImportSource(display: file, location: .file(file), key: url, pageURL: url)
+    }
+}
+
+/// Errors of the import run itself, outside extraction.
+public enum ImportError: Error, CustomStringConvertible {
+    case unreadable(path: String)
+    case nothingFound
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "cannot read \(path): permission denied or not a regular file"
+        case .nothingFound: "no question or article found on the page"
+        }
+    }
+}
+
+/// Slots filled from several threads, each index once.
+private final class PreparedSlots<Value: Sendable>: @unchecked Sendable {
+    private var slots: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Value) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [Value] { slots.compactMap { $0 } }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import PMCMS
+
+/// Turns what a page gave into the entries the store imports: pure, so it is tested without a
+/// store.
+public enum PageMapping {
+    /// The entries of `page`, identified by its canonical URL (else `pageURL`): article cards
+    /// first (so the question's links resolve at once), then the questions or the article.
+    public static func entries(for page: ExtractedPage, pageURL: String) throws -> [IncomingEntry] {
+        let source = page.canonicalURL.flatMap { URLCheck.problem($0) == nil ? $0 : nil } ?? pageURL
+        var entries: [IncomingEntry] = []
+        var seenCards: Set<String> = []
+        if !page.questions.isEmpty {
+            let many = page.questions.count > 1
+            var usedFragments: Set<String> = []
+            for (index, question) in page.questions.enumerated() {
+                let title = oneLine(question.title)
+                guard !title.isEmpty else { continue }
+                var key = source
+                if many {
+                    var fragment = question.fragment ?? Slug.make(title)
+                    if usedFragments.contains(fragment) { fragment += "-\(index + 1)" }
+                    usedFragments.insert(fragment)
+                    key = source.split(separator: "#", maxSplits: 1).first.map(String.init).map { $0 + "#" + fragment } ?? source
+                }
+                var articleLinks: [LinkRef] = []
+                for card in question.articles {
+                    let cardTitle = oneLine(card.title)
+                    guard !cardTitle.isEmpty else { continue }
+                    let cardURL = card.url.flatMap(webURL) ?? "\(key)#article-\(Slug.make(cardTitle))"
+                    articleLinks.append(LinkRef(title: cardTitle, url: cardURL))
+                    if seenCards.insert(cardURL).inserted {
+                        entries.append(IncomingEntry(key: cardURL, kind: .article, content: Content(
+                            status: .draft, title: cardTitle, summary: card.summary.map(oneLine).flatMap(nonEmpty),
+                            imageURL: card.imageURL.flatMap(webURL), sourceURL: card.url.flatMap(webURL),
+                            editedAt: card.editedAt.flatMap(validDate)), isCard: true))
+                    }
+                }
+                let related = question.related.compactMap { link -> LinkRef? in
+                    guard let url = webURL(link.url), url != source else { return nil }
+                    let linkTitle = oneLine(link.title)
+                    return LinkRef(title: linkTitle.isEmpty ? url : linkTitle, url: url)
+                }
+                entries.append(IncomingEntry(key: key, kind: .question, content: Content(
+                    status: .draft, title: title, body: question.answerMarkdown,
+                    sourceURL: key, editedAt: question.editedAt.flatMap(validDate),
+                    related: related, articles: articleLinks)))
+            }
+        } else if let article = page.article {
+            let title = oneLine(article.title)
+            if !title.isEmpty {
+                entries.append(IncomingEntry(key: source, kind: .article, content: Content(
+                    status: .draft, title: title, body: article.bodyMarkdown ?? "",
+                    summary: article.summary.map(oneLine).flatMap(nonEmpty), imageURL: article.imageURL.flatMap(webURL),
+                    sourceURL: source, editedAt: article.editedAt.flatMap(validDate))))
+            }
+        }
+        guard entries.contains(where: { !$0.isCard }) else { throw ImportError.nothingFound }
+        return entries
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+    }
+
+    static func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+
+    /// A URL the store accepts, or nil: a broken image or link is dropped, not a failed page.
+    static func webURL(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return URLCheck.problem(trimmed) == nil ? trimmed : nil
+    }
+
+    static func validDate(_ text: String) -> String? { Timestamp.isValid(text) ? text : nil }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import Imports
+import PMCMS
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import scraped pages: questions, answers, article cards, links and edit dates.",
+        discussion: """
+            Reads HTML files, folders (every *.html and *.htm below them) or - for standard \
+            input. Each page gives question entries (one per question: FAQPage data, \
+            accordions, definition lists, or the page's heading and the answer under it) with \
+            their related questions and article cards, or one article entry. New entries are \
+            published, as the pages are live on the site, unless --status says otherwise.
+
+            Re-importing is safe: an unchanged file is skipped, a changed page makes a new \
+            revision, and a page changed after an editor's edit keeps the editor's text and is \
+            reported as a conflict (see `pmcms check`). Each page is one transaction; a bad file \
+            is reported and the rest imported, and the exit status is then 1.
+
+            Examples:
+              pmcms import site/ --base-url https://www.example.org
+              pmcms import faq/page.html --status draft --dry-run
+              curl -s https://www.example.org/faq/x | pmcms import - --base-url https://www.example.org/faq/x
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Files, folders, or - for standard input.") var paths: [String]
+    @Option(name: .customLong("base-url"), help: "The site URL the files' paths are relative to, for pages with no canonical URL.") var baseURL: String?
+    @Option(help: "Status of new entries (default published).") var status: Status = .published
+    @Flag(name: .customLong("dry-run"), help: "Report what would change and write nothing.") var dryRun = false
+    @Option(name: .customLong("max-size"), help: "Refuse files larger than this many bytes (default 20000000).") var maxSize = 20_000_000
+    @OptionGroup var output: JSONFlag
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give files, folders or - to import") }
+        if let baseURL, !URLCheck.isAbsoluteWebURL(baseURL) {
+            throw ValidationError("--base-url must be an absolute http(s) URL, e.g. https://www.example.org")
+        }
+        if maxSize < 1 { throw ValidationError("--max-size must be at least 1") }
+        if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be given once") }
+    }
+
+    struct SummaryJSON: Encodable {
+        let dry_run: Bool
+        let pages_read: Int, files_skipped: Int, created: Int, updated: Int, unchanged: Int
+        let conflicts: [ConflictJSON]
+        let errors: [ErrorJSON]
+        struct ConflictJSON: Encodable { let file: String, slug: String, upstream: Int }
+        struct ErrorJSON: Encodable { let file: String, reason: String }
+    }
+
+    func run() throws {
+        // A dry run against a store that does not exist yet reports against an empty one,
+        // made aside and thrown away, so that nothing is created where the user pointed.
+        var scratch: URL?
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        let store: ContentStore
+        if dryRun && !FileManager.default.fileExists(atPath: global.storePath) {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-dry-run-\(getpid())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            scratch = folder
+            store = try ContentStore(path: folder.appendingPathComponent("empty.sqlite").path, create: true)
+        } else {
+            store = try global.openStore(create: true)
+        }
+        let run = ImportRun(store: store, options: ImportOptions(
+            baseURL: baseURL, newStatus: status, dryRun: dryRun, maxSize: maxSize, author: global.authorName))
+        let showProgress = Terminal.stderrIsTerminal && !output.json
+        var progress: (@Sendable (ImportProgress) -> Void)?
+        if showProgress { progress = { @Sendable update in ProgressBar.draw(update) } }
+        let summary = try run.run(paths: paths, progress: progress)
+        if showProgress { ProgressBar.clear() }
+        if output.json {
+            print(try JSONOutput.string(SummaryJSON(
+                dry_run: dryRun, pages_read: summary.pagesRead, files_skipped: summary.filesSkipped, created: summary.created,
+                updated: summary.updated, unchanged: summary.unchanged,
+                conflicts: summary.conflicts.map { SummaryJSON.ConflictJSON(file: $0.file, slug: $0.slug, upstream: $0.upstream) },
+                errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) }), pretty: true))
+        } else {
+            print(Self.describe(summary, dryRun: dryRun, store: store))
+        }
+        if !summary.failures.isEmpty { throw ExitCode(1) }
+    }
+
+    static func describe(_ s: ImportSummary, dryRun: Bool, store: ContentStore) -> String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        var lines: [String] = []
+        let verb = dryRun ? "dry run, nothing written: would have" : "imported"
+        var head = "\(verb) \(plural(s.pagesRead, "page"))"
+        if s.filesSkipped > 0 { head += " (\(s.filesSkipped) unchanged file\(s.filesSkipped == 1 ? "" : "s") skipped)" }
+        head += ": \(s.created) created, \(s.updated) updated, \(s.unchanged) unchanged, \(plural(s.conflicts.count, "conflict")), \(plural(s.failures.count, "error"))"
+        lines.append(head)
+        for conflict in s.conflicts {
+            let head = (try? store.header(conflict.slug).head).map(String.init) ?? "HEAD"
+            lines.append("  \(Terminal.styled("conflict", .yellow)) \(conflict.slug): the page changed after an edit; the edit stays. Compare: pmcms diff \(conflict.slug) \(head) \(conflict.upstream)")
+        }
+        for failure in s.failures {
+            lines.append("  \(Terminal.styled("error", .red))    \(failure.file): \(failure.reason)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A one-line progress bar on standard error: pages, pages per second, time left.
+enum ProgressBar {
+    static func draw(_ progress: ImportProgress) {
+        let width = 24
+        let filled = progress.total > 0 ? width * progress.done / progress.total : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+        var line = "\r[\(bar)] \(progress.done)/\(progress.total) pages · \(Int(progress.pagesPerSecond)) pages/s"
+        if let remaining = progress.remaining, progress.done < progress.total { line += " · ETA \(Int(remaining.rounded(.up)))s" }
+        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+    }
+
+    static func clear() {
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
