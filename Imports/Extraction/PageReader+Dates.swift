@@ -12,7 +12,7 @@ extension PageReader {
 
     /// A question's edit date: structured data and meta first, then the visible "Last edited"
     /// line, then `<time datetime>`, then publication dates.
-    func questionDate(boundaries: PageBoundaries) -> FoundDate {
+    func questionDate() -> FoundDate {
         let visible = visibleDate(DateText.editDate)
         let explicit = [structured.faqDateModified, structured.article?.dateModified, meta.first(Self.modifiedKeys)].compactMap { $0 }
             .lazy.compactMap(DateText.machine).first

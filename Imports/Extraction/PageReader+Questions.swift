@@ -4,7 +4,7 @@ import PMCMS
 extension PageReader {
     // MARK: Structured sources
 
-    func structuredQuestions(pageDate: String?) -> [ExtractedQuestion]? {
+    func structuredQuestions() -> [ExtractedQuestion]? {
         guard !structured.questions.isEmpty else { return nil }
         let visibleIDs = visibleQuestionIDs()
         return structured.questions.compactMap { question in
@@ -39,7 +39,7 @@ extension PageReader {
     // MARK: Visible many-question layouts
 
     /// `<details><summary>Question?</summary>answer</details>`, at least two, mostly questions.
-    func accordionQuestions(boundaries: PageBoundaries) -> [ExtractedQuestion]? {
+    func accordionQuestions() -> [ExtractedQuestion]? {
         guard let body else { return nil }
         let details = body.descendants(named: ["details"], skip: Self.isOutsideContent)
         let questions: [ExtractedQuestion] = details.compactMap { item in
@@ -53,7 +53,7 @@ extension PageReader {
     }
 
     /// `<dl>` with question terms, each answered by the `<dd>`s that follow it.
-    func definitionListQuestions(boundaries: PageBoundaries) -> [ExtractedQuestion]? {
+    func definitionListQuestions() -> [ExtractedQuestion]? {
         guard let body else { return nil }
         var questions: [ExtractedQuestion] = []
         for list in body.descendants(named: ["dl"], skip: Self.isOutsideContent) {

@@ -43,7 +43,7 @@ struct PageReader {
 
     func read() -> ExtractedPage {
         let boundaries = PageBoundaries(reader: self)
-        let date = questionDate(boundaries: boundaries)
+        let date = questionDate()
         var reader = self
         if let node = date.node { reader.contentExclusions.insert(node) }
         return reader.read(boundaries: boundaries, date: date)
@@ -51,9 +51,9 @@ struct PageReader {
 
     private func read(boundaries: PageBoundaries, date: FoundDate) -> ExtractedPage {
         var page = ExtractedPage(canonicalURL: canonicalURL, related: boundaries.related, articles: boundaries.cards.map(\.article))
-        var questions = structuredQuestions(pageDate: date.value) ?? microdataQuestions() ?? []
+        var questions = structuredQuestions() ?? microdataQuestions() ?? []
         if questions.isEmpty {
-            questions = accordionQuestions(boundaries: boundaries) ?? definitionListQuestions(boundaries: boundaries) ?? []
+            questions = accordionQuestions() ?? definitionListQuestions() ?? []
         }
         // A question headline makes a FAQ page unless the page calls itself an article and shows
         // none of a FAQ page's furniture (related questions, article cards, an edit-date line):
