@@ -195,18 +195,31 @@ struct EditorSession {
         return all.joined(separator: "\n")
     }
 
-    /// Runs the editor through the shell as git does, so `EDITOR="code --wait"` works.
+    /// Runs the editor through the shell as git does, so `EDITOR="code --wait"` works. It is
+    /// spawned directly rather than through Foundation's Process, which would put it in its
+    /// own process group, where a terminal editor cannot read the terminal.
     static func runEditor(on path: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\(editorCommand) \"$@\"", editorCommand, path]
-        do {
-            try process.run()
-        } catch {
-            throw CLIError(message: "could not start the editor '\(editorCommand)': \(error.localizedDescription)")
+        let arguments = ["/bin/sh", "-c", "\(editorCommand) \"$@\"", editorCommand, path]
+        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        // Like git, leave Ctrl-C to the editor while it runs.
+        let previousInterrupt = signal(SIGINT, SIG_IGN)
+        let previousQuit = signal(SIGQUIT, SIG_IGN)
+        defer {
+            signal(SIGINT, previousInterrupt)
+            signal(SIGQUIT, previousQuit)
         }
-        process.waitUntilExit()
-        return process.terminationStatus
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &cArguments, environ)
+        guard spawned == 0 else {
+            throw CLIError(message: "could not start the editor '\(editorCommand)': \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw CLIError(message: "lost track of the editor: \(String(cString: strerror(errno)))") }
+        }
+        let signalNumber = status & 0x7f
+        return signalNumber == 0 ? (status >> 8) & 0xff : 128 + signalNumber
     }
 
     /// Keeps `text` in a recovery file beside the store and returns its path.
