@@ -156,3 +156,22 @@ struct RevisionTests {
         #expect(try t.store.list(ListQuery(sort: .id)).map(\.slug) == ["same-title", "same-title-2", "entry-2026"])
     }
 }
+
+@Suite("SHA-256 streaming")
+struct SHA256StreamingTests {
+    @Test("hashing in pieces of any size gives the one-shot digest")
+    func pieces() {
+        let bytes = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let whole = SHA256.hex(bytes)
+        for size in [1, 3, 63, 64, 65, 127, 500] {
+            var hasher = SHA256()
+            var index = 0
+            while index < bytes.count {
+                hasher.update(bytes[index..<min(bytes.count, index + size)])
+                index += size
+            }
+            #expect(hasher.finalizeHex() == whole, "pieces of \(size)")
+        }
+        #expect(SHA256.hex("abc".utf8) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
