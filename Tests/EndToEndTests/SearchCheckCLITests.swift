@@ -36,3 +36,22 @@ struct SearchCheckCLITests {
         #expect(json.first?["check"] as? String == "empty-answer")
     }
 }
+
+@Suite("End to end: search the imported fixture site")
+struct FixtureSearchTests {
+    @Test("\"scrum master\" finds the Scrum Master questions first, with highlighted snippets")
+    func scrumMaster() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        #expect(try pm.run(["import", ImportTests.site.path, "--base-url", "https://www.example.org"]).status == 0)
+        let hits = try #require(try pm.run(["search", "scrum master", "--json"]).json() as? [[String: Any]])
+        let titles = hits.compactMap { $0["title"] as? String }
+        #expect(titles.first?.localizedCaseInsensitiveContains("scrum master") == true, "\(titles)")
+        let withTitle = titles.prefix { $0.localizedCaseInsensitiveContains("scrum master") }
+        #expect(withTitle.count == titles.filter { $0.localizedCaseInsensitiveContains("scrum master") }.count,
+                "every question with Scrum Master in its title ranks above the rest: \(titles)")
+        #expect((hits.first?["snippet"] as? String)?.contains("<mark>") == true)
+        let text = try pm.run(["search", "scrum master"])
+        #expect(text.stdout.contains("[Scrum] [Master]") || text.stdout.contains("[Scrum Master]"))
+    }
+}
