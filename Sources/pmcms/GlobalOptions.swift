@@ -24,6 +24,8 @@ struct GlobalOptions: ParsableArguments {
         if let name = env["PMCMS_AUTHOR"], !name.isEmpty { return name }
         if let login = getlogin().map({ String(cString: $0) }), !login.isEmpty { return login }
         if let user = env["USER"] ?? env["LOGNAME"], !user.isEmpty { return user }
+        // No controlling terminal (cron, tmux without a login): the account name.
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return "unknown"
     }
 
