@@ -62,7 +62,7 @@ enum ElementPolicy {
     static func isHidden(_ node: HTMLNode) -> Bool {
         if node.attribute("hidden") != nil { return true }
         if node.attribute("aria-hidden")?.lowercased() == "true", node.name != "img" { return true }
-        let style = (node.attribute("style") ?? "").lowercased().filter { !$0.isWhitespace }
+        guard let style = node.attribute("style")?.lowercased().filter({ !$0.isWhitespace }) else { return false }
         return style.contains("display:none") || style.contains("visibility:hidden")
     }
 
