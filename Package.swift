@@ -62,6 +62,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Sources/pmcms"),
+        // Builds the benchmark's large store through the library (see Benchmarks/README.md);
+        // not a product, never run by the tests.
+        .executableTarget(
+            name: "pmcms-bench-store",
+            dependencies: ["PMCMS"],
+            path: "Benchmarks/StoreGenerator"),
         .testTarget(
             name: "PMCMSTests",
             dependencies: ["PMCMS", .product(name: "GRDB", package: "GRDB.swift")],

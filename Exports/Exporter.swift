@@ -27,6 +27,8 @@ public enum Exporter {
             query.limit = site.feedLimit
         }
         if options.format == .faqJSONLD { query.kind = .question }
+        // Only the entry object (json, ndjson) prints links; the other writers skip resolving them.
+        query.withLinks = options.format == .json || options.format == .ndjson
 
         var writer: any EntryWriter
         switch options.format {

@@ -13,21 +13,29 @@ enum JSONText {
     }
 
     static func htmlSafe(_ data: Data) -> Data {
-        guard data.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "&") }) else {
-            return data
-        }
-        var out = Data()
-        out.reserveCapacity(data.count + 64)
-        for byte in data {
-            switch byte {
-            case UInt8(ascii: "<"): out.append(contentsOf: Array(#"\u003c"#.utf8))
-            case UInt8(ascii: ">"): out.append(contentsOf: Array(#"\u003e"#.utf8))
-            case UInt8(ascii: "&"): out.append(contentsOf: Array(#"\u0026"#.utf8))
-            default: out.append(byte)
+        // Counted first: most entries have nothing to escape and are returned as they are, the
+        // rest are copied into one buffer of the right size (this loop once appended byte by
+        // byte to a Data, and was half of a JSON export's time).
+        let escapes = data.reduce(0) { $0 + (($1 == UInt8(ascii: "<") || $1 == UInt8(ascii: ">") || $1 == UInt8(ascii: "&")) ? 1 : 0) }
+        guard escapes > 0 else { return data }
+        var out = [UInt8]()
+        out.reserveCapacity(data.count + 5 * escapes)
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "<"): out.append(contentsOf: lessThan)
+                case UInt8(ascii: ">"): out.append(contentsOf: greaterThan)
+                case UInt8(ascii: "&"): out.append(contentsOf: ampersand)
+                default: out.append(byte)
+                }
             }
         }
-        return out
+        return Data(out)
     }
+
+    private static let lessThan = Array(#"\u003c"#.utf8)
+    private static let greaterThan = Array(#"\u003e"#.utf8)
+    private static let ampersand = Array(#"\u0026"#.utf8)
 }
 
 /// Writes one JSON object whose members are encoded one by one, with at most one array member

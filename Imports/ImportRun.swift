@@ -102,6 +102,35 @@ public struct ImportRun: Sendable {
         let start = Date()
         xmlInitParser()  // once, before pages are parsed on several threads
         var done = 0
+        // Batch k is written on `writer` while batch k+1 is read and parsed, so that the cores
+        // are not idle while the single writer runs; results are still taken in batch order.
+        let writer = DispatchQueue(label: "pmcms.import.writer")
+        var inFlight: (pages: [PageImport], files: [String], result: WriteResult)?
+        func finish(_ flight: (pages: [PageImport], files: [String], result: WriteResult)) throws {
+            let results = try flight.result.wait()
+            for ((file, page), result) in zip(zip(flight.files, flight.pages), results) {
+                if let error = result.error {
+                    summary.failures.append(.init(file: file, reason: error))
+                    continue
+                }
+                for (entry, outcome) in zip(page.entries, result.outcomes) {
+                    // A card of an article the store has already is a link, not an entry of this page.
+                    if entry.isCard, case .unchanged = outcome { continue }
+                    switch outcome {
+                    case .created(let slug):
+                        summary.created += 1
+                        summary.createdSlugs.append(slug)
+                    case .updated(let slug, _):
+                        summary.updated += 1
+                        summary.updatedSlugs.append(slug)
+                    case .unchanged:
+                        summary.unchanged += 1
+                    case .conflict(let slug, let upstream):
+                        summary.conflicts.append(.init(file: file, slug: slug, upstream: upstream))
+                    }
+                }
+            }
+        }
         for batchStart in stride(from: 0, to: sources.count, by: max(1, options.batchSize)) {
             let batch = Array(sources[batchStart..<min(sources.count, batchStart + max(1, options.batchSize))])
             let prepared = prepare(batch, known: known)
@@ -120,32 +149,26 @@ public struct ImportRun: Sendable {
                     pageFiles.append(file)
                 }
             }
+            if let flight = inFlight {
+                inFlight = nil
+                try finish(flight)
+            }
+            // Progress counts the batches before this one: all of them are written now.
+            if done > 0 { progress?(ImportProgress(done: done, total: sources.count, elapsed: Date().timeIntervalSince(start))) }
             if !pages.isEmpty {
-                let results = try store.importPages(pages, newStatus: options.newStatus, author: options.author, dryRun: options.dryRun)
-                for ((file, page), result) in zip(zip(pageFiles, pages), results) {
-                    if let error = result.error {
-                        summary.failures.append(.init(file: file, reason: error))
-                        continue
-                    }
-                    for (entry, outcome) in zip(page.entries, result.outcomes) {
-                        // A card of an article the store has already is a link, not an entry of this page.
-                        if entry.isCard, case .unchanged = outcome { continue }
-                        switch outcome {
-                        case .created(let slug):
-                            summary.created += 1
-                            summary.createdSlugs.append(slug)
-                        case .updated(let slug, _):
-                            summary.updated += 1
-                            summary.updatedSlugs.append(slug)
-                        case .unchanged:
-                            summary.unchanged += 1
-                        case .conflict(let slug, let upstream):
-                            summary.conflicts.append(.init(file: file, slug: slug, upstream: upstream))
-                        }
-                    }
+                let result = WriteResult()
+                let (store, options, toWrite) = (store, options, pages)
+                writer.async {
+                    result.set(Result {
+                        try store.importPages(toWrite, newStatus: options.newStatus, author: options.author, dryRun: options.dryRun)
+                    })
                 }
+                inFlight = (pages, pageFiles, result)
             }
             done += batch.count
+        }
+        if let flight = inFlight { try finish(flight) }
+        if !sources.isEmpty {
             progress?(ImportProgress(done: done, total: sources.count, elapsed: Date().timeIntervalSince(start)))
         }
         return summary
@@ -262,6 +285,22 @@ public enum ImportError: Error, CustomStringConvertible {
         case .unreadable(let path): "cannot read \(path): permission denied or not a regular file"
         case .nothingFound: "no question or article found on the page"
         }
+    }
+}
+
+/// The outcome of one batch written on the writer queue, waited for by the import loop.
+private final class WriteResult: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<[PageImportResult], Error>?
+
+    func set(_ value: Result<[PageImportResult], Error>) {
+        result = value
+        done.signal()  // the semaphore orders this write before the reader's
+    }
+
+    func wait() throws -> [PageImportResult] {
+        done.wait()
+        return try result!.get()
     }
 }
 

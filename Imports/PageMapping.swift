@@ -67,7 +67,7 @@ public enum PageMapping {
 
     /// A URL the store accepts, or nil: a broken image or link is dropped, not a failed page.
     static func webURL(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedOfWhitespaceAndNewlines
         return URLCheck.problem(trimmed) == nil ? trimmed : nil
     }
 

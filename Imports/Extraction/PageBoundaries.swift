@@ -37,8 +37,7 @@ struct PageBoundaries {
             guard node.isElement, !PageReader.isOutsideContent(node), node.name != "header" else { return false }
             guard let links = Self.relatedLinks(in: node, reader: reader) else { return true }
             relatedContainers.append(node)
-            for link in links where !seen.contains(URLResolver.comparisonKey(link.url)) {
-                seen.insert(URLResolver.comparisonKey(link.url))
+            for link in links where seen.insert(URLResolver.comparisonKey(link.url)).inserted {
                 related.append(link)
             }
             return false

@@ -147,7 +147,7 @@ struct PageReader {
 
     /// Question-shaped text: ends with a question mark.
     static func isQuestion(_ text: String) -> Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedOfWhitespaceAndNewlines
         return trimmed.count >= 4 && (trimmed.hasSuffix("?") || trimmed.hasSuffix("？"))
     }
 }

@@ -36,16 +36,33 @@ enum ElementPolicy {
     /// a page whose body carries a class like "no-cookies" does not vanish.
     static func isConsentBanner(_ node: HTMLNode) -> Bool {
         guard !["html", "body", "main", "article"].contains(node.name) else { return false }
-        let marks = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
-        guard marks.contains("cookie") || marks.contains("consent") || marks.contains("gdpr") else { return false }
-        return true
+        return hasConsentMark(node.attribute("class")) || hasConsentMark(node.attribute("id"))
+    }
+
+    private static let consentMarks = ["cookie", "consent", "gdpr"].map { Array($0.utf8) }
+
+    /// Whether a class or id names a consent banner, case-insensitively. This check runs for
+    /// nearly every element several times per page, so ASCII values (all real ones) are searched
+    /// byte by byte instead of through a lowercased copy and Foundation's `contains`.
+    private static func hasConsentMark(_ value: String?) -> Bool {
+        guard let value, !value.isEmpty else { return false }
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let lower = value.lowercased()  // Unicode case mapping, for the rare non-ASCII value
+            return lower.contains("cookie") || lower.contains("consent") || lower.contains("gdpr")
+        }
+        let bytes = value.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        return consentMarks.contains { mark in
+            bytes.count >= mark.count && (0...(bytes.count - mark.count)).contains { start in
+                bytes[start..<(start + mark.count)].elementsEqual(mark)
+            }
+        }
     }
 
     /// Content the page hides from readers.
     static func isHidden(_ node: HTMLNode) -> Bool {
         if node.attribute("hidden") != nil { return true }
         if node.attribute("aria-hidden")?.lowercased() == "true", node.name != "img" { return true }
-        let style = (node.attribute("style") ?? "").lowercased().filter { !$0.isWhitespace }
+        guard let style = node.attribute("style")?.lowercased().filter({ !$0.isWhitespace }) else { return false }
         return style.contains("display:none") || style.contains("visibility:hidden")
     }
 

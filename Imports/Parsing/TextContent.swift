@@ -84,3 +84,26 @@ extension TextContent {
         return TextSanitizer.stripTagLikeText(raw)
     }
 }
+
+extension String {
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)`, skipping Foundation when both ends are
+    /// ASCII and not whitespace, as they nearly always are: the bridged call was a hot spot of
+    /// imports (every link title and URL is trimmed). In ASCII that set is U+0009–U+000D and U+0020.
+    var trimmedOfWhitespaceAndNewlines: String {
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           !(0x09...0x0D).contains(first), first != 0x20, !(0x09...0x0D).contains(last), last != 0x20 {
+            return self
+        }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)` with the same shortcut; in ASCII that set is
+    /// U+0009 and U+0020.
+    var trimmedOfWhitespace: String {
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           first != 0x09, first != 0x20, last != 0x09, last != 0x20 {
+            return self
+        }
+        return trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -63,7 +63,7 @@ struct URLResolver: Sendable {
     /// spaces at the ends), so that `java\tscript:` is seen as the `javascript:` it is.
     static func stripControls(_ text: String) -> String {
         let kept = text.unicodeScalars.filter { $0 == " " || ($0.value > 0x20 && $0.value != 0x7F && !Whitespace.isInvisible($0)) }
-        return String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespaces)
+        return String(String.UnicodeScalarView(kept)).trimmedOfWhitespace
     }
 
     /// Percent-encodes characters URLs may not hold literally (non-ASCII, quotes, brackets…).

@@ -113,7 +113,7 @@ extension ContentStore {
         let incomingHash = contentHash(kind: incoming.kind, content: content)
 
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT id, last_import, import_hash FROM entry WHERE import_key = ?", arguments: [incoming.key])
+            db.cachedStatement(sql: "SELECT id, last_import, import_hash FROM entry WHERE import_key = ?"), arguments: [incoming.key])
         else {
             content.status = newStatus
             let header = try insertEntry(

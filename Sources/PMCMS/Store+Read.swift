@@ -153,7 +153,7 @@ extension ContentStore {
 
     static func fetchHeader(_ db: Database, id: Int64) throws -> EntryHeader? {
         let row = try Row.fetchOne(
-            db, sql: "SELECT id, slug, kind, head, live, created_at, updated_at FROM entry WHERE id = ?",
+            db.cachedStatement(sql: "SELECT id, slug, kind, head, live, created_at, updated_at FROM entry WHERE id = ?"),
             arguments: [id])
         return try row.map(decodeHeader)
     }
@@ -171,26 +171,26 @@ extension ContentStore {
 
     static func fetchContent(_ db: Database, entryID: Int64, number: Int) throws -> Content {
         guard let row = try Row.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles
                 FROM revision WHERE entry_id = ? AND number = ?
-                """,
+                """),
             arguments: [entryID, number])
         else { throw StoreError.unknownRevision(slug: String(entryID), number: number) }
         return try decodeContent(row)
     }
 
-    static func decodeContent(_ row: Row) throws -> Content {
+    /// The content of a revision row; with `links` false its link lists are left empty.
+    static func decodeContent(_ row: Row, links: Bool = true) throws -> Content {
         Content(
             status: try enumValue(row["status"]), title: row["title"], body: row["body"], summary: row["summary"],
             imageURL: row["image_url"], sourceURL: row["source_url"], editedAt: row["edited_at"],
-            publishedAt: row["published_at"], related: try decodeLinks(row["related"]),
-            articles: try decodeLinks(row["articles"]))
+            publishedAt: row["published_at"], related: links ? try decodeLinks(row["related"]) : [],
+            articles: links ? try decodeLinks(row["articles"]) : [])
     }
 
-    static func decodeView(_ row: Row) throws -> (EntryHeader, Int, Content) {
-        (try decodeHeader(row), row["number"], try decodeContent(row))
+    static func decodeView(_ row: Row, links: Bool = true) throws -> (EntryHeader, Int, Content) {
+        (try decodeHeader(row), row["number"], try decodeContent(row, links: links))
     }
 
     static func decodeRevision(_ row: Row, slug: String, live: Int?) throws -> RevisionInfo {

@@ -74,9 +74,8 @@ extension ContentStore {
     }
 
     static func indexForSearch(_ db: Database, entryID: Int64, content: Content) throws {
-        try db.execute(sql: "DELETE FROM search WHERE rowid = ?", arguments: [entryID])
-        try db.execute(
-            sql: "INSERT INTO search (rowid, title, body, summary) VALUES (?, ?, ?, ?)",
-            arguments: [entryID, content.title, content.body, content.summary ?? ""])
+        try db.cachedStatement(sql: "DELETE FROM search WHERE rowid = ?").execute(arguments: [entryID])
+        try db.cachedStatement(sql: "INSERT INTO search (rowid, title, body, summary) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [entryID, content.title, content.body, content.summary ?? ""])
     }
 }

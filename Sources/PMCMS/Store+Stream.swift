@@ -28,6 +28,10 @@ public struct StreamQuery: Sendable, Equatable {
     public var limit: Int?
     /// Whether each entry comes with its revisions.
     public var withHistory: Bool
+    /// Whether each entry's related and article links are decoded and resolved. Writers that
+    /// print no links (CSV, feeds, sitemap) turn it off: resolving costs a query and a JSON
+    /// decode per entry, most of a CSV export's time. Without it the views' link lists are empty.
+    public var withLinks: Bool = true
 
     public init(
         selection: StreamSelection = .live, kind: Kind? = nil, since: String? = nil, order: StreamOrder = .id,
@@ -59,14 +63,20 @@ extension ContentStore {
             var visited = 0
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try cursor.next() {
-                let (header, number, content) = try Self.decodeView(row)
-                let view = try Self.view(db, header: header, revision: number, content: content)
+                let view: EntryView
+                if query.withLinks {
+                    let (header, number, content) = try Self.decodeView(row)
+                    view = try Self.view(db, header: header, revision: number, content: content)
+                } else {
+                    let (header, number, content) = try Self.decodeView(row, links: false)
+                    view = EntryView(header: header, revision: number, content: content, related: [], articles: [])
+                }
                 var revisions: [RevisionInfo]?
                 if query.withHistory {
                     revisions = try Row.fetchAll(
                         db, sql: "SELECT \(Self.revisionColumns) FROM revision WHERE entry_id = ? ORDER BY number",
-                        arguments: [header.id]
-                    ).map { try Self.decodeRevision($0, slug: header.slug, live: header.live) }
+                        arguments: [view.header.id]
+                    ).map { try Self.decodeRevision($0, slug: view.header.slug, live: view.header.live) }
                 }
                 try visit(StreamedEntry(view: view, revisions: revisions))
                 visited += 1

@@ -175,13 +175,14 @@ extension ContentStore {
         let (added, removed) = LineDiff.counts(from: parentContent?.body ?? "", to: content.body)
         let related = try encodeLinks(content.related)
         let articles = try encodeLinks(content.articles)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO revision (entry_id, number, parent, origin, author, created_at, message, upstream,
                     status, title, body, summary, image_url, source_url, edited_at, published_at,
                     related, articles, hash, lines_added, lines_removed)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 header.id, number, parent ?? (header.head > 0 ? header.head : nil), origin.rawValue, author, now,
                 message, upstream, content.status.rawValue, content.title, content.body, content.summary,
@@ -198,48 +199,53 @@ extension ContentStore {
         } else if content.status == .archived || (origin == .workflow && parentContent?.status == .published) {
             live = nil  // archived or unpublished: off the site
         }
-        try db.execute(
-            sql: "UPDATE entry SET head = ?, live = ?, updated_at = ? WHERE id = ?",
-            arguments: [number, live, now, header.id])
-        try replaceLinks(db, entryID: header.id, content: content)
-        try indexForSearch(db, entryID: header.id, content: content)
+        try db.cachedStatement(sql: "UPDATE entry SET head = ?, live = ?, updated_at = ? WHERE id = ?")
+            .execute(arguments: [number, live, now, header.id])
+        // The link table and the search index follow the head, and `parentContent` is the head
+        // being replaced: rewriting them with what they already hold is skipped, which makes
+        // workflow steps and body-only changes cheap (75 link rows for a seed-shaped question).
+        if parentContent == nil || parentContent?.related != content.related || parentContent?.articles != content.articles {
+            try replaceLinks(db, entryID: header.id, content: content)
+        }
+        if parentContent.map({ content.textDiffers(from: $0) }) ?? true {
+            try indexForSearch(db, entryID: header.id, content: content)
+        }
         return number
     }
 
     static func replaceLinks(_ db: Database, entryID: Int64, content: Content) throws {
-        try db.execute(sql: "DELETE FROM link WHERE entry_id = ?", arguments: [entryID])
+        try db.cachedStatement(sql: "DELETE FROM link WHERE entry_id = ?").execute(arguments: [entryID])
+        // One prepared statement for every row: compiling the INSERT per link cost more than running it.
+        let insert = try db.cachedStatement(sql: "INSERT INTO link (entry_id, role, position, title, url, slug) VALUES (?, ?, ?, ?, ?, ?)")
         for (role, links) in [("related", content.related), ("articles", content.articles)] {
             for (position, link) in links.enumerated() {
-                try db.execute(
-                    sql: "INSERT INTO link (entry_id, role, position, title, url, slug) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [entryID, role, position, link.title, link.url, link.slug])
+                try insert.execute(arguments: [entryID, role, position, link.title, link.url, link.slug])
             }
         }
     }
 
     static func maxRevision(_ db: Database, entryID: Int64) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) FROM revision WHERE entry_id = ?", arguments: [entryID]) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(number), 0) FROM revision WHERE entry_id = ?"), arguments: [entryID]) ?? 0
     }
 
     // MARK: Hashes
 
-    /// The content hash of a snapshot: SHA-256 of its canonical JSON, stable across runs.
+    /// The content hash of a snapshot: SHA-256 of its fields in a fixed, length-prefixed
+    /// layout (`SnapshotBytes`), stable across runs and platforms.
     public static func contentHash(kind: Kind, content: Content) -> String {
-        struct Canonical: Encodable {
-            let kind: Kind
-            let content: Content
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain strings, enums and arrays cannot fail.
-        let data = (try? encoder.encode(Canonical(kind: kind, content: content))) ?? Data()
-        return "sha256:" + SHA256.hex(data)
+        "sha256:" + SHA256.hex(SnapshotBytes.hashInput(kind: kind, content: content))
     }
 
-    static func encodeLinks(_ links: [LinkRef]) throws -> String {
+    /// One encoder for the link columns: making a JSONEncoder per revision cost more than using it.
+    nonisolated(unsafe) private static let linkEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(links), as: UTF8.self)
+        return encoder
+    }()
+
+    static func encodeLinks(_ links: [LinkRef]) throws -> String {
+        if links.isEmpty { return "[]" }
+        return String(decoding: try linkEncoder.encode(links), as: UTF8.self)
     }
 }
 

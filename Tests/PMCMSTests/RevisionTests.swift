@@ -175,3 +175,27 @@ struct SHA256StreamingTests {
         #expect(SHA256.hex("abc".utf8) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
+
+@Suite("Snapshot bytes")
+struct SnapshotBytesTests {
+    @Test("the hash input tells apart fields that concatenation would run together")
+    func unambiguous() {
+        let a = Content(title: "ab", body: "c")
+        let b = Content(title: "a", body: "bc")
+        #expect(ContentStore.contentHash(kind: .question, content: a) != ContentStore.contentHash(kind: .question, content: b))
+        let absent = Content(title: "t", summary: nil)
+        let empty = Content(title: "t", summary: "")
+        #expect(ContentStore.contentHash(kind: .question, content: absent) != ContentStore.contentHash(kind: .question, content: empty))
+        let oneLink = Content(title: "t", related: [LinkRef(title: "x", url: "https://e.org/a")])
+        let asArticle = Content(title: "t", articles: [LinkRef(title: "x", url: "https://e.org/a")])
+        #expect(ContentStore.contentHash(kind: .question, content: oneLink) != ContentStore.contentHash(kind: .question, content: asArticle))
+    }
+
+    @Test("the link columns are JSONEncoder's output and decode back")
+    func linkColumns() throws {
+        let links = [LinkRef(title: "Quote \" and \\ and é\n", url: "https://e.org/a?b=c&d", slug: nil), LinkRef(title: "s", slug: "s")]
+        let text = try ContentStore.encodeLinks(links)
+        #expect(try ContentStore.decodeLinks(text) == links)
+        #expect(try ContentStore.encodeLinks([]) == "[]")
+    }
+}

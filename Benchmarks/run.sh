@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The pmcms benchmark: builds the release binary, generates the workload, measures pmcms against
+# the reference tools in one run and prints every figure with its ratio. Results go to
+# Benchmarks/results.json; generated files to Benchmarks/work/ (ignored by git).
+#
+#   Benchmarks/run.sh            # N = 1,000 and 10,000 pages, a store of 100,000 entries
+#   Benchmarks/run.sh --quick    # a smoke run: 200 and 1,000 pages, a store of 2,000 entries
+#
+# On a machine shared with other builds, hold the build lock for the whole run so that nothing
+# compiles while it measures (this script takes no lock itself, so that it can run under one):
+#   flock /tmp/pmcms-build.lock Benchmarks/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "missing: $1 ($2)" >&2; exit 2; }; }
+need python3 "Debian: apt-get install python3"
+need sqlite3 "Debian: apt-get install sqlite3"
+need xmllint "Debian: apt-get install libxml2-utils"
+[ -x /usr/bin/time ] || { echo "missing: /usr/bin/time (Debian: apt-get install time)" >&2; exit 2; }
+python3 -c 'import trafilatura' 2>/dev/null || echo "note: trafilatura is not installed (pip install trafilatura lxml_html_clean); its comparison will be skipped" >&2
+
+echo "building release binaries (.build-release) ..." >&2
+swift build -c release --scratch-path .build-release --product pmcms >&2
+swift build -c release --scratch-path .build-release --product pmcms-bench-store >&2
+bin="$(swift build -c release --scratch-path .build-release --show-bin-path)"
+
+exec python3 Benchmarks/bench.py --bin "$bin" "$@"
