@@ -38,32 +38,27 @@ struct ExportMemoryTests {
         return path
     }
 
-    /// Runs `pmcms ARGS` and returns its exit status and peak resident memory in KiB: `wait4`
-    /// hands back the child's `ru_maxrss`, the kernel's high-water mark that `/proc/PID/status`
-    /// shows as VmHWM, exact and for that child alone.
+    /// Runs `pmcms ARGS` under `/usr/bin/time` and returns its exit status and peak resident
+    /// memory in KiB. Not `wait4` on a child spawned from this process: a child made with
+    /// vfork/posix_spawn carries this (large, parallel) test process's high-water mark through
+    /// exec, while `time` forks pmcms from its own small image.
     func peakMemory(_ arguments: [String], store: String) throws -> (status: Int32, kib: Int) {
-        let executable = PMCMSRun.executable.path
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-rss-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        process.arguments = ["-f", "%M", "-o", report.path, PMCMSRun.executable.path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PMCMS_DB"] = store
         environment["PMCMS_NOW"] = "2026-11-29T10:00:00Z"
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        try #require(spawned == 0, "posix_spawn: \(spawned)")
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exitStatus, Int(usage.ru_maxrss))
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let text = try String(contentsOf: report, encoding: .utf8)
+        let kib = try #require(text.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.last,
+                               "no figure from /usr/bin/time: \(text)")
+        return (process.terminationStatus, kib)
     }
 
     @Test func exportingTwentyThousandEntriesKeepsMemoryFlat() throws {
