@@ -49,8 +49,9 @@ struct ConcurrentWritersTests {
                 importersDone.increment()
             case 2, 3:
                 // The editors: read an entry's revision, then edit with --expect-rev.
-                var attempt = 0
-                while Date() < deadline && (importersDone.value < 2 || attempt < 12) {
+                // Keep editing while the importers run, and at least eight times in all.
+                var attempt = 0, edits = 0
+                while Date() < deadline && (importersDone.value < 2 || edits < 8) {
                     attempt += 1
                     let ref = String(1 + attempt % 5)
                     guard let shown = try? pm.run(["show", ref, "--json"]) else { continue }
@@ -61,6 +62,7 @@ struct ConcurrentWritersTests {
                         continue
                     }
                     let body = "editor \(worker) attempt \(attempt)"
+                    edits += 1
                     guard let result = try? pm.run(["edit", ref, "--set", "body=\(body)", "--expect-rev", String(revision)]) else { continue }
                     Self.checkQuiet(result, "editor \(worker)", problems)
                     switch result.status {
