@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "pmcms", targets: ["pmcms"]),
         .library(name: "PMCMS", targets: ["PMCMS"]),
+        // For the fuzzing package in Fuzz/, which can only depend on products.
+        .library(name: "Imports", targets: ["Imports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

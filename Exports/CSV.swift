@@ -5,7 +5,17 @@ public enum CSV {
     public static func field(_ value: String) -> String {
         let needsQuotes = value.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard needsQuotes else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Doubled scalar by scalar: String's replacingOccurrences compares Characters, and a
+        // quote followed by a combining mark ("\u{22}\u{301}") is one Character that does not
+        // equal "\"", so its quote was left single and ended the field early.
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in value.unicodeScalars {
+            quoted.append(scalar)
+            if scalar == "\"" { quoted.append("\"") }
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     /// One record: the fields joined by commas and ended by CRLF.

@@ -2,7 +2,23 @@
 /// Markdown would otherwise read as syntax, so the text renders as itself.
 enum MarkdownRenderer {
     static func render(_ blocks: [MarkdownBlock]) -> String {
-        blocks.compactMap(renderBlock).filter { !$0.isEmpty }.joined(separator: "\n\n")
+        var rendered: [String] = []
+        // Two lists of one kind in a row would read back as one list; the second (fourth…)
+        // takes the other marker (`*` for `-`, `)` for `.`), which starts a new list.
+        var previousList: (ordered: Bool, alternate: Bool)?
+        for block in blocks {
+            var text: String?
+            if case .list(let ordered, let start, let items) = block {
+                let alternate = previousList.map { $0.ordered == ordered && !$0.alternate } ?? false
+                text = renderList(ordered: ordered, start: start, items: items, alternate: alternate)
+                if text?.isEmpty == false { previousList = (ordered, alternate) }
+            } else {
+                text = renderBlock(block)
+                if text?.isEmpty == false { previousList = nil }
+            }
+            if let text, !text.isEmpty { rendered.append(text) }
+        }
+        return rendered.joined(separator: "\n\n")
     }
 
     private static func renderBlock(_ block: MarkdownBlock) -> String? {
@@ -11,9 +27,11 @@ enum MarkdownRenderer {
             let lines = renderInlines(inlines).split(separator: "\n", omittingEmptySubsequences: false)
             return lines.map { escapeLineStart(String($0)) }.joined(separator: "\n")
         case .heading(let level, let inlines):
-            let text = renderInlines(inlines).replacingOccurrences(of: "\\\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+            let text = singleSpaced(renderInlines(inlines).replacingOccurrences(of: "\\\n", with: " ").replacingOccurrences(of: "\n", with: " "))
             guard !text.isEmpty else { return nil }
-            return String(repeating: "#", count: min(max(level, 1), 6)) + " " + text
+            // A heading's trailing `#`s would be read as its closing sequence and dropped.
+            let closed = text.hasSuffix("#") ? String(text.dropLast()) + "\\#" : text
+            return String(repeating: "#", count: min(max(level, 1), 6)) + " " + closed
         case .list(let ordered, let start, let items):
             return renderList(ordered: ordered, start: start, items: items)
         case .quote(let inner):
@@ -33,8 +51,10 @@ enum MarkdownRenderer {
         }
     }
 
-    private static func renderList(ordered: Bool, start: Int, items: [[MarkdownBlock]]) -> String? {
-        let rendered = items.map { item in item.compactMap(renderBlock).filter { !$0.isEmpty } }.filter { !$0.isEmpty }
+    private static func renderList(ordered: Bool, start: Int, items: [[MarkdownBlock]], alternate: Bool = false) -> String? {
+        // A rule as an item's content is written `___`: `- ---` (or `* ***`) would read as a rule ending the list.
+        let rendered = items.map { item in item.compactMap(renderBlock).filter { !$0.isEmpty }.map { $0 == "---" ? "___" : $0 } }
+            .filter { !$0.isEmpty }
         guard !rendered.isEmpty else { return nil }
         // A list is tight when every item is one paragraph, optionally followed by a nested list.
         let tight = items.allSatisfy { item in
@@ -42,7 +62,7 @@ enum MarkdownRenderer {
         }
         var lines: [String] = []
         for (offset, parts) in rendered.enumerated() {
-            let marker = ordered ? "\(start + offset). " : "- "
+            let marker = ordered ? "\(start + offset)\(alternate ? ")" : ".") " : (alternate ? "* " : "- ")
             let indent = String(repeating: " ", count: marker.count)
             let body = parts.joined(separator: tight ? "\n" : "\n\n")
             for (lineIndex, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -60,7 +80,7 @@ enum MarkdownRenderer {
     private static func renderTable(_ rows: [[[MarkdownInline]]]) -> String? {
         let cells = rows.map { row in
             row.map { cell in
-                renderInlines(cell).replacingOccurrences(of: "\\\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+                singleSpaced(renderInlines(cell).replacingOccurrences(of: "\\\n", with: " ").replacingOccurrences(of: "\n", with: " "))
                     .replacingOccurrences(of: "|", with: "\\|")
             }
         }.filter { row in row.contains { !$0.isEmpty } }
@@ -75,11 +95,61 @@ enum MarkdownRenderer {
         return lines.joined(separator: "\n")
     }
 
+    /// Runs of spaces made one, as re-importing the rendered HTML would make them (a break
+    /// turned into a space beside another space gave two).
+    private static func singleSpaced(_ text: String) -> String {
+        var text = text
+        while text.contains("  ") { text = text.replacingOccurrences(of: "  ", with: " ") }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The same inline structure as cmark would read it back: emphasis of one kind directly
+    /// inside the same kind is flattened (`****x****` is not strong text), and adjacent runs
+    /// of one kind (and adjacent code spans) are merged (`**a****b**` is not two strong runs),
+    /// so that rendered and
+    /// re-imported text keeps its formatting instead of turning into literal asterisks.
+    static func normalized(_ inlines: [MarkdownInline]) -> [MarkdownInline] {
+        var result: [MarkdownInline] = []
+        for inline in inlines {
+            var current = inline
+            switch inline {
+            case .emphasis(let inner): current = .emphasis(normalized(flattened(inner, kind: 0)))
+            case .strong(let inner): current = .strong(normalized(flattened(inner, kind: 1)))
+            case .strikethrough(let inner): current = .strikethrough(normalized(flattened(inner, kind: 2)))
+            case .link(let inner, let url): current = .link(normalized(inner), url: url)
+            default: break
+            }
+            if let previous = result.last {
+                switch (previous, current) {
+                case (.emphasis(let a), .emphasis(let b)): result[result.count - 1] = .emphasis(a + b); continue
+                case (.strong(let a), .strong(let b)): result[result.count - 1] = .strong(a + b); continue
+                case (.strikethrough(let a), .strikethrough(let b)): result[result.count - 1] = .strikethrough(a + b); continue
+                // `a``b` would read as one code span holding a backtick pair.
+                case (.code(let a), .code(let b)): result[result.count - 1] = .code(a + b); continue
+                default: break
+                }
+            }
+            result.append(current)
+        }
+        return result
+    }
+
+    /// `inlines` with every directly nested emphasis of `kind` (0 emphasis, 1 strong, 2
+    /// strikethrough) replaced by its content.
+    private static func flattened(_ inlines: [MarkdownInline], kind: Int) -> [MarkdownInline] {
+        inlines.flatMap { inline -> [MarkdownInline] in
+            switch (inline, kind) {
+            case (.emphasis(let inner), 0), (.strong(let inner), 1), (.strikethrough(let inner), 2): return flattened(inner, kind: kind)
+            default: return [inline]
+            }
+        }
+    }
+
     /// Renders inline content on one logical line (hard breaks become `\` + newline), with
     /// whitespace collapsed and trimmed around breaks.
     static func renderInlines(_ inlines: [MarkdownInline]) -> String {
         var out = ""
-        appendInlines(inlines, to: &out)
+        appendInlines(normalized(inlines), to: &out)
         let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var text = String(line)
             while text.contains("  ") { text = text.replacingOccurrences(of: "  ", with: " ") }
@@ -175,6 +245,12 @@ enum MarkdownRenderer {
             case "\\", "`", "*", "_", "[", "]", "<", "~":
                 out.append("\\")
                 out.append(character)
+            case ":" where index + 2 < characters.count && characters[index + 1] == "/" && characters[index + 2] == "/":
+                // "http://…" in page text would become a link (GFM autolinks) on rendering, and
+                // swallow the escapes after it; an escaped colon keeps it text.
+                out.append("\\:")
+            case "." where index >= 3 && String(characters[(index - 3)..<index]).lowercased() == "www":
+                out.append("\\.")  // likewise "www.example.org"
             case "&":
                 var lookahead = index + 1
                 while lookahead < characters.count, lookahead - index < 33,

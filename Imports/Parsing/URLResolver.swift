@@ -27,6 +27,18 @@ struct URLResolver: Sendable {
         if let scheme = Self.scheme(of: cleaned) {
             guard ["http", "https", "mailto", "tel"].contains(scheme) else { return nil }
         }
+        // libxml2 2.9 knows HTML 4's named references only, so HTML5's `&colon;`, `&Tab;` and
+        // `&NewLine;` reach us as text, while a browser decodes them: `javascript&colon;x` is a
+        // javascript: URL to a browser (and to cmark, which decodes references in link
+        // destinations). Refuse what a browser would read as another scheme.
+        var browserReading = cleaned
+        for (reference, meaning) in [("&colon;", ":"), ("&tab;", ""), ("&newline;", "")] {
+            browserReading = browserReading.replacingOccurrences(of: reference, with: meaning, options: .caseInsensitive)
+        }
+        if browserReading != cleaned, let scheme = Self.scheme(of: Self.stripControls(browserReading)),
+           !["http", "https", "mailto", "tel"].contains(scheme) {
+            return nil
+        }
         let encoded = Self.encodeUnsafeCharacters(cleaned)
         guard let base else {
             // Without a page address a relative link can only stay relative.

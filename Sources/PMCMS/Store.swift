@@ -47,23 +47,48 @@ public final class ContentStore: Sendable {
         return migrator
     }
 
+    /// Brings the store up to date, refusing one made by a newer pmcms.
+    ///
+    /// The check and the migrations run in one immediate transaction. GRDB's migrator reads
+    /// which migrations are applied outside the transactions that apply them, so two processes
+    /// opening a new store at once (two importers, say) both saw it unmigrated and the slower
+    /// one re-ran a migration the other had just committed ("table entry already exists").
+    /// The identifiers are kept in GRDB's `grdb_migrations` table, so stores made before stay
+    /// readable both ways.
     private static func migrate(_ database: DatabaseQueue, path: String) throws {
-        let migrator = Self.migrator
+        let known = Schema.migrations.map(\.identifier)
         try translatingBusy(path: path) {
-            let (superseded, applied) = try database.read { db in
-                (try migrator.hasBeenSuperseded(db), try Self.appliedMigrationIdentifiers(db))
+            // An up-to-date store, the common case, needs no write lock.
+            let applied = try database.read { db in try Self.appliedMigrationIdentifiers(db) }
+            try Self.refuseNewer(applied: applied, known: known, path: path)
+            if Set(known).isSubset(of: applied) { return }
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                    let applied = try Self.appliedMigrationIdentifiers(db)
+                    try Self.refuseNewer(applied: applied, known: known, path: path)
+                    for migration in Schema.migrations where !applied.contains(migration.identifier) {
+                        try db.execute(sql: migration.sql)
+                        try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.identifier])
+                    }
+                    return .commit
+                }
             }
-            if superseded {
-                let known = Set(Schema.migrations.map(\.identifier))
-                throw StoreError.newerStore(path: path, unknown: applied.filter { !known.contains($0) }.sorted())
-            }
-            try migrator.migrate(database)
         }
     }
 
+    private static func refuseNewer(applied: [String], known: [String], path: String) throws {
+        let unknown = applied.filter { !known.contains($0) }
+        if !unknown.isEmpty { throw StoreError.newerStore(path: path, unknown: unknown.sorted()) }
+    }
+
+    /// Read from `sqlite_master` in the caller's transaction rather than through GRDB's schema
+    /// cache, which another process's migration can make stale.
     private static func appliedMigrationIdentifiers(_ db: Database) throws -> [String] {
-        guard try db.tableExists("grdb_migrations") else { return [] }
-        return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        let exists = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'grdb_migrations')") ?? false
+        guard exists else { return [] }
+        return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
     }
 
     /// Identifiers of the migrations this store has applied, oldest first.

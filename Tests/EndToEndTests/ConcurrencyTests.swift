@@ -13,7 +13,8 @@ struct ConcurrencyTests {
         let writers = 4, editsEach = 6
         let landed = Counter(), stale = Counter(), problems = Messages()
         let deadline = Date().addingTimeInterval(60)
-        DispatchQueue.concurrentPerform(iterations: writers + 2) { worker in
+        // All at once, one thread each (concurrentPerform would run only one per core).
+        ConcurrentWritersTests.runTogether(writers + 2) { worker in
             if worker >= writers {
                 // Readers: list and show while the writers write.
                 while landed.value < writers * editsEach && Date() < deadline {

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+@Suite("End to end: importers, editors and readers at once")
+struct ConcurrentWritersTests {
+    /// Two importers on overlapping folders start together on a store that does not exist yet,
+    /// while two editors edit with `--set --expect-rev` and two readers export, for a bounded
+    /// time. Nobody sees a locked or busy store, no landed edit is lost (a stale one exits 3),
+    /// the overlapping pages are imported once, and the store verifies.
+    @Test("two importers, two editors and two readers")
+    func importersEditorsAndReaders() throws {
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-race-site-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: site) }
+        let all = site.appendingPathComponent("all")
+        let paths = try GeneratedSite.write(count: 120, to: all, seed: 0xFEED)
+        // Folder A holds the first two thirds of the pages, folder B the last two thirds: the
+        // middle third is imported by both at once. Same relative paths, so the same page URLs.
+        let folderA = site.appendingPathComponent("a"), folderB = site.appendingPathComponent("b")
+        for (index, path) in paths.enumerated() {
+            for (folder, included) in [(folderA, index < paths.count * 2 / 3), (folderB, index >= paths.count / 3)] where included {
+                let target = folder.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: all.appendingPathComponent(path), to: target)
+            }
+        }
+
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        let problems = Messages(), landed = Messages(), stale = Counter(), exports = Counter()
+        let importersDone = Counter()
+        let deadline = Date().addingTimeInterval(30)
+
+        let editorsDone = Counter()
+        // One thread per process, all at once: concurrentPerform would run only as many at a
+        // time as there are cores, so on two cores the importers would finish before the
+        // editors and readers even started.
+        Self.runTogether(6) { worker in
+            switch worker {
+            case 0, 1:
+                // The importers, started together on a store nobody has created yet.
+                let folder = worker == 0 ? folderA : folderB
+                do {
+                    let result = try pm.run(["import", folder.path, "--base-url", GeneratedSite.baseURL])
+                    if result.status != 0 { problems.add("importer \(worker): exit \(result.status): \(result.stderr)") }
+                    Self.checkQuiet(result, "importer \(worker)", problems)
+                } catch {
+                    problems.add("importer \(worker): \(error)")
+                }
+                importersDone.increment()
+            case 2, 3:
+                // The editors: read an entry's revision, then edit with --expect-rev.
+                // Keep editing while the importers run, and at least eight times in all.
+                var attempt = 0, edits = 0
+                while Date() < deadline && (importersDone.value < 2 || edits < 8) {
+                    attempt += 1
+                    let ref = String(1 + attempt % 5)
+                    guard let shown = try? pm.run(["show", ref, "--json"]) else { continue }
+                    Self.checkQuiet(shown, "editor \(worker) show", problems)
+                    // Before the importers have made the entry it does not exist yet: try again.
+                    guard shown.status == 0, let object = try? shown.object(), let revision = object["revision"] as? Int else {
+                        usleep(20_000)
+                        continue
+                    }
+                    let body = "editor \(worker) attempt \(attempt)"
+                    edits += 1
+                    guard let result = try? pm.run(["edit", ref, "--set", "body=\(body)", "--expect-rev", String(revision)]) else { continue }
+                    Self.checkQuiet(result, "editor \(worker)", problems)
+                    switch result.status {
+                    case 0: landed.add(body)
+                    case 3: stale.increment()
+                    default: problems.add("editor \(worker): exit \(result.status): \(result.stderr)")
+                    }
+                }
+                editorsDone.increment()
+            default:
+                // The readers: export while the others write (the store may not exist at first).
+                while Date() < deadline && (importersDone.value < 2 || editorsDone.value < 2) {
+                    let format = worker == 4 ? "json" : "csv"
+                    guard let result = try? pm.run(["export", format, "--all"]) else { continue }
+                    Self.checkQuiet(result, "reader \(worker)", problems)
+                    if result.status == 0 {
+                        exports.increment()
+                    } else if !result.stderr.contains("no pmcms store") {
+                        problems.add("reader \(worker): exit \(result.status): \(result.stderr)")
+                    }
+                }
+            }
+        }
+
+        print("concurrent writers: \(landed.all.count) edits landed, \(stale.value) stale (exit 3), \(exports.value) exports")
+        #expect(problems.all.isEmpty, "\(problems.all.prefix(5))")
+        #expect(importersDone.value == 2)
+        #expect(landed.all.count >= 4, "edits landed: \(landed.all.count), stale: \(stale.value)")
+        #expect(exports.value >= 2, "exports finished while writers wrote: \(exports.value)")
+
+        // No lost update: every edit that reported success is in some revision's body.
+        let bodies = try pm.sqlite("SELECT body FROM revision WHERE origin = 'edit';").stdout
+        for body in landed.all { #expect(bodies.contains(body), "the landed edit '\(body)' is in history") }
+        let editRevisions = try pm.sqlite("SELECT COUNT(*) FROM revision WHERE origin = 'edit';").stdout
+        #expect(editRevisions.trimmingCharacters(in: .whitespacesAndNewlines) == String(landed.all.count))
+
+        // Each page was imported once: the same entries as one import of all the pages.
+        let reference = try PMCMSRun()
+        defer { reference.cleanup() }
+        #expect(try reference.run(["import", all.path, "--base-url", GeneratedSite.baseURL]).status == 0)
+        let keys = "SELECT import_key, kind FROM entry ORDER BY import_key;"
+        #expect(try pm.sqlite(keys).stdout == reference.sqlite(keys).stdout)
+        // And the same content at each entry's head, except where an editor changed it. (The
+        // number of import revisions may differ: when a card of an article is imported before
+        // the article's own page, the page then adds a revision.)
+        let heads = """
+            SELECT e.import_key, r.title, r.body, r.summary, r.edited_at FROM entry e
+            JOIN revision r ON r.entry_id = e.id AND r.number = e.head
+            WHERE NOT EXISTS (SELECT 1 FROM revision x WHERE x.entry_id = e.id AND x.origin = 'edit')
+            ORDER BY e.import_key;
+            """
+        let raced = try pm.sqlite(heads).stdout.split(separator: "\n")
+        let expected = Set(try reference.sqlite(heads).stdout.split(separator: "\n"))
+        #expect(raced.count > 100)
+        for row in raced { #expect(expected.contains(row), "\(row.prefix(200))") }
+        let slugs = try pm.sqlite("SELECT COUNT(DISTINCT slug), COUNT(*) FROM entry;").stdout.split(separator: "|")
+        #expect(slugs.count == 2 && slugs[0] == slugs[1].prefix { $0.isNumber }, "slugs are unique")
+        try CrashSafetyTests.expectSound(pm, "after the race")
+    }
+
+    /// Runs `count` workers on threads of their own and waits for all of them.
+    static func runTogether(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let group = DispatchGroup()
+        for worker in 0..<count {
+            group.enter()
+            let thread = Thread {
+                body(worker)
+                group.leave()
+            }
+            thread.start()
+        }
+        group.wait()
+    }
+
+    /// No message about a locked or busy database reaches the user.
+    static func checkQuiet(_ result: PMCMSRun.Result, _ who: String, _ problems: Messages) {
+        let text = (result.stdout + result.stderr).lowercased()
+        if text.contains("locked") || text.contains("busy") { problems.add("\(who): \(result.stderr)") }
+    }
+}
