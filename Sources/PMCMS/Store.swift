@@ -47,31 +47,28 @@ public final class ContentStore: Sendable {
         return migrator
     }
 
-    /// Brings the store up to date, refusing one made by a newer pmcms.
+    /// Brings the store up to date through GRDB's `DatabaseMigrator`, refusing a store made
+    /// by a newer pmcms.
     ///
-    /// The check and the migrations run in one immediate transaction. GRDB's migrator reads
-    /// which migrations are applied outside the transactions that apply them, so two processes
-    /// opening a new store at once (two importers, say) both saw it unmigrated and the slower
-    /// one re-ran a migration the other had just committed ("table entry already exists").
-    /// The identifiers are kept in GRDB's `grdb_migrations` table, so stores made before stay
-    /// readable both ways.
+    /// The migrator reads which migrations are applied before the transaction that applies one,
+    /// so two processes opening a new store at once (two importers, say) can both see it
+    /// unmigrated; the slower one then fails on a migration the other just committed ("table
+    /// entry already exists"). Its transaction rolled back whole, so it reads the applied list
+    /// again and goes on from there.
     private static func migrate(_ database: DatabaseQueue, path: String) throws {
         let known = Schema.migrations.map(\.identifier)
+        let migrator = Self.migrator
         try translatingBusy(path: path) {
-            // An up-to-date store, the common case, needs no write lock.
-            let applied = try database.read { db in try Self.appliedMigrationIdentifiers(db) }
-            try Self.refuseNewer(applied: applied, known: known, path: path)
-            if Set(known).isSubset(of: applied) { return }
-            try database.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
-                    let applied = try Self.appliedMigrationIdentifiers(db)
-                    try Self.refuseNewer(applied: applied, known: known, path: path)
-                    for migration in Schema.migrations where !applied.contains(migration.identifier) {
-                        try db.execute(sql: migration.sql)
-                        try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.identifier])
-                    }
-                    return .commit
+            for attempt in 1...5 {
+                // An up-to-date store, the common case, needs no write lock.
+                let applied = try database.read { db in try Self.appliedMigrationIdentifiers(db) }
+                try Self.refuseNewer(applied: applied, known: known, path: path)
+                if Set(known).isSubset(of: applied) { return }
+                do {
+                    try migrator.migrate(database)
+                    return
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 5 {
+                    continue  // another process migrated meanwhile: look again
                 }
             }
         }

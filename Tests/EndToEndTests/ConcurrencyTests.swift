@@ -50,6 +50,27 @@ struct ConcurrencyTests {
     }
 }
 
+@Suite("End to end: opening a new store at once")
+struct ConcurrentCreationTests {
+    @Test("processes that create and migrate one new store at the same moment all succeed")
+    func racingCreation() throws {
+        for trial in 0..<5 {
+            let pm = try PMCMSRun()
+            defer { pm.cleanup() }
+            let failures = Messages()
+            DispatchQueue.concurrentPerform(iterations: 6) { worker in
+                let result = worker % 2 == 0
+                    ? try? pm.run(["init"])
+                    : try? pm.run(["new", "--kind", "question", "--title", "Q\(trial)-\(worker)?"])
+                if result?.status != 0 { failures.add("worker \(worker): \(result?.stderr ?? "did not run")") }
+            }
+            #expect(failures.all.isEmpty, "\(failures.all)")
+            #expect(try pm.run(["verify"]).status == 0)
+            #expect(try pm.sqlite("SELECT COUNT(*) FROM entry;").stdout == "3\n")
+        }
+    }
+}
+
 /// A thread-safe counter for the racing processes.
 final class Counter: @unchecked Sendable {
     private var count = 0
