@@ -11,6 +11,7 @@ final class HTMLDocument {
     /// network and never printing parser complaints; returns nil when libxml2 gives up entirely.
     init?(bytes: [UInt8], encoding: String) {
         _ = Self.libraryReady
+        pmcms_silence_libxml_errors()
         var options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
         options |= HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue
         // The caller already decided the encoding from BOM, meta and byte validity; a second

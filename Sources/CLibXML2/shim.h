@@ -21,4 +21,9 @@ typedef unsigned short UChar;
 // xmlFree is a global function pointer, which Swift 6 refuses to call from concurrent code.
 static inline void pmcms_xmlFree(void *pointer) { xmlFree(pointer); }
 
+// Encoding conversion errors go to libxml2's generic error handler even with
+// HTML_PARSE_NOERROR. The handler is per thread, so each parsing thread silences its own.
+static void pmcms_discard_error(void *context, const char *message, ...) { (void)context; (void)message; }
+static inline void pmcms_silence_libxml_errors(void) { xmlSetGenericErrorFunc(NULL, pmcms_discard_error); }
+
 #endif
