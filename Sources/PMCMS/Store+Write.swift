@@ -237,7 +237,7 @@ extension ContentStore {
     }
 
     /// One encoder for the link columns: making a JSONEncoder per revision cost more than using it.
-    nonisolated(unsafe) private static let linkEncoder: JSONEncoder = {
+    private static let linkEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
