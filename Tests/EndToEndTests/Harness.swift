@@ -106,7 +106,17 @@ struct PMCMSRun {
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    func cleanup() {
+    /// Runs `pmcms verify` on every store the test left in its folder, recording an issue for
+    /// any that fails, then removes the folder: no test may leave a store that breaks an invariant.
+    /// `verifying: false` is only for stores a test wrote with raw SQL and placeholder hashes.
+    func cleanup(verifying: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
+        let files = verifying ? (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] : []
+        for name in files where name.hasSuffix(".sqlite") {
+            let path = directory.appendingPathComponent(name).path
+            if let result = try? run(["--db", path, "verify"]), result.status != 0 {
+                Issue.record("pmcms verify failed on \(name): \(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
+            }
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 }
