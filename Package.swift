@@ -85,7 +85,7 @@ let package = Package(
             exclude: ["Golden"]),  // read from the source tree by path, so they can be regenerated in place
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PMCMS", "pmcms"],
+            dependencies: ["PMCMS", "pmcms", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/EndToEndTests"),
     ]
 )

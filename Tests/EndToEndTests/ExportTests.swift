@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PMCMS
 import Testing
 
@@ -123,22 +124,31 @@ struct ExportTests {
     /// pmcms opens it, so that its feeds are ordered from the first run.
     @Test func aVersionOneStoreIsMigratedWithItsFeedDates() throws {
         let run = try PMCMSRun()
-        defer { run.cleanup(verifying: false) }  // written with raw SQL and placeholder hashes
+        defer { run.cleanup() }
         let initial = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Schema/Migrations/0001_initial.sql")
         // Wrapped in a transaction, which also keeps the leading "--" comment from reading as an option.
         let sql = "BEGIN;\n" + (try String(contentsOf: initial, encoding: .utf8)) + """
             CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
             INSERT INTO grdb_migrations VALUES ('0001_initial');
-            INSERT INTO entry (id, slug, kind, head, live, created_at, updated_at)
-                VALUES (1, 'older', 'question', 1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
-                       (2, 'newer', 'question', 1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-            INSERT INTO revision (entry_id, number, origin, author, created_at, status, title, body, edited_at, published_at, hash)
-                VALUES (1, 1, 'import', 'x', '2026-01-01T00:00:00Z', 'published', 'Older', 'b', '2025-06-01', '2026-01-01T00:00:00Z', 'sha256:0'),
-                       (2, 1, 'import', 'x', '2026-01-01T00:00:00Z', 'published', 'Newer', 'b', '2025-12-24', '2026-01-01T00:00:00Z', 'sha256:0');
             COMMIT;
             """
         #expect(try run.sqlite(sql).status == 0)
+        // The two entries as version 1 wrote them, hashes included, so the store also verifies.
+        try DatabaseQueue(path: run.storePath).write { db in
+            for (id, slug, title, edited) in [(1, "older", "Older", "2025-06-01"), (2, "newer", "Newer", "2025-12-24")] {
+                let content = Content(status: .published, title: title, body: "b", editedAt: edited, publishedAt: "2026-01-01T00:00:00Z")
+                try db.execute(
+                    sql: "INSERT INTO entry (id, slug, kind, head, live, created_at, updated_at) VALUES (?, ?, 'question', 1, 1, ?, ?)",
+                    arguments: [id, slug, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"])
+                try db.execute(
+                    sql: """
+                        INSERT INTO revision (entry_id, number, origin, author, created_at, status, title, body, edited_at, published_at, hash)
+                        VALUES (?, 1, 'import', 'x', '2026-01-01T00:00:00Z', 'published', ?, 'b', ?, '2026-01-01T00:00:00Z', ?)
+                        """,
+                    arguments: [id, title, edited, ContentStore.contentHash(kind: .question, content: content)])
+            }
+        }
         #expect(try run.run(["config", "site.title", "T"]).status == 0)
         #expect(try run.run(["config", "site.url", "https://www.example.org"]).status == 0)
         #expect(try run.sqlite("SELECT slug, live_feed_date FROM entry ORDER BY id").stdout == "older|2025-06-01\nnewer|2025-12-24\n")

@@ -108,9 +108,8 @@ struct PMCMSRun {
 
     /// Runs `pmcms verify` on every store the test left in its folder, recording an issue for
     /// any that fails, then removes the folder: no test may leave a store that breaks an invariant.
-    /// `verifying: false` is only for stores a test wrote with raw SQL and placeholder hashes.
-    func cleanup(verifying: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
-        let files = verifying ? (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] : []
+    func cleanup(sourceLocation: SourceLocation = #_sourceLocation) {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in files where name.hasSuffix(".sqlite") {
             let path = directory.appendingPathComponent(name).path
             if let result = try? run(["--db", path, "verify"]), result.status != 0 {
