@@ -155,9 +155,10 @@ struct EditorSession {
         }
         if let related = document.related { next.related = try links(related) }
         if let articles = document.articles { next.articles = try links(articles) }
-        // Editors add or drop a final newline on save; that is not a change to the text.
-        let body = document.body.trimmingCharacters(in: .newlines)
-        next.body = body == current.body.trimmingCharacters(in: .newlines) ? current.body : body
+        // Blank lines after the closing --- are layout; trailing ones go with the store's own
+        // normal form, so an editor adding or dropping the final newline is not a change.
+        next.body = String(document.body.drop { $0 == "\n" || $0 == "\r" })
+        next = next.normalized()
         try next.validate(kind: kind)
         return next
     }
