@@ -60,7 +60,12 @@ public enum PageMapping {
     }
 
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+        // Nearly every title is already one line of ASCII with single spaces.
+        if let first = text.utf8.first, let last = text.utf8.last, first != 0x20, last != 0x20, !text.utf8.containsRun(of: 0x20),
+           text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return text
+        }
+        return text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
     }
 
     static func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }

@@ -109,9 +109,28 @@ enum DateText {
     }
 
     private static func firstMatch(_ pattern: String, in text: String) -> Match? {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return nil }
+        guard let regex = RegexCache.shared.regex(pattern, options: [.caseInsensitive]) else { return nil }
         let ns = text as NSString
         guard let result = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return nil }
         return Match(result: result, text: ns)
+    }
+}
+
+/// Compiled regular expressions by pattern: compiling one (ICU) cost more than matching it, and
+/// the same few patterns run on every page. `NSRegularExpression` is immutable and safe to
+/// share between the threads that extract pages.
+final class RegexCache: @unchecked Sendable {
+    static let shared = RegexCache()
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression] = [:]
+
+    func regex(_ pattern: String, options: NSRegularExpression.Options) -> NSRegularExpression? {
+        let key = "\(options.rawValue) \(pattern)"
+        lock.lock()
+        defer { lock.unlock() }
+        if let regex = compiled[key] { return regex }
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: options) else { return nil }
+        compiled[key] = regex
+        return regex
     }
 }

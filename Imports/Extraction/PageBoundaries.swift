@@ -37,7 +37,7 @@ struct PageBoundaries {
             guard node.isElement, !PageReader.isOutsideContent(node), node.name != "header" else { return false }
             guard let links = Self.relatedLinks(in: node, reader: reader) else { return true }
             relatedContainers.append(node)
-            for link in links where seen.insert(URLResolver.comparisonKey(link.url)).inserted {
+            for link in links where seen.insert(reader.comparisonKey(link.url)).inserted {
                 related.append(link)
             }
             return false
@@ -47,17 +47,29 @@ struct PageBoundaries {
     private static func relatedLinks(in node: HTMLNode, reader: PageReader) -> [ExtractedLink]? {
         let units = node.elementChildren.filter { !ElementPolicy.isNeverContent($0) }
         guard units.count >= 2 else { return nil }
-        var links: [(title: String, url: String, selfLink: Bool)] = []
+        // Every element of the page is asked, so the cheap structural test (enough units hold
+        // exactly one link) comes before any text is read or address resolved; each later test
+        // can only remove links, so an early "no" is the same answer the full test would give.
+        func enough(_ count: Int) -> Bool { count >= 2 && count * 10 >= units.count * 8 }
+        var single: [(unit: HTMLNode, anchor: HTMLNode, href: String)] = []
         for unit in units {
             let anchors = unit.name == "a" ? [unit] : unit.descendants(named: ["a"], skip: ElementPolicy.isNeverContent)
             guard anchors.count == 1, let anchor = anchors.first, let href = anchor.attribute("href") else { continue }
+            single.append((unit, anchor, href))
+        }
+        guard enough(single.count) else { return nil }
+        let titled = single.compactMap { unit, anchor, href -> (title: String, href: String)? in
             let title = reader.text(anchor)
-            let unitText = reader.text(unit)
-            guard !title.isEmpty, title.count * 10 >= unitText.count * 7 else { continue }
+            guard !title.isEmpty, title.count * 10 >= reader.text(unit).count * 7 else { return nil }
+            return (title, href)
+        }
+        guard enough(titled.count) else { return nil }
+        var links: [(title: String, url: String, selfLink: Bool)] = []
+        for (title, href) in titled {
             guard let url = reader.resolver.resolve(href), reader.isSiteLink(url) else { continue }
             links.append((title, url, reader.isSelf(url)))
         }
-        guard links.count >= 2, links.count * 10 >= units.count * 8 else { return nil }
+        guard enough(links.count) else { return nil }
         let questions = links.filter { PageReader.isQuestion($0.title) }.count
         guard questions * 10 >= links.count * 6 else { return nil }
         return links.filter { !$0.selfLink }.map { ExtractedLink(title: $0.title, url: $0.url) }

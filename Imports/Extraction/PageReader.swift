@@ -17,6 +17,15 @@ struct PageReader {
     let absolutePageURL: String?
     /// Elements never part of an answer or body, such as the "Last edited on" line.
     var contentExclusions: Set<HTMLNode> = []
+    /// Answers already worked out for this page, shared by the reader's copies.
+    private let memo = Memo()
+
+    /// The text of nodes and the comparison keys of addresses, each worked out once per page:
+    /// finding the related list, the cards and the answer reads the same nodes many times.
+    private final class Memo {
+        var texts: [HTMLNode: String] = [:]
+        var keys: [String: String] = [:]
+    }
 
     init(document: HTMLDocument, pageURL: String?) {
         self.document = document
@@ -97,7 +106,15 @@ struct PageReader {
 
     /// Whether a link points at this very page (any of its known addresses, fragment ignored).
     func isSelf(_ url: String) -> Bool {
-        selfKeys.contains(URLResolver.comparisonKey(url))
+        selfKeys.contains(comparisonKey(url))
+    }
+
+    /// `URLResolver.comparisonKey(url)`, remembered for the page.
+    func comparisonKey(_ url: String) -> String {
+        if let key = memo.keys[url] { return key }
+        let key = URLResolver.comparisonKey(url)
+        memo.keys[url] = key
+        return key
     }
 
     /// Whether `url` is a web page on this site: an http(s) link to the page's host, or, when
@@ -109,20 +126,23 @@ struct PageReader {
 
     /// Whether `url` is on the page's own site (or relative, when the site is unknown).
     func isSameSite(_ url: String) -> Bool {
-        guard let base = resolver.base?.host?.lowercased() else { return true }
-        guard let host = URLComponents(string: url)?.host?.lowercased() else { return true }
+        guard let base = resolver.baseHost else { return true }
+        guard let host = SimpleURL(url).map({ $0.host.lowercased() }) ?? URLComponents(string: url)?.host?.lowercased() else { return true }
         func bare(_ host: String) -> String { host.hasPrefix("www.") ? String(host.dropFirst(4)) : host }
         return bare(host) == bare(base)
     }
 
     /// Plain text of a node for titles and summaries.
     func text(_ node: HTMLNode) -> String {
-        TextSanitizer.plain(TextContent.of(node))
+        if let text = memo.texts[node] { return text }
+        let text = TextSanitizer.plain(TextContent.of(node))
+        memo.texts[node] = text
+        return text
     }
 
     /// Plain text of a value that may hold HTML markup or entities (JSON-LD, meta content).
     func plainText(fromHTML value: String) -> String {
-        guard value.contains("<") || value.contains("&") else { return TextSanitizer.plain(value) }
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return TextSanitizer.plain(value) }
         guard let fragment = HTMLDocument(bytes: Array(("<body>" + value).utf8), encoding: "UTF-8") else { return TextSanitizer.plain(value) }
         return fragment.withNodes { document in
             guard let body = document.body else { return "" }

@@ -228,10 +228,10 @@ struct MarkdownConverter {
 /// `<script>` can never come out of the extractor even as words.
 enum TextSanitizer {
     static func stripTagLikeText(_ text: String) -> String {
-        guard text.contains("<") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "<")) else { return text }
         var text = text
         // Escaped scripts and styles lose their content too, not just their tags.
-        if let pattern = try? NSRegularExpression(pattern: #"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)"#, options: [.caseInsensitive, .dotMatchesLineSeparators]) {
+        if let pattern = RegexCache.shared.regex(#"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)"#, options: [.caseInsensitive, .dotMatchesLineSeparators]) {
             text = pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " ")
         }
         var out = ""

@@ -99,7 +99,7 @@ enum MarkdownRenderer {
     /// turned into a space beside another space gave two).
     private static func singleSpaced(_ text: String) -> String {
         var text = text
-        while text.contains("  ") { text = text.replacingOccurrences(of: "  ", with: " ") }
+        while text.utf8.containsRun(of: 0x20) { text = text.replacingOccurrences(of: "  ", with: " ") }
         return text.trimmingCharacters(in: .whitespaces)
     }
 
@@ -152,7 +152,7 @@ enum MarkdownRenderer {
         appendInlines(normalized(inlines), to: &out)
         let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var text = String(line)
-            while text.contains("  ") { text = text.replacingOccurrences(of: "  ", with: " ") }
+            while text.utf8.containsRun(of: 0x20) { text = text.replacingOccurrences(of: "  ", with: " ") }
             return text.trimmingCharacters(in: .whitespaces)
         }
         var kept = lines

@@ -68,7 +68,10 @@ enum ElementPolicy {
 
     /// Whether an element and its subtree are never content, wherever they appear.
     static func isNeverContent(_ node: HTMLNode) -> Bool {
-        node.isElement && (dropped.contains(node.name) || isHidden(node) || isConsentBanner(node))
+        guard node.isElement else { return false }
+        return node.cached(.neverContent) {
+            dropped.contains(node.name) || (node.hasAttributes && (isHidden(node) || isConsentBanner(node)))
+        }
     }
 
     /// Whether an element is skipped when reading an answer or an article body.

@@ -53,6 +53,21 @@ struct HTMLNode: Hashable {
         return result
     }
 
+    /// Whether the element carries any attribute; most carry none, which makes attribute checks free.
+    var hasAttributes: Bool { isElement && pointer.pointee.properties != nil }
+
+    /// Answers `compute` once per node and flag, keeping the answer in libxml2's `_private` slot
+    /// (reserved for the application): extraction asks the same questions of the same elements
+    /// many times while it looks for lists, cards and answers.
+    func cached(_ flag: NodeFlag, _ compute: () -> Bool) -> Bool {
+        let known = UInt(bitPattern: pointer.pointee._private)
+        if known & flag.knownBit != 0 { return known & flag.valueBit != 0 }
+        let value = compute()
+        let updated = known | flag.knownBit | (value ? flag.valueBit : 0)
+        pointer.pointee._private = UnsafeMutableRawPointer(bitPattern: updated)
+        return value
+    }
+
     /// The value of attribute `name` (lowercase), entities decoded.
     func attribute(_ name: String) -> String? {
         guard isElement else { return nil }
@@ -112,4 +127,13 @@ struct HTMLNode: Hashable {
         }
         return found
     }
+}
+
+/// A yes/no property of a node that `HTMLNode.cached` keeps: two bits of the node's `_private` slot.
+struct NodeFlag {
+    let index: UInt
+    var knownBit: UInt { 1 << (2 * index) }
+    var valueBit: UInt { 1 << (2 * index + 1) }
+
+    static let neverContent = NodeFlag(index: 0)
 }

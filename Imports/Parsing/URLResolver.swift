@@ -4,8 +4,17 @@ import Foundation
 struct URLResolver: Sendable {
     /// The absolute http(s) address relative links resolve against, if any is known.
     let base: URL?
+    /// The base's host, lowercased.
+    let baseHost: String?
+    /// `scheme://host[:port]` of the base when it is a simple address, for resolving `/path` links
+    /// without Foundation.
+    private let baseOrigin: String?
 
-    init(base: URL?) { self.base = base }
+    init(base: URL?) {
+        self.base = base
+        baseHost = base?.host?.lowercased()
+        baseOrigin = base.flatMap { SimpleURL($0.absoluteString) }.map { String($0.origin) }
+    }
 
     /// Chooses the address to resolve against: a `<base href>` only when it is http(s) on the
     /// page's own host (a foreign or `javascript:` base is a known trick), else the page address.
@@ -13,9 +22,9 @@ struct URLResolver: Sendable {
         let page = pageURL.flatMap(Self.absoluteHTTP)
         if let page, let href = baseHref, let resolved = URL(string: Self.encodeUnsafeCharacters(Self.stripControls(href)), relativeTo: page)?.absoluteURL,
            Self.isHTTP(resolved), resolved.host?.lowercased() == page.host?.lowercased() {
-            base = resolved
+            self.init(base: resolved)
         } else {
-            base = page
+            self.init(base: page)
         }
     }
 
@@ -23,6 +32,12 @@ struct URLResolver: Sendable {
     /// scheme other than http, https, mailto or tel (`javascript:`, `vbscript:`, `data:`, …).
     func resolve(_ raw: String) -> String? {
         let cleaned = Self.stripControls(raw)
+        guard !cleaned.isEmpty, !cleaned.hasPrefix("#") else { return nil }
+        return simpleResolution(of: cleaned) ?? foundationResolution(of: cleaned)
+    }
+
+    /// `resolve` through Foundation's URL, for every shape of address.
+    func foundationResolution(of cleaned: String) -> String? {
         guard !cleaned.isEmpty, !cleaned.hasPrefix("#") else { return nil }
         if let scheme = Self.scheme(of: cleaned) {
             guard ["http", "https", "mailto", "tel"].contains(scheme) else { return nil }
@@ -50,6 +65,24 @@ struct URLResolver: Sendable {
         return text
     }
 
+    /// What `resolve` gives, worked out without Foundation for the two shapes nearly every link
+    /// has: a simple absolute http(s) address (itself) and a simple path from the site's root
+    /// (the base's origin followed by it). Nil for anything else. A test checks it against
+    /// Foundation's resolution for every link of the fixture and real-world pages.
+    func simpleResolution(of cleaned: String) -> String? {
+        let utf8 = cleaned.utf8
+        guard let first = utf8.first else { return nil }
+        if first == UInt8(ascii: "/") {
+            guard let baseOrigin, utf8.dropFirst().first != UInt8(ascii: "/"), SimpleURL.isPlain(cleaned) else { return nil }
+            let pathEnd = cleaned.firstIndex { $0 == "?" || $0 == "#" } ?? cleaned.endIndex
+            guard !SimpleURL.hasDotSegment(cleaned[..<pathEnd].utf8) else { return nil }
+            return baseOrigin + cleaned
+        }
+        guard let url = SimpleURL(cleaned), !url.path.isEmpty || url.query == nil else { return nil }
+        // Foundation gives a bare origin (`https://host`) back as it is, and so do we.
+        return cleaned
+    }
+
     /// An absolute http(s) URL parsed from `text`, else nil.
     static func absoluteHTTP(_ text: String) -> URL? {
         guard let url = URL(string: encodeUnsafeCharacters(stripControls(text))), isHTTP(url), url.host != nil else { return nil }
@@ -74,12 +107,17 @@ struct URLResolver: Sendable {
     /// Removes what browsers ignore in URLs (tabs, newlines and control characters anywhere,
     /// spaces at the ends), so that `java\tscript:` is seen as the `javascript:` it is.
     static func stripControls(_ text: String) -> String {
+        if let first = text.utf8.first, let last = text.utf8.last, first != 0x20, last != 0x20,
+           text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return text  // printable ASCII with no space at either end: nothing to remove
+        }
         let kept = text.unicodeScalars.filter { $0 == " " || ($0.value > 0x20 && $0.value != 0x7F && !Whitespace.isInvisible($0)) }
         return String(String.UnicodeScalarView(kept)).trimmedOfWhitespace
     }
 
     /// Percent-encodes characters URLs may not hold literally (non-ASCII, quotes, brackets…).
     static func encodeUnsafeCharacters(_ text: String) -> String {
+        if text.utf8.allSatisfy(SimpleURL.isLiteral) { return text }
         let utf8 = Array(text.utf8)
         var out = ""
         out.reserveCapacity(utf8.count)
@@ -101,10 +139,31 @@ struct URLResolver: Sendable {
     /// A form of an address for deciding whether two links point at the same page: scheme,
     /// `www.`, default ports, fragment, trailing slash, `.html` and `index` are ignored.
     static func comparisonKey(_ text: String) -> String {
+        if let url = SimpleURL(stripControls(text)) {
+            var host = url.host.lowercased()
+            if host.hasPrefix("www.") { host.removeFirst(4) }
+            return host + trimmedPath(String(url.path)) + (url.query.map { "?" + $0 } ?? "")
+        }
+        return foundationComparisonKey(text)
+    }
+
+    /// `comparisonKey` through Foundation's URLComponents, for every shape of address.
+    static func foundationComparisonKey(_ text: String) -> String {
         guard let components = URLComponents(string: encodeUnsafeCharacters(stripControls(text))) else { return text.lowercased() }
         var host = (components.host ?? "").lowercased()
         if host.hasPrefix("www.") { host.removeFirst(4) }
-        var path = components.percentEncodedPath
+        var path = trimmedPath(components.percentEncodedPath)
+        if host.isEmpty {
+            // Relative addresses (no page address known): "/faq/x" and "faq/x" name the same page.
+            while path.hasPrefix("/") || path.hasPrefix("./") { path.removeFirst(path.hasPrefix("/") ? 1 : 2) }
+        }
+        let query = components.percentEncodedQuery.map { "?" + $0 } ?? ""
+        return host + path + query
+    }
+
+    /// A path without what `comparisonKey` ignores: `index` pages, `.html`, trailing slashes.
+    private static func trimmedPath(_ path: String) -> String {
+        var path = path
         for suffix in ["/index.html", "/index.htm", "/index.php", "/index"] where path.lowercased().hasSuffix(suffix) {
             path.removeLast(suffix.count)
         }
@@ -112,11 +171,6 @@ struct URLResolver: Sendable {
             path.removeLast(suffix.count)
         }
         while path.hasSuffix("/") { path.removeLast() }
-        if host.isEmpty {
-            // Relative addresses (no page address known): "/faq/x" and "faq/x" name the same page.
-            while path.hasPrefix("/") || path.hasPrefix("./") { path.removeFirst(path.hasPrefix("/") ? 1 : 2) }
-        }
-        let query = components.percentEncodedQuery.map { "?" + $0 } ?? ""
-        return host + path + query
+        return path
     }
 }

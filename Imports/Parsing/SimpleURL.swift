@@ -1,0 +1,94 @@
+/// The parts of an absolute http(s) address made only of characters URLs hold literally, read
+/// byte by byte. Nearly every link on a scraped page is of this shape, and Foundation's URL
+/// parsing was the largest single cost of an import; anything unusual (userinfo, an IPv6 host,
+/// percent signs, dot segments, spaces) is left to Foundation by returning nil.
+struct SimpleURL {
+    /// `http` or `https`, as written.
+    let scheme: Substring
+    /// The host, as written (not lowercased).
+    let host: Substring
+    /// `scheme://host[:port]`, as written.
+    let origin: Substring
+    /// From the first `/` after the host up to `?`, `#` or the end; "" when there is none.
+    let path: Substring
+    /// Between `?` and `#`, without the `?`; nil when there is no `?`.
+    let query: Substring?
+
+    init?(_ text: String) {
+        guard Self.isPlain(text) else { return nil }
+        let utf8 = text.utf8
+        // Positions are byte offsets; every byte is ASCII here, so they are character offsets too.
+        func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        let head = utf8.prefix(8).map(lower)
+        let schemeLength: Int
+        if head.starts(with: "https://".utf8) { schemeLength = 5 } else if head.starts(with: "http://".utf8) { schemeLength = 4 } else { return nil }
+        let bytes = Array(utf8)
+        let hostStart = schemeLength + 3
+        var authorityEnd = hostStart
+        while authorityEnd < bytes.count, bytes[authorityEnd] != 0x2F, bytes[authorityEnd] != 0x3F, bytes[authorityEnd] != 0x23 { authorityEnd += 1 }
+        var hostEnd = hostStart
+        while hostEnd < authorityEnd, Self.isHostByte(bytes[hostEnd]) { hostEnd += 1 }
+        guard hostEnd > hostStart else { return nil }
+        if hostEnd < authorityEnd {
+            // Only a port may follow the host: `:` and digits.
+            guard bytes[hostEnd] == 0x3A, bytes[(hostEnd + 1)..<authorityEnd].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        }
+        var pathEnd = authorityEnd
+        while pathEnd < bytes.count, bytes[pathEnd] != 0x3F, bytes[pathEnd] != 0x23 { pathEnd += 1 }
+        guard !Self.hasDotSegment(bytes[authorityEnd..<pathEnd]) else { return nil }
+        func slice(_ from: Int, _ to: Int) -> Substring {
+            text[text.utf8.index(text.startIndex, offsetBy: from)..<text.utf8.index(text.startIndex, offsetBy: to)]
+        }
+        scheme = slice(0, schemeLength)
+        host = slice(hostStart, hostEnd)
+        origin = slice(0, authorityEnd)
+        path = slice(authorityEnd, pathEnd)
+        if pathEnd < bytes.count, bytes[pathEnd] == 0x3F {
+            var queryEnd = pathEnd + 1
+            while queryEnd < bytes.count, bytes[queryEnd] != 0x23 { queryEnd += 1 }
+            query = slice(pathEnd + 1, queryEnd)
+        } else {
+            query = nil
+        }
+    }
+
+    /// Literal characters only, no brackets (IPv6 hosts) and at most one `#`.
+    static func isPlain(_ text: String) -> Bool {
+        var hashes = 0
+        for byte in text.utf8 {
+            guard isLiteral(byte), byte != 0x5B, byte != 0x5D else { return false }
+            if byte == 0x23 { hashes += 1 }
+        }
+        return hashes <= 1
+    }
+
+    /// Printable ASCII that needs no percent-encoding, without `%` (whose validity Foundation
+    /// decides) and `&` (which may hide an HTML5 reference such as `&colon;`).
+    static func isLiteral(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x21, 0x23, 0x24, 0x27...0x3B, 0x3D, 0x3F...0x5B, 0x5D, 0x5F, 0x61...0x7A, 0x7E: return true
+        default: return false
+        }
+    }
+
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x2E
+    }
+
+    /// Whether a path holds a `.` or `..` segment, which resolution would remove.
+    static func hasDotSegment<Bytes: Collection<UInt8>>(_ path: Bytes) -> Bool {
+        var segmentLength = 0
+        var dots = 0
+        for byte in path {
+            if byte == 0x2F {
+                if segmentLength > 0, dots == segmentLength, dots <= 2 { return true }
+                segmentLength = 0
+                dots = 0
+            } else {
+                segmentLength += 1
+                if byte == 0x2E { dots += 1 }
+            }
+        }
+        return segmentLength > 0 && dots == segmentLength && dots <= 2
+    }
+}
