@@ -60,7 +60,7 @@ struct PageBoundaries {
         guard enough(single.count) else { return nil }
         let titled = single.compactMap { unit, anchor, href -> (title: String, href: String)? in
             let title = reader.text(anchor)
-            guard !title.isEmpty, title.count * 10 >= reader.text(unit).count * 7 else { return nil }
+            guard !title.isEmpty, title.unicodeScalars.count * 10 >= reader.text(unit).unicodeScalars.count * 7 else { return nil }
             return (title, href)
         }
         guard enough(titled.count) else { return nil }

@@ -23,6 +23,7 @@ enum Whitespace {
     /// Collapses runs of whitespace (including no-break spaces) into one space, drops invisible
     /// characters, and trims the ends.
     static func collapse(_ text: String) -> String {
+        if isCollapsedASCII(text) { return text }
         // Over the UTF-8 bytes into a byte buffer: appending scalar by scalar to a String was the
         // largest cost of reading a page's text.
         var text = text
@@ -47,6 +48,17 @@ enum Whitespace {
             }
             return String(decoding: out, as: UTF8.self)
         }
+    }
+
+    /// Printable ASCII with single spaces between words and none at the ends: what `collapse`
+    /// returns unchanged. Texts are often collapsed twice (node text, then plain text).
+    private static func isCollapsedASCII(_ text: String) -> Bool {
+        var previous: UInt8 = 0x20
+        for byte in text.utf8 {
+            guard byte >= 0x20, byte < 0x7F, !(byte == 0x20 && previous == 0x20) else { return false }
+            previous = byte
+        }
+        return previous != 0x20 || text.isEmpty
     }
 
     /// The scalar value of one UTF-8 sequence (valid: it comes from a String).

@@ -1,4 +1,5 @@
 import Foundation
+import PMCMS
 
 /// Makes link and image addresses absolute against the page's address and refuses the unsafe ones.
 struct URLResolver: Sendable {

@@ -205,7 +205,7 @@ extension ContentStore {
         // being replaced: rewriting them with what they already hold is skipped, which makes
         // workflow steps and body-only changes cheap (75 link rows for a seed-shaped question).
         if parentContent == nil || parentContent?.related != content.related || parentContent?.articles != content.articles {
-            try replaceLinks(db, entryID: header.id, content: content)
+            try replaceLinks(db, entryID: header.id, related: related, articles: articles)
         }
         if parentContent.map({ content.textDiffers(from: $0) }) ?? true {
             try indexForSearch(db, entryID: header.id, content: content)
@@ -213,14 +213,18 @@ extension ContentStore {
         return number
     }
 
-    static func replaceLinks(_ db: Database, entryID: Int64, content: Content) throws {
+    /// Rewrites the entry's link rows from the revision's link columns (the JSON just stored):
+    /// SQLite expands each array with `json_each`, one statement per role instead of one per
+    /// link, so the rows hold exactly what the revision holds.
+    static func replaceLinks(_ db: Database, entryID: Int64, related: String, articles: String) throws {
         try db.cachedStatement(sql: "DELETE FROM link WHERE entry_id = ?").execute(arguments: [entryID])
-        // One prepared statement for every row: compiling the INSERT per link cost more than running it.
-        let insert = try db.cachedStatement(sql: "INSERT INTO link (entry_id, role, position, title, url, slug) VALUES (?, ?, ?, ?, ?, ?)")
-        for (role, links) in [("related", content.related), ("articles", content.articles)] {
-            for (position, link) in links.enumerated() {
-                try insert.execute(arguments: [entryID, role, position, link.title, link.url, link.slug])
-            }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO link (entry_id, role, position, title, url, slug)
+            SELECT ?, ?, CAST(key AS INTEGER), json_extract(value, '$.title'), json_extract(value, '$.url'), json_extract(value, '$.slug')
+            FROM json_each(?)
+            """)
+        for (role, links) in [("related", related), ("articles", articles)] where links != "[]" {
+            try insert.execute(arguments: [entryID, role, links])
         }
     }
 

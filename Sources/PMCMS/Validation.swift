@@ -6,7 +6,7 @@ extension Content {
         if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw StoreError.invalidField(name: "title", reason: "a \(kind.rawValue) needs a title")
         }
-        if title.contains("\n") {
+        if title.utf8.contains(0x0A) {
             throw StoreError.invalidField(name: "title", reason: "must be one line")
         }
         if let editedAt, !Timestamp.isValid(editedAt) {
@@ -33,6 +33,7 @@ public enum URLCheck {
     /// Why `text` is not an acceptable URL, or nil when it is.
     public static func problem(_ text: String) -> String? {
         if text.isEmpty { return "a URL cannot be empty" }
+        if SimpleURL(text) != nil { return nil }  // the shape of nearly every URL, read without Foundation
         // Plain ASCII (nearly every URL) is checked byte by byte; Unicode properties are looked
         // up only for the rest, which made this check a hot spot of imports.
         let spaced = text.utf8.allSatisfy({ $0 < 0x80 })

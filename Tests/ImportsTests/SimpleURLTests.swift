@@ -1,4 +1,5 @@
 import Foundation
+import PMCMS
 import Testing
 @testable import Imports
 
@@ -64,6 +65,14 @@ import Testing
             #expect(URLResolver.comparisonKey(address) == URLResolver.foundationComparisonKey(address), "\(address)")
         }
         #expect(fast > 100)
+    }
+
+    /// `URLCheck` accepts a simple address without asking Foundation; Foundation must agree.
+    @Test func simpleAddressesAreValidURLs() throws {
+        for address in try Self.addresses() where SimpleURL(address) != nil {
+            #expect(URL(string: address)?.host != nil, "\(address)")
+            #expect(URLCheck.problem(address) == nil, "\(address)")
+        }
     }
 
     @Test func unusualAddressesAreLeftToFoundation() {

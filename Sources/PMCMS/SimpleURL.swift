@@ -2,19 +2,19 @@
 /// byte by byte. Nearly every link on a scraped page is of this shape, and Foundation's URL
 /// parsing was the largest single cost of an import; anything unusual (userinfo, an IPv6 host,
 /// percent signs, dot segments, spaces) is left to Foundation by returning nil.
-struct SimpleURL {
+public struct SimpleURL: Sendable {
     /// `http` or `https`, as written.
-    let scheme: Substring
+    public let scheme: Substring
     /// The host, as written (not lowercased).
-    let host: Substring
+    public let host: Substring
     /// `scheme://host[:port]`, as written.
-    let origin: Substring
+    public let origin: Substring
     /// From the first `/` after the host up to `?`, `#` or the end; "" when there is none.
-    let path: Substring
+    public let path: Substring
     /// Between `?` and `#`, without the `?`; nil when there is no `?`.
-    let query: Substring?
+    public let query: Substring?
 
-    init?(_ text: String) {
+    public init?(_ text: String) {
         guard Self.isPlain(text) else { return nil }
         let utf8 = text.utf8
         // Positions are byte offsets; every byte is ASCII here, so they are character offsets too.
@@ -53,7 +53,7 @@ struct SimpleURL {
     }
 
     /// Literal characters only, no brackets (IPv6 hosts) and at most one `#`.
-    static func isPlain(_ text: String) -> Bool {
+    public static func isPlain(_ text: String) -> Bool {
         var hashes = 0
         for byte in text.utf8 {
             guard isLiteral(byte), byte != 0x5B, byte != 0x5D else { return false }
@@ -64,7 +64,7 @@ struct SimpleURL {
 
     /// Printable ASCII that needs no percent-encoding, without `%` (whose validity Foundation
     /// decides) and `&` (which may hide an HTML5 reference such as `&colon;`).
-    static func isLiteral(_ byte: UInt8) -> Bool {
+    public static func isLiteral(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x21, 0x23, 0x24, 0x27...0x3B, 0x3D, 0x3F...0x5B, 0x5D, 0x5F, 0x61...0x7A, 0x7E: return true
         default: return false
@@ -76,7 +76,7 @@ struct SimpleURL {
     }
 
     /// Whether a path holds a `.` or `..` segment, which resolution would remove.
-    static func hasDotSegment<Bytes: Collection<UInt8>>(_ path: Bytes) -> Bool {
+    public static func hasDotSegment<Bytes: Collection<UInt8>>(_ path: Bytes) -> Bool {
         var segmentLength = 0
         var dots = 0
         for byte in path {
