@@ -201,7 +201,8 @@ public struct ImportRun: Sendable {
         if known[source.key] == hash { return .skipped }
         do {
             let page = try Extractor.extract(bytes, pageURL: source.pageURL, maxSize: options.maxSize)
-            let entries = try PageMapping.entries(for: page, pageURL: source.pageURL)
+            var entries = try PageMapping.entries(for: page, pageURL: source.pageURL)
+            for index in entries.indices { try entries[index].prepare() }
             return .page(source.display, PageImport(fileKey: source.key, fileHash: hash, entries: entries))
         } catch {
             return .failed(.init(file: source.display, reason: "\(error)"))

@@ -8,16 +8,48 @@ public struct IncomingEntry: Sendable, Equatable {
     public var key: String
     public var kind: Kind
     /// The content the page gives; its status is only used for entries the import creates.
-    public var content: Content
+    public var content: Content {
+        didSet { prepared = nil }  // worked out from the old content: no longer true
+    }
     /// A card gives only part of an article (title, summary, image): it creates the entry when
     /// missing and never changes an existing one, whose own page is the authority.
     public var isCard: Bool
+    /// What the store works out from the content alone, done ahead by `prepare()`.
+    var prepared: PreparedContent?
 
     public init(key: String, kind: Kind, content: Content, isCard: Bool = false) {
         self.key = key
         self.kind = kind
         self.content = content
         self.isCard = isCard
+    }
+
+    /// Normalises and checks the content and computes its import hash and link columns now,
+    /// on the caller's thread: the importer does this on its parsing threads, so that the one
+    /// thread that writes only writes. Throws what the import would (`StoreError.invalidField`).
+    public mutating func prepare() throws {
+        prepared = try PreparedContent(kind: kind, content: content)
+    }
+}
+
+/// An incoming entry's content as the import stores it: normal form, draft status, no
+/// publication time, with its content hash and its links encoded for the revision columns.
+struct PreparedContent: Sendable, Equatable {
+    var content: Content
+    var importHash: String
+    var related: String
+    var articles: String
+
+    init(kind: Kind, content incoming: Content) throws {
+        var content = incoming.normalized()
+        try content.validate(kind: kind)
+        // Status and publication belong to the store's workflow, not to the page.
+        content.status = .draft
+        content.publishedAt = nil
+        self.content = content
+        importHash = ContentStore.contentHash(kind: kind, content: content)
+        related = try ContentStore.encodeLinks(content.related)
+        articles = try ContentStore.encodeLinks(content.articles)
     }
 }
 
@@ -105,21 +137,22 @@ extension ContentStore {
     static func importEntry(
         _ db: Database, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, now: String
     ) throws -> ImportOutcome {
-        var content = incoming.content.normalized()
-        try content.validate(kind: incoming.kind)
-        // Status and publication belong to the store's workflow, not to the page.
-        content.status = .draft
-        content.publishedAt = nil
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, slug, last_import, import_hash FROM entry WHERE import_key = ?"), arguments: [incoming.key])
         // A card of an article the store has is only a link (12 of them on every seed-shaped page).
-        if incoming.isCard, let row { return .unchanged(slug: row["slug"]) }
-        let incomingHash = contentHash(kind: incoming.kind, content: content)
+        if incoming.isCard, let row {
+            if incoming.prepared == nil { try incoming.content.validate(kind: incoming.kind) }
+            return .unchanged(slug: row["slug"])
+        }
+        let prepared = try incoming.prepared ?? PreparedContent(kind: incoming.kind, content: incoming.content)
+        var content = prepared.content
+        let incomingHash = prepared.importHash
         guard let row else {
             content.status = newStatus
             let header = try insertEntry(
                 db, kind: incoming.kind, content: content, author: author, origin: .import,
-                message: message ?? "imported", importKey: incoming.key, now: now)
+                message: message ?? "imported", importKey: incoming.key, now: now,
+                encodedLinks: (prepared.related, prepared.articles))
             try db.execute(
                 sql: "UPDATE entry SET last_import = head, import_hash = ? WHERE id = ?",
                 arguments: [incoming.isCard ? nil : incomingHash, header.id])

@@ -28,7 +28,7 @@ extension ContentStore {
 
     static func insertEntry(
         _ db: Database, kind: Kind, content: Content, author: String, origin: Origin, message: String?,
-        importKey: String?, now: String
+        importKey: String?, now: String, encodedLinks: (related: String, articles: String)? = nil
     ) throws -> EntryHeader {
         var content = content.normalized()
         if content.status == .published && content.publishedAt == nil { content.publishedAt = now }
@@ -44,7 +44,7 @@ extension ContentStore {
         let header = EntryHeader(id: db.lastInsertedRowID, slug: slug, kind: kind, head: 0, live: nil, createdAt: now, updatedAt: now)
         let number = try appendRevision(
             db, header: header, parentContent: nil, content: content, origin: origin, author: author,
-            message: message, upstream: false, now: now)
+            message: message, upstream: false, now: now, encodedLinks: encodedLinks)
         return try fetchHeader(db, id: header.id) ?? EntryHeader(id: header.id, slug: slug, kind: kind, head: number, live: nil, createdAt: now, updatedAt: now)
     }
 
@@ -169,12 +169,14 @@ extension ContentStore {
     @discardableResult
     static func appendRevision(
         _ db: Database, header: EntryHeader, parentContent: Content?, content: Content, origin: Origin,
-        author: String, message: String?, upstream: Bool, now: String, parent: Int? = nil
+        author: String, message: String?, upstream: Bool, now: String, parent: Int? = nil,
+        encodedLinks: (related: String, articles: String)? = nil
     ) throws -> Int {
         let number = try maxRevision(db, entryID: header.id) + 1
         let (added, removed) = LineDiff.counts(from: parentContent?.body ?? "", to: content.body)
-        let related = try encodeLinks(content.related)
-        let articles = try encodeLinks(content.articles)
+        // `encodedLinks`, when given, is `encodeLinks` of these very links, done ahead of time.
+        let related = try encodedLinks?.related ?? encodeLinks(content.related)
+        let articles = try encodedLinks?.articles ?? encodeLinks(content.articles)
         try db.cachedStatement(
             sql: """
                 INSERT INTO revision (entry_id, number, parent, origin, author, created_at, message, upstream,
