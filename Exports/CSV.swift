@@ -3,24 +3,47 @@ public enum CSV {
     /// `value` as one CSV field: quoted, with quotes doubled, when it holds a comma, a quote or a
     /// line break; as it is otherwise. Line breaks stay inside the quotes, as RFC 4180 allows.
     public static func field(_ value: String) -> String {
-        let needsQuotes = value.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else { return value }
-        // Doubled scalar by scalar: String's replacingOccurrences compares Characters, and a
-        // quote followed by a combining mark ("\u{22}\u{301}") is one Character that does not
-        // equal "\"", so its quote was left single and ended the field early.
-        var quoted = String.UnicodeScalarView()
-        quoted.append("\"")
-        for scalar in value.unicodeScalars {
-            quoted.append(scalar)
-            if scalar == "\"" { quoted.append("\"") }
+        var out: [UInt8] = []
+        appendField(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` as one CSV field to `out`, the bytes of a record being built. Works on
+    /// UTF-8 bytes: a quote is always the single byte 0x22 there, so doubling bytes doubles
+    /// exactly the quote scalars (a quote followed by a combining mark is one Character, which
+    /// Character-level replacing once missed, ending the field early).
+    public static func appendField(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { bytes in
+            let needsQuotes = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+            guard needsQuotes else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            out.append(UInt8(ascii: "\""))
+            for byte in bytes {
+                out.append(byte)
+                if byte == UInt8(ascii: "\"") { out.append(byte) }
+            }
+            out.append(UInt8(ascii: "\""))
         }
-        quoted.append("\"")
-        return String(quoted)
     }
 
     /// One record: the fields joined by commas and ended by CRLF.
     public static func record(_ values: [String]) -> String {
-        values.map(field).joined(separator: ",") + "\r\n"
+        var out: [UInt8] = []
+        appendRecord(values, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends one record (fields, commas, CRLF) to `out`.
+    public static func appendRecord(_ values: [String], to out: inout [UInt8]) {
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendField(value, to: &out)
+        }
+        out.append(0x0D)
+        out.append(0x0A)
     }
 
     /// `value` made inert for spreadsheet applications, which run a cell that begins with `=`,

@@ -54,6 +54,15 @@ struct CSVExportWriter: EntryWriter {
     let columns: [CSVColumn]
     let bom: Bool
     let raw: Bool
+    /// The record being built, reused from row to row.
+    private var record: [UInt8] = []
+
+    init(sink: OutputSink, columns: [CSVColumn], bom: Bool, raw: Bool) {
+        self.sink = sink
+        self.columns = columns
+        self.bom = bom
+        self.raw = raw
+    }
 
     mutating func begin() throws {
         if bom { try sink.write(Data([0xEF, 0xBB, 0xBF])) }
@@ -65,7 +74,9 @@ struct CSVExportWriter: EntryWriter {
             let value = column.value(entry.view)
             return raw ? value : CSV.neutralised(value)
         }
-        try sink.write(CSV.record(cells))
+        record.removeAll(keepingCapacity: true)
+        CSV.appendRecord(cells, to: &record)
+        try record.withUnsafeBufferPointer { try sink.write(bytes: $0) }
     }
 
     mutating func end() throws {}

@@ -51,7 +51,14 @@ public enum Exporter {
         }
 
         try writer.begin()
-        let count = try store.stream(query) { entry in try writer.write(entry) }
+        let count: Int
+        if var objects = writer as? any EntryObjectWriter, !query.withHistory {
+            // The entry object as SQLite builds it (see `ContentStore.streamEntryJSON`).
+            count = try store.streamEntryJSON(query) { json in try objects.write(entryObject: json) }
+            writer = objects
+        } else {
+            count = try store.stream(query) { entry in try writer.write(entry) }
+        }
         try writer.end()
         try sink.flush()
         return ExportSummary(format: options.format, entries: count, bytes: sink.byteCount)

@@ -1,7 +1,8 @@
+import Foundation
 import PMCMS
 
 /// `export json`: `{"generated_at", "site", "entries": [...]}`, one entry object per line.
-struct JSONExportWriter: EntryWriter {
+struct JSONExportWriter: EntryObjectWriter {
     var stream: JSONObjectStream
     let generatedAt: String
     let site: Site
@@ -17,6 +18,10 @@ struct JSONExportWriter: EntryWriter {
         try stream.element(EntryWithHistory(entry: entry))
     }
 
+    mutating func write(entryObject json: Data) throws {
+        try stream.element(json: JSONText.htmlSafe(json))
+    }
+
     mutating func end() throws {
         try stream.endArray()
         try stream.end()
@@ -24,13 +29,18 @@ struct JSONExportWriter: EntryWriter {
 }
 
 /// `export ndjson`: one entry object per line, nothing else.
-struct NDJSONExportWriter: EntryWriter {
+struct NDJSONExportWriter: EntryObjectWriter {
     let sink: OutputSink
 
     mutating func begin() throws {}
 
     mutating func write(_ entry: StreamedEntry) throws {
         try sink.write(try JSONText.encode(EntryWithHistory(entry: entry)))
+        try sink.write("\n")
+    }
+
+    mutating func write(entryObject json: Data) throws {
+        try sink.write(JSONText.htmlSafe(json))
         try sink.write("\n")
     }
 

@@ -74,6 +74,13 @@ struct JSONObjectStream {
         arrayCount += 1
     }
 
+    /// Appends an element that is already JSON text (and already HTML-safe).
+    mutating func element(json: Data) throws {
+        try sink.write(arrayCount == 0 ? "\n" : ",\n")
+        try sink.write(json)
+        arrayCount += 1
+    }
+
     mutating func endArray() throws {
         try sink.write(arrayCount == 0 ? "]" : "\n]")
     }

@@ -94,7 +94,7 @@ extension ContentStore {
         }
     }
 
-    static func streamSQL(_ query: StreamQuery) throws -> (String, StatementArguments) {
+    static func streamSQL(_ query: StreamQuery, columns: String = viewColumns) throws -> (String, StatementArguments) {
         let (pointer, sortKey) = query.selection == .live ? ("e.live", "e.live_feed_date") : ("e.head", "e.head_feed_date")
         var conditions = query.selection == .live ? ["e.live IS NOT NULL"] : []
         var arguments: StatementArguments = []
@@ -111,7 +111,7 @@ extension ContentStore {
             conditions.append("e.updated_at >= ?")
             _ = arguments.append(contentsOf: [Timestamp.format(date)])
         }
-        var sql = "SELECT \(viewColumns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = \(pointer)"
+        var sql = "SELECT \(columns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = \(pointer)"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         switch query.order {
         case .id: sql += " ORDER BY e.id ASC"
