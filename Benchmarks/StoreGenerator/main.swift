@@ -114,7 +114,13 @@ struct Workload: Sendable {
 
     /// The pages of one batch: questions `first..<first + count` at `version`.
     func pages(version: Int, first: Int, count: Int) -> [PageImport] {
-        (first..<min(questionCount, first + count)).map { PageImport(entries: [question($0, version: version)]) }
+        (first..<min(questionCount, first + count)).map { index in
+            var entry = question(index, version: version)
+            // Normal form, checks, hash and link columns on this thread, as `pmcms import` does
+            // on its parsing threads; a failure here is reported by the write.
+            try? entry.prepare()
+            return PageImport(entries: [entry])
+        }
     }
 }
 

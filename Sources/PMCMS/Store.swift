@@ -22,10 +22,22 @@ public final class ContentStore: Sendable {
         }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.journalMode = .wal
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "pmcms"
         configuration.prepareDatabase { db in
+            // WAL, so that readers never wait for a writer. The mode is stored in the file, so it
+            // is set once, when the store is new. (GRDB's `journalMode = .wal` also makes sure a
+            // WAL file exists by committing a throwaway table on every open: a write, with a sync
+            // at close, for every `pmcms show`.)
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                guard mode == "wal" else {
+                    throw StoreError.invalidField(name: "store", reason: "\(path) cannot use write-ahead logging (journal mode stays \(mode ?? "unknown"))")
+                }
+            }
+            // What GRDB chose for WAL mode, and SQLite's advice for it: a commit is atomic and
+            // consistent; the last ones may be lost on power failure, never half-written.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Savepoints (one per imported page) keep the original of every page they change in
             // a sub-journal, a temporary file by default: ~480 writes per imported page. In
             // memory it costs nothing, and it lives only until the savepoint is released.

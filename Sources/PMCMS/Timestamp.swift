@@ -4,7 +4,7 @@ import Foundation
 public enum Timestamp {
     /// The current time, or `PMCMS_NOW` when set, so that demos and golden tests are repeatable.
     public static func now() -> String {
-        if let fixed = ProcessInfo.processInfo.environment["PMCMS_NOW"], parse(fixed) != nil {
+        if let fixed = ProcessEnvironment.value("PMCMS_NOW"), parse(fixed) != nil {
             return fixed
         }
         return format(Date())

@@ -9,16 +9,11 @@ struct EditorSession {
 
     /// The editor command, as git chooses it.
     static var editorCommand: String {
-        let env = ProcessInfo.processInfo.environment
-        for key in ["VISUAL", "EDITOR"] {
-            if let value = env[key], !value.trimmingCharacters(in: .whitespaces).isEmpty { return value }
-        }
-        return "vi"
+        ProcessEnvironment.nonEmpty("VISUAL") ?? ProcessEnvironment.nonEmpty("EDITOR") ?? "vi"
     }
 
     static var editorConfigured: Bool {
-        let env = ProcessInfo.processInfo.environment
-        return ["VISUAL", "EDITOR"].contains { !(env[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+        ProcessEnvironment.nonEmpty("VISUAL") != nil || ProcessEnvironment.nonEmpty("EDITOR") != nil
     }
 
     /// Edits the entry `ref` (or resumes from `recoverFile`) and applies the result as one

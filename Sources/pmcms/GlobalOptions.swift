@@ -13,17 +13,16 @@ struct GlobalOptions: ParsableArguments {
     /// The store path: `--db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
     var storePath: String {
         if let db, !db.isEmpty { return db }
-        if let env = ProcessInfo.processInfo.environment["PMCMS_DB"], !env.isEmpty { return env }
+        if let env = ProcessEnvironment.value("PMCMS_DB"), !env.isEmpty { return env }
         return "pmcms.sqlite"
     }
 
     /// The author of changes: `--author`, else `$PMCMS_AUTHOR`, else the login name.
     var authorName: String {
         if let author, !author.isEmpty { return author }
-        let env = ProcessInfo.processInfo.environment
-        if let name = env["PMCMS_AUTHOR"], !name.isEmpty { return name }
+        if let name = ProcessEnvironment.value("PMCMS_AUTHOR"), !name.isEmpty { return name }
         if let login = getlogin().map({ String(cString: $0) }), !login.isEmpty { return login }
-        if let user = env["USER"] ?? env["LOGNAME"], !user.isEmpty { return user }
+        if let user = ProcessEnvironment.value("USER") ?? ProcessEnvironment.value("LOGNAME"), !user.isEmpty { return user }
         // No controlling terminal (cron, tmux without a login): the account name.
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return "unknown"

@@ -74,7 +74,7 @@ struct StoreOption: ParsableArguments {
     /// The same rule as `GlobalOptions.storePath`: `--db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
     var path: String {
         if let db, !db.isEmpty { return db }
-        if let env = ProcessInfo.processInfo.environment["PMCMS_DB"], !env.isEmpty { return env }
+        if let env = ProcessEnvironment.value("PMCMS_DB"), !env.isEmpty { return env }
         return "pmcms.sqlite"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PMCMS
 
 /// Where output goes and how it looks: colour only on a terminal, and never with NO_COLOR.
 enum Terminal {
@@ -7,9 +8,8 @@ enum Terminal {
     static let stdinIsTerminal = isatty(STDIN_FILENO) == 1
 
     static var colorEnabled: Bool {
-        let env = ProcessInfo.processInfo.environment
-        if env["NO_COLOR"].map({ !$0.isEmpty }) == true { return false }
-        if env["TERM"] == "dumb" { return false }
+        if ProcessEnvironment.value("NO_COLOR").map({ !$0.isEmpty }) == true { return false }
+        if ProcessEnvironment.value("TERM") == "dumb" { return false }
         return stdoutIsTerminal
     }
 
