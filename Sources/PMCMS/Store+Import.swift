@@ -164,7 +164,11 @@ extension ContentStore {
         if lastHash == incomingHash { return .unchanged(slug: header.slug) }
 
         let lastImport: Int = row["last_import"] ?? 0
-        let current = try fetchContent(db, entryID: id, number: header.head)
+        // A re-imported page usually keeps its links: columns equal to the incoming ones are
+        // taken as the incoming links rather than decoded.
+        let current = try fetchContent(
+            db, entryID: id, number: header.head,
+            known: [(prepared.related, content.related), (prepared.articles, content.articles)])
         var next = content
         next.status = current.status
         next.publishedAt = current.publishedAt

@@ -169,7 +169,9 @@ extension ContentStore {
             live: row["live"], createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 
-    static func fetchContent(_ db: Database, entryID: Int64, number: Int) throws -> Content {
+    /// `known` pairs link columns with the links they encode (`encodeLinks`): a column holding
+    /// one of them is not decoded again.
+    static func fetchContent(_ db: Database, entryID: Int64, number: Int, known: [(json: String, links: [LinkRef])] = []) throws -> Content {
         guard let row = try Row.fetchOne(
             db.cachedStatement(sql: """
                 SELECT status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles
@@ -177,16 +179,20 @@ extension ContentStore {
                 """),
             arguments: [entryID, number])
         else { throw StoreError.unknownRevision(slug: String(entryID), number: number) }
-        return try decodeContent(row)
+        return try decodeContent(row, known: known)
     }
 
     /// The content of a revision row; with `links` false its link lists are left empty.
-    static func decodeContent(_ row: Row, links: Bool = true) throws -> Content {
-        Content(
+    static func decodeContent(_ row: Row, links: Bool = true, known: [(json: String, links: [LinkRef])] = []) throws -> Content {
+        func decoded(_ column: String) throws -> [LinkRef] {
+            guard links else { return [] }
+            let text: String = row[column]
+            return try known.first { $0.json == text }?.links ?? decodeLinks(text)
+        }
+        return Content(
             status: try enumValue(row["status"]), title: row["title"], body: row["body"], summary: row["summary"],
             imageURL: row["image_url"], sourceURL: row["source_url"], editedAt: row["edited_at"],
-            publishedAt: row["published_at"], related: links ? try decodeLinks(row["related"]) : [],
-            articles: links ? try decodeLinks(row["articles"]) : [])
+            publishedAt: row["published_at"], related: try decoded("related"), articles: try decoded("articles"))
     }
 
     static func decodeView(_ row: Row, links: Bool = true) throws -> (EntryHeader, Int, Content) {
@@ -203,8 +209,12 @@ extension ContentStore {
     }
 
     static func decodeLinks(_ text: String) throws -> [LinkRef] {
-        try JSONDecoder().decode([LinkRef].self, from: Data(text.utf8))
+        if text == "[]" { return [] }
+        return try linkDecoder.decode([LinkRef].self, from: Data(text.utf8))
     }
+
+    /// One decoder for the link columns; decoding does not change it.
+    private static let linkDecoder = JSONDecoder()
 
     static func enumValue<T: RawRepresentable>(_ raw: String) throws -> T where T.RawValue == String {
         guard let value = T(rawValue: raw) else {
