@@ -106,6 +106,10 @@ public struct ImportRun: Sendable {
         // are not idle while the single writer runs; results are still taken in batch order.
         let writer = DispatchQueue(label: "pmcms.import.writer")
         var inFlight: (pages: [PageImport], files: [String], result: WriteResult)?
+        // A dry run rolls each batch back, so an entry met in several batches (an article card,
+        // an article's own page) is "created" by each of them; a real import creates it once,
+        // then only links to it (a card) or updates it (its page). Counted here as the import would.
+        var createdInDryRun = Set<String>()
         func finish(_ flight: (pages: [PageImport], files: [String], result: WriteResult)) throws {
             let results = try flight.result.wait()
             for ((file, page), result) in zip(zip(flight.files, flight.pages), results) {
@@ -116,6 +120,11 @@ public struct ImportRun: Sendable {
                 for (entry, outcome) in zip(page.entries, result.outcomes) {
                     // A card of an article the store has already is a link, not an entry of this page.
                     if entry.isCard, case .unchanged = outcome { continue }
+                    var outcome = outcome
+                    if options.dryRun, case .created(let slug) = outcome, !createdInDryRun.insert(entry.key).inserted {
+                        if entry.isCard { continue }
+                        outcome = .updated(slug: slug, revision: 2)
+                    }
                     switch outcome {
                     case .created(let slug):
                         summary.created += 1
