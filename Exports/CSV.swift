@@ -21,10 +21,14 @@ public enum CSV {
                 return
             }
             out.append(UInt8(ascii: "\""))
-            for byte in bytes {
-                out.append(byte)
-                if byte == UInt8(ascii: "\"") { out.append(byte) }
+            // Copied in runs up to and including each quote, then the quote once more.
+            var start = 0
+            for index in bytes.indices where bytes[index] == UInt8(ascii: "\"") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...index]))
+                out.append(UInt8(ascii: "\""))
+                start = index + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
             out.append(UInt8(ascii: "\""))
         }
     }

@@ -33,28 +33,40 @@ extension ContentStore {
         Markdown.html(String.fromDatabaseValue(values[0]) ?? "")
     }
 
-    /// One link of a revision's link column (`l`, a `json_each` row) resolved as `EntryView`
-    /// resolves it: the entry named by its slug, else the entry imported from its URL (`t`),
-    /// with that entry's current revision (`tr`) for a missing URL and for card fields.
-    private static func resolvedLinks(_ column: String, object: String) -> String {
+    /// The entry a link points at (`t`, joined to `l`, a `json_each` row of a revision's link
+    /// column), as `EntryView` resolves it: the entry named by its slug, else the entry imported
+    /// from its URL. The slug lookup is skipped for links without one (all imported links).
+    private static let linkTarget = """
+        LEFT JOIN entry t ON t.id = COALESCE(
+            CASE WHEN json_extract(l.value, '$.slug') IS NOT NULL
+                 THEN (SELECT id FROM entry WHERE slug = json_extract(l.value, '$.slug')) END,
+            (SELECT id FROM entry WHERE import_key = json_extract(l.value, '$.url')))
         """
-        (SELECT json_group_array(\(object))
-           FROM json_each(r.\(column)) l
-           LEFT JOIN entry t ON t.id = COALESCE(
-               (SELECT id FROM entry WHERE slug = json_extract(l.value, '$.slug')),
-               (SELECT id FROM entry WHERE import_key = json_extract(l.value, '$.url')))
+
+    /// The related links: a missing URL is the target's current `source_url`, looked up only
+    /// then (COALESCE evaluates lazily).
+    private static let relatedSQL = """
+        (SELECT json_group_array(json_object(
+                'slug', t.slug, 'title', json_extract(l.value, '$.title'),
+                'url', COALESCE(json_extract(l.value, '$.url'),
+                                (SELECT source_url FROM revision WHERE entry_id = t.id AND number = t.head))))
+           FROM json_each(r.related) l \(linkTarget))
+        """
+
+    /// The article cards, with the target's current summary and image.
+    private static let articlesSQL = """
+        (SELECT json_group_array(json_object(
+                'image_url', tr.image_url, 'slug', t.slug, 'summary', tr.summary,
+                'title', json_extract(l.value, '$.title'),
+                'url', COALESCE(json_extract(l.value, '$.url'), tr.source_url)))
+           FROM json_each(r.articles) l \(linkTarget)
            LEFT JOIN revision tr ON tr.entry_id = t.id AND tr.number = t.head)
         """
-    }
 
     /// The entry object's members in sorted key order, as JSONEncoder's `.sortedKeys` writes them.
     static let entryObjectSQL = """
         json_object(
-            'articles', \(resolvedLinks("articles", object: """
-                json_object('image_url', tr.image_url, 'slug', t.slug, 'summary', tr.summary,
-                            'title', json_extract(l.value, '$.title'),
-                            'url', COALESCE(json_extract(l.value, '$.url'), tr.source_url))
-                """)),
+            'articles', \(articlesSQL),
             'body', r.body,
             'body_html', pmcms_body_html(r.body),
             'created_at', e.created_at,
@@ -64,10 +76,7 @@ extension ContentStore {
             'kind', e.kind,
             'live_revision', e.live,
             'published_at', r.published_at,
-            'related', \(resolvedLinks("related", object: """
-                json_object('slug', t.slug, 'title', json_extract(l.value, '$.title'),
-                            'url', COALESCE(json_extract(l.value, '$.url'), tr.source_url))
-                """)),
+            'related', \(relatedSQL),
             'revision', r.number,
             'slug', e.slug,
             'source_url', r.source_url,
