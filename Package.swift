@@ -29,6 +29,7 @@ let package = Package(
                 .embedInCode("Migrations/0001_initial.sql"),
                 .embedInCode("Migrations/0002_search.sql"),
                 .embedInCode("Migrations/0003_export_order.sql"),
+                .embedInCode("Migrations/0004_no_link_url_index.sql"),
             ]),
         .target(
             name: "PMCMS",
