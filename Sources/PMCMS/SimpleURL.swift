@@ -15,19 +15,46 @@ public struct SimpleURL: Sendable {
     public let query: Substring?
 
     public init?(_ text: String) {
-        guard Self.isPlain(text) else { return nil }
-        let utf8 = text.utf8
-        // Positions are byte offsets; every byte is ASCII here, so they are character offsets too.
-        func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
-        let head = utf8.prefix(8).map(lower)
-        let schemeLength: Int
-        if head.starts(with: "https://".utf8) { schemeLength = 5 } else if head.starts(with: "http://".utf8) { schemeLength = 4 } else { return nil }
-        let bytes = Array(utf8)
-        let hostStart = schemeLength + 3
+        // One pass over the bytes in place (no copy: this runs for every link of every page),
+        // finding the byte offsets of the parts; every byte is ASCII here, so they are the
+        // offsets of the parts in the string too.
+        let found: Cuts? = text.utf8.withContiguousStorageIfAvailable(Self.cuts) ?? Array(text.utf8).withUnsafeBufferPointer(Self.cuts)
+        guard let cuts = found else { return nil }
+        func slice(_ from: Int, _ to: Int) -> Substring {
+            let utf8 = text.utf8
+            return text[utf8.index(utf8.startIndex, offsetBy: from)..<utf8.index(utf8.startIndex, offsetBy: to)]
+        }
+        scheme = slice(0, cuts.schemeEnd)
+        host = slice(cuts.schemeEnd + 3, cuts.hostEnd)
+        origin = slice(0, cuts.authorityEnd)
+        path = slice(cuts.authorityEnd, cuts.pathEnd)
+        query = cuts.query.map { slice($0.lowerBound, $0.upperBound) }
+    }
+
+    /// Where the parts of a simple address end, as byte offsets; nil when it is not simple.
+    private struct Cuts {
+        var schemeEnd, hostEnd, authorityEnd, pathEnd: Int
+        var query: Range<Int>?
+    }
+
+    private static func cuts(_ bytes: UnsafeBufferPointer<UInt8>) -> Cuts? {
+        var hashes = 0
+        for byte in bytes {
+            guard isLiteral(byte), byte != 0x5B, byte != 0x5D else { return nil }
+            if byte == 0x23 { hashes += 1 }
+        }
+        guard hashes <= 1 else { return nil }
+        func lower(_ index: Int) -> UInt8 { (0x41...0x5A).contains(bytes[index]) ? bytes[index] | 0x20 : bytes[index] }
+        func starts(with prefix: String) -> Bool {
+            bytes.count >= prefix.utf8.count && prefix.utf8.enumerated().allSatisfy { lower($0.offset) == $0.element }
+        }
+        let schemeEnd: Int
+        if starts(with: "https://") { schemeEnd = 5 } else if starts(with: "http://") { schemeEnd = 4 } else { return nil }
+        let hostStart = schemeEnd + 3
         var authorityEnd = hostStart
         while authorityEnd < bytes.count, bytes[authorityEnd] != 0x2F, bytes[authorityEnd] != 0x3F, bytes[authorityEnd] != 0x23 { authorityEnd += 1 }
         var hostEnd = hostStart
-        while hostEnd < authorityEnd, Self.isHostByte(bytes[hostEnd]) { hostEnd += 1 }
+        while hostEnd < authorityEnd, isHostByte(bytes[hostEnd]) { hostEnd += 1 }
         guard hostEnd > hostStart else { return nil }
         if hostEnd < authorityEnd {
             // Only a port may follow the host: `:` and digits.
@@ -35,21 +62,14 @@ public struct SimpleURL: Sendable {
         }
         var pathEnd = authorityEnd
         while pathEnd < bytes.count, bytes[pathEnd] != 0x3F, bytes[pathEnd] != 0x23 { pathEnd += 1 }
-        guard !Self.hasDotSegment(bytes[authorityEnd..<pathEnd]) else { return nil }
-        func slice(_ from: Int, _ to: Int) -> Substring {
-            text[text.utf8.index(text.startIndex, offsetBy: from)..<text.utf8.index(text.startIndex, offsetBy: to)]
-        }
-        scheme = slice(0, schemeLength)
-        host = slice(hostStart, hostEnd)
-        origin = slice(0, authorityEnd)
-        path = slice(authorityEnd, pathEnd)
+        guard !hasDotSegment(UnsafeBufferPointer(rebasing: bytes[authorityEnd..<pathEnd])) else { return nil }
+        var query: Range<Int>?
         if pathEnd < bytes.count, bytes[pathEnd] == 0x3F {
             var queryEnd = pathEnd + 1
             while queryEnd < bytes.count, bytes[queryEnd] != 0x23 { queryEnd += 1 }
-            query = slice(pathEnd + 1, queryEnd)
-        } else {
-            query = nil
+            query = (pathEnd + 1)..<queryEnd
         }
+        return Cuts(schemeEnd: schemeEnd, hostEnd: hostEnd, authorityEnd: authorityEnd, pathEnd: pathEnd, query: query)
     }
 
     /// Literal characters only, no brackets (IPv6 hosts) and at most one `#`.
@@ -76,6 +96,7 @@ public struct SimpleURL: Sendable {
     }
 
     /// Whether a path holds a `.` or `..` segment, which resolution would remove.
+    @inlinable
     public static func hasDotSegment<Bytes: Collection<UInt8>>(_ path: Bytes) -> Bool {
         var segmentLength = 0
         var dots = 0
