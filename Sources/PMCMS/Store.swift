@@ -85,8 +85,12 @@ public final class ContentStore: Sendable {
                 do {
                     try migrator.migrate(database)
                     return
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 5 {
-                    continue  // another process migrated meanwhile: look again
+                } catch let error as DatabaseError
+                            where (error.resultCode == .SQLITE_ERROR || error.resultCode == .SQLITE_CONSTRAINT) && attempt < 5 {
+                    // Another process migrated meanwhile: its tables exist (SQLITE_ERROR), or a
+                    // migration with nothing left to do (`DROP INDEX IF EXISTS`) ran and only
+                    // recording it failed (SQLITE_CONSTRAINT). Rolled back either way: look again.
+                    continue
                 }
             }
         }
