@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Sources/pmcms"),
-        // Builds the benchmark's large store through the library (see Benchmarks/README.md);
+        // Builds the benchmark's large store through the library (see README.md, Performance);
         // not a product, never run by the tests.
         .executableTarget(
             name: "pmcms-bench-store",
