@@ -61,7 +61,7 @@ public enum PageMapping {
 
     static func oneLine(_ text: String) -> String {
         // Nearly every title is already one line of ASCII with single spaces.
-        if let first = text.utf8.first, let last = text.utf8.last, first != 0x20, last != 0x20, !text.utf8.containsRun(of: 0x20),
+        if let first = text.utf8.first, let last = text.utf8.last, first != 0x20, last != 0x20, !text.utf8.contains(0x20, followedBy: 0x20),
            text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
             return text
         }

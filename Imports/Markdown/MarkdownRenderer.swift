@@ -1,3 +1,5 @@
+import PMCMS
+
 /// Renders Markdown blocks to CommonMark/GFM text, escaping every character of page text that
 /// Markdown would otherwise read as syntax, so the text renders as itself.
 enum MarkdownRenderer {
@@ -99,7 +101,7 @@ enum MarkdownRenderer {
     /// turned into a space beside another space gave two).
     private static func singleSpaced(_ text: String) -> String {
         var text = text
-        while text.utf8.containsRun(of: 0x20) { text = text.replacingOccurrences(of: "  ", with: " ") }
+        while text.utf8.contains(0x20, followedBy: 0x20) { text = text.replacingOccurrences(of: "  ", with: " ") }
         return text.trimmingCharacters(in: .whitespaces)
     }
 
@@ -152,7 +154,7 @@ enum MarkdownRenderer {
         appendInlines(normalized(inlines), to: &out)
         let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var text = String(line)
-            while text.utf8.containsRun(of: 0x20) { text = text.replacingOccurrences(of: "  ", with: " ") }
+            while text.utf8.contains(0x20, followedBy: 0x20) { text = text.replacingOccurrences(of: "  ", with: " ") }
             return text.trimmingCharacters(in: .whitespaces)
         }
         var kept = lines

@@ -24,30 +24,21 @@ enum Whitespace {
     /// characters, and trims the ends.
     static func collapse(_ text: String) -> String {
         if isCollapsedASCII(text) { return text }
-        // Over the UTF-8 bytes into a byte buffer: appending scalar by scalar to a String was the
-        // largest cost of reading a page's text.
-        var text = text
-        return text.withUTF8 { bytes in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            var pendingSpace = false
-            var index = 0
-            while index < bytes.count {
-                let lead = bytes[index]
-                let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-                let end = min(index + length, bytes.count)
-                let scalar = decode(bytes, from: index, length: end - index)
-                if isSpace(scalar) {
-                    pendingSpace = true
-                } else if !isInvisible(scalar) {
-                    if pendingSpace && !out.isEmpty { out.append(0x20) }
-                    pendingSpace = false
-                    if length == 1 { out.append(lead) } else { out.append(contentsOf: bytes[index..<end]) }
-                }
-                index = end
+        // Into a byte buffer: appending scalar by scalar to a String was the largest cost of
+        // reading a page's text.
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if isSpace(scalar) {
+                pendingSpace = true
+            } else if !isInvisible(scalar) {
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                if scalar.isASCII { out.append(UInt8(scalar.value)) } else { out.append(contentsOf: scalar.utf8) }
             }
-            return String(decoding: out, as: UTF8.self)
         }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Printable ASCII with single spaces between words and none at the ends: what `collapse`
@@ -61,17 +52,6 @@ enum Whitespace {
         return previous != 0x20 || text.isEmpty
     }
 
-    /// The scalar value of one UTF-8 sequence (valid: it comes from a String).
-    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int, length: Int) -> UInt32 {
-        let lead = UInt32(bytes[index])
-        switch length {
-        case 1: return lead
-        case 2: return (lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
-        case 3: return (lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
-        default: return 0x10000  // no four-byte scalar is a space or invisible
-        }
-    }
-
     /// Like `collapse`, but keeps a single leading and trailing space when the text had one, for
     /// joining inline runs.
     static func collapseKeepingEdges(_ text: String) -> String {
@@ -81,10 +61,8 @@ enum Whitespace {
         return (isSpace(first) ? " " : "") + core + (isSpace(last) ? " " : "")
     }
 
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool { isSpace(scalar.value) }
-
-    static func isSpace(_ value: UInt32) -> Bool {
-        switch value {
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
         case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true
         default:
@@ -92,10 +70,8 @@ enum Whitespace {
         }
     }
 
-    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool { isInvisible(scalar.value) }
-
-    static func isInvisible(_ value: UInt32) -> Bool {
-        switch value {
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
         case 0x00...0x08, 0x0E...0x1F, 0x7F, 0xAD, 0x200B, 0x2060, 0xFEFF:
             return true
         default:
@@ -141,17 +117,5 @@ extension String {
             return self
         }
         return trimmingCharacters(in: .whitespaces)
-    }
-}
-
-extension String.UTF8View {
-    /// Whether `byte` occurs twice in a row.
-    func containsRun(of byte: UInt8) -> Bool {
-        var previous: UInt8?
-        for current in self {
-            if current == byte, previous == byte { return true }
-            previous = current
-        }
-        return false
     }
 }

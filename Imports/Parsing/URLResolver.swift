@@ -33,7 +33,6 @@ struct URLResolver: Sendable {
     /// scheme other than http, https, mailto or tel (`javascript:`, `vbscript:`, `data:`, …).
     func resolve(_ raw: String) -> String? {
         let cleaned = Self.stripControls(raw)
-        guard !cleaned.isEmpty, !cleaned.hasPrefix("#") else { return nil }
         return simpleResolution(of: cleaned) ?? foundationResolution(of: cleaned)
     }
 
@@ -71,17 +70,15 @@ struct URLResolver: Sendable {
     /// (the base's origin followed by it). Nil for anything else. A test checks it against
     /// Foundation's resolution for every link of the fixture and real-world pages.
     func simpleResolution(of cleaned: String) -> String? {
-        let utf8 = cleaned.utf8
-        guard let first = utf8.first else { return nil }
-        if first == UInt8(ascii: "/") {
-            guard let baseOrigin, utf8.dropFirst().first != UInt8(ascii: "/"), SimpleURL.isPlain(cleaned) else { return nil }
-            let pathEnd = cleaned.firstIndex { $0 == "?" || $0 == "#" } ?? cleaned.endIndex
-            guard !SimpleURL.hasDotSegment(cleaned[..<pathEnd].utf8) else { return nil }
-            return baseOrigin + cleaned
+        var candidate = cleaned
+        if cleaned.hasPrefix("/") {
+            guard let baseOrigin, !cleaned.hasPrefix("//") else { return nil }  // `//host/x` names another host
+            candidate = baseOrigin + cleaned
         }
-        guard let url = SimpleURL(cleaned), !url.path.isEmpty || url.query == nil else { return nil }
-        // Foundation gives a bare origin (`https://host`) back as it is, and so do we.
-        return cleaned
+        // Foundation gives a bare origin (`https://host`) back as it is, and so do we; an origin
+        // followed directly by a query is left to it.
+        guard let url = SimpleURL(candidate), !url.path.isEmpty || url.query == nil else { return nil }
+        return candidate
     }
 
     /// An absolute http(s) URL parsed from `text`, else nil.

@@ -17,17 +17,7 @@ public struct TextLines: Sendable, Hashable {
             // Without a CR every LF is a Character of its own (grapheme clusters always break
             // after LF), so splitting the bytes gives the same lines as splitting Characters,
             // without the cost of finding grapheme boundaries in every body of every revision.
-            parts = []
-            var start = text.utf8.startIndex
-            var index = start
-            while index != text.utf8.endIndex {
-                if text.utf8[index] == 0x0A {
-                    parts.append(text[start..<index])
-                    start = text.utf8.index(after: index)
-                }
-                index = text.utf8.index(after: index)
-            }
-            parts.append(text[start..<text.utf8.endIndex])
+            parts = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
         } else {
             parts = text.split(separator: "\n", omittingEmptySubsequences: false)  // "\r\n" is one Character
         }

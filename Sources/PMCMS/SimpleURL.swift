@@ -38,6 +38,7 @@ public struct SimpleURL: Sendable {
     }
 
     private static func cuts(_ bytes: UnsafeBufferPointer<UInt8>) -> Cuts? {
+        // Literal characters only, no brackets (IPv6 hosts) and at most one `#`.
         var hashes = 0
         for byte in bytes {
             guard isLiteral(byte), byte != 0x5B, byte != 0x5D else { return nil }
@@ -72,16 +73,6 @@ public struct SimpleURL: Sendable {
         return Cuts(schemeEnd: schemeEnd, hostEnd: hostEnd, authorityEnd: authorityEnd, pathEnd: pathEnd, query: query)
     }
 
-    /// Literal characters only, no brackets (IPv6 hosts) and at most one `#`.
-    public static func isPlain(_ text: String) -> Bool {
-        var hashes = 0
-        for byte in text.utf8 {
-            guard isLiteral(byte), byte != 0x5B, byte != 0x5D else { return false }
-            if byte == 0x23 { hashes += 1 }
-        }
-        return hashes <= 1
-    }
-
     /// Printable ASCII that needs no percent-encoding, without `%` (whose validity Foundation
     /// decides) and `&` (which may hide an HTML5 reference such as `&colon;`).
     public static func isLiteral(_ byte: UInt8) -> Bool {
@@ -96,8 +87,7 @@ public struct SimpleURL: Sendable {
     }
 
     /// Whether a path holds a `.` or `..` segment, which resolution would remove.
-    @inlinable
-    public static func hasDotSegment<Bytes: Collection<UInt8>>(_ path: Bytes) -> Bool {
+    private static func hasDotSegment(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         var segmentLength = 0
         var dots = 0
         for byte in path {

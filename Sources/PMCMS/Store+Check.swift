@@ -144,7 +144,7 @@ extension ContentStore {
     }
 
     static func markdownLinks(_ body: String) -> [String] {
-        guard body.utf8.containsPair(UInt8(ascii: "]"), UInt8(ascii: "(")) else { return [] }
+        guard body.utf8.contains(UInt8(ascii: "]"), followedBy: UInt8(ascii: "(")) else { return [] }
         let pattern = #/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/#
         return body.matches(of: pattern).map { String($0.output.1) }
     }
@@ -158,17 +158,5 @@ extension ContentStore {
     static func absolute(_ url: String, siteURL: String?) -> String {
         guard url.hasPrefix("/"), let siteURL, let base = URL(string: siteURL) else { return url }
         return URL(string: url, relativeTo: base)?.absoluteString ?? url
-    }
-}
-
-extension String.UTF8View {
-    /// Whether `first` is immediately followed by `second` somewhere, read byte by byte.
-    func containsPair(_ first: UInt8, _ second: UInt8) -> Bool {
-        var previous: UInt8 = 0
-        for byte in self {
-            if previous == first && byte == second { return true }
-            previous = byte
-        }
-        return false
     }
 }

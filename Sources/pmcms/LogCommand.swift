@@ -72,9 +72,5 @@ struct StoreOption: ParsableArguments {
     var db: String?
 
     /// The same rule as `GlobalOptions.storePath`: `--db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
-    var path: String {
-        if let db, !db.isEmpty { return db }
-        if let env = ProcessEnvironment.value("PMCMS_DB"), !env.isEmpty { return env }
-        return "pmcms.sqlite"
-    }
+    var path: String { GlobalOptions.storePath(db: db) }
 }

@@ -7,11 +7,12 @@ enum Terminal {
     static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     static let stdinIsTerminal = isatty(STDIN_FILENO) == 1
 
-    static var colorEnabled: Bool {
+    /// Decided once: the environment and the terminal do not change while a command runs.
+    static let colorEnabled: Bool = {
         if ProcessEnvironment.value("NO_COLOR").map({ !$0.isEmpty }) == true { return false }
         if ProcessEnvironment.value("TERM") == "dumb" { return false }
         return stdoutIsTerminal
-    }
+    }()
 
     enum Style: String {
         case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", cyan = "36"
