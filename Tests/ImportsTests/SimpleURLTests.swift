@@ -64,7 +64,9 @@ import Testing
             fast += 1
             #expect(URLResolver.comparisonKey(address) == URLResolver.foundationComparisonKey(address), "\(address)")
         }
-        #expect(fast > 100)
+        // The fixtures alone hold about 45 simple absolute addresses; the real-world pages
+        // (`../shared`, present in CI) add hundreds.
+        #expect(fast > (Fixtures.hasRealWorldPages ? 100 : 30))
     }
 
     /// `URLCheck` accepts a simple address without asking Foundation; Foundation must agree.
