@@ -8,6 +8,11 @@ public enum ExtractionError: Error, Equatable, Sendable, CustomStringConvertible
     case tooLarge(bytes: Int, limit: Int)
     /// libxml2 could not build any document from the bytes.
     case unparseable
+    /// The text does not start like an HTML document (Markdown, plain text, JSON, a feed…);
+    /// `start` is its first line, shortened.
+    case notHTML(start: String)
+    /// Elements nest deeper than pmcms reads (`limit`); reading on would risk dropping text.
+    case tooDeep(limit: Int)
 
     public var description: String {
         switch self {
@@ -19,6 +24,10 @@ public enum ExtractionError: Error, Equatable, Sendable, CustomStringConvertible
             return "the file is \(bytes) bytes, over the \(limit)-byte limit: raise it with --max-size if the page is genuine"
         case .unparseable:
             return "the file could not be parsed as HTML: check that it is a web page"
+        case .notHTML(let start):
+            return "the file is not an HTML page (it starts \"\(start)\", not with a tag such as <!DOCTYPE html> or <html>): only HTML pages are imported"
+        case .tooDeep(let limit):
+            return "the page nests elements more than \(limit) deep (unclosed tags?), more than pmcms reads: fix the markup and import it again"
         }
     }
 }

@@ -5,6 +5,10 @@ import Foundation
 public enum Extractor {
     /// The default size limit, 20 MB.
     public static let defaultMaxSize = 20_000_000
+    /// The deepest nesting read. libxml2 alone stops at 256 and silently drops the rest, which
+    /// 300 unclosed `<font>` tags reach; far deeper pages are refused by name instead of risking
+    /// silent loss (or time: some searches walk a node's ancestors).
+    public static let maxDepth = 4_096
 
     /// Extracts everything a page gives. `pageURL` is where the page lives (used to make links
     /// absolute and to recognise links to the page itself); without it the canonical link is used.
@@ -15,6 +19,7 @@ public enum Extractor {
         var content = Array(bytes.dropFirst(bomLength))
         guard content.contains(where: { !Self.isASCIIWhitespace($0) }) else { throw .empty }
         if !encoding.hasPrefix("UTF-16"), Self.looksBinary(content) { throw .binary }
+        if let start = HTMLSniffer.notHTML(content, encoding: encoding) { throw .notHTML(start: start) }
         if encoding == "UTF-8", !EncodingDetector.isValidUTF8(content) {
             // Declared UTF-8 with a few bad bytes: replace them rather than let libxml2 switch the
             // whole rest of the page to Latin-1 at the first error.
@@ -23,6 +28,8 @@ public enum Extractor {
         guard let document = HTMLDocument(bytes: content, encoding: encoding)
                 ?? (encoding == "UTF-8" ? nil : HTMLDocument(bytes: content, encoding: "windows-1252")),
               document.root != nil else { throw .unparseable }
+        guard document.depth(upTo: maxDepth) <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+        UnclosedContainers.repair(document)
         return document.withNodes { PageReader(document: $0, pageURL: pageURL).read() }
     }
 

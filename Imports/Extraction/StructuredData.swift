@@ -47,20 +47,28 @@ struct StructuredData {
         }
         var articleCandidate: Article?
         var pageCandidate: Article?
-        var seenQuestions = Set<String>()
-        for object in Self.objects(in: roots) {
+        // The same question twice (one FAQPage given by two plugins) is one question; questions
+        // that share a name but not an answer are all kept (PageReader gives them distinct fragments).
+        var seenQuestions = Set<[String]>()
+        let all = Self.objects(in: roots)
+        // Objects by `@id`, for references such as `"image": {"@id": "…#primaryimage"}`.
+        var byID: [String: [String: Any]] = [:]
+        for object in all where object.count > 1 {
+            if let id = object["@id"] as? String, byID[id] == nil { byID[id] = object }
+        }
+        for object in all {
             let types = Self.types(of: object)
             if types.contains("faqpage"), faqDateModified == nil {
                 faqDateModified = Self.string(object["dateModified"]) ?? Self.string(object["datePublished"])
             }
-            if types.contains("question"), let question = Self.question(from: object), !seenQuestions.contains(question.name) {
-                seenQuestions.insert(question.name)
+            if types.contains("question"), let question = Self.question(from: object),
+               seenQuestions.insert([question.name, question.answerHTML]).inserted {
                 questions.append(question)
             }
             if articleCandidate == nil, !types.isDisjoint(with: Self.articleTypes) {
-                articleCandidate = Self.article(from: object)
+                articleCandidate = Self.article(from: object, byID: byID)
             } else if pageCandidate == nil, !types.isDisjoint(with: Self.pageTypes) {
-                pageCandidate = Self.article(from: object)
+                pageCandidate = Self.article(from: object, byID: byID)
             }
         }
         declaresArticle = articleCandidate != nil
@@ -86,7 +94,42 @@ struct StructuredData {
         while text.hasSuffix(";") { text.removeLast() }
         guard !text.isEmpty else { return nil }
         if let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) { return value }
-        return try? JSONSerialization.jsonObject(with: Data(repair(text).utf8), options: [.fragmentsAllowed])
+        return try? JSONSerialization.jsonObject(with: Data(repair(replacingLoneSurrogates(text)).utf8), options: [.fragmentsAllowed])
+    }
+
+    /// Replaces `\uD800`…`\uDFFF` escapes that are not a high-low pair with `\uFFFD`: one such
+    /// escape makes the whole JSON invalid, and with it every question of the page.
+    static func replacingLoneSurrogates(_ text: String) -> String {
+        guard text.contains("\\u") else { return text }
+        let scalars = Array(text.unicodeScalars)
+        func escape(at index: Int) -> UInt32? {
+            guard index + 6 <= scalars.count, scalars[index] == "\\", scalars[index + 1] == "u" else { return nil }
+            let digits = String(String.UnicodeScalarView(scalars[(index + 2)..<(index + 6)]))
+            return UInt32(digits, radix: 16)
+        }
+        var out = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == "\\", index + 1 < scalars.count else {
+                out.append(scalars[index])
+                index += 1
+                continue
+            }
+            if let value = escape(at: index), (0xD800...0xDFFF).contains(value) {
+                if value <= 0xDBFF, let low = escape(at: index + 6), (0xDC00...0xDFFF).contains(low) {
+                    out.append(contentsOf: scalars[index..<(index + 12)])
+                    index += 12
+                } else {
+                    out.append(contentsOf: "\\ufffd".unicodeScalars)
+                    index += 6
+                }
+                continue
+            }
+            // Any other escape is copied whole, so `\\u…` (an escaped backslash) stays text.
+            out.append(contentsOf: scalars[index...(index + 1)])
+            index += 2
+        }
+        return String(out)
     }
 
     /// Escapes control characters inside strings and drops trailing commas: the two mistakes
@@ -183,11 +226,12 @@ struct StructuredData {
                         dateModified: string(object["dateModified"]) ?? string(answerObject["dateModified"]))
     }
 
-    private static func article(from object: [String: Any]) -> Article {
+    private static func article(from object: [String: Any], byID: [String: [String: Any]]) -> Article {
         Article(
             headline: string(object["headline"]) ?? string(object["name"]),
             description: string(object["description"]) ?? string(object["abstract"]),
-            image: image(object["image"]) ?? image(object["thumbnailUrl"]) ?? image(object["primaryImageOfPage"]),
+            image: image(object["image"], byID: byID) ?? image(object["thumbnailUrl"], byID: byID)
+                ?? image(object["primaryImageOfPage"], byID: byID),
             dateModified: string(object["dateModified"]),
             datePublished: string(object["datePublished"]) ?? string(object["dateCreated"]),
             url: string(object["url"]) ?? string((object["mainEntityOfPage"] as? [String: Any])?["@id"]))
@@ -218,16 +262,23 @@ struct StructuredData {
         }
     }
 
-    /// An image address: a string, an `ImageObject` (`url`, `contentUrl`, `@id`), or the first of an array.
-    static func image(_ value: Any?) -> String? {
+    /// An image address: a string, an `ImageObject`'s `url` or `contentUrl`, or the first of an
+    /// array. An object's `@id` names the object (`…#primaryimage`), not the picture: a reference
+    /// by `@id` alone is followed to the object it names in `byID`, and is otherwise no image.
+    static func image(_ value: Any?, byID: [String: [String: Any]] = [:], depth: Int = 0) -> String? {
+        guard depth < 4 else { return nil }
         switch value {
         case let text as String:
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : trimmed
         case let array as [Any]:
-            return array.lazy.compactMap { image($0) }.first
+            return array.lazy.compactMap { image($0, byID: byID, depth: depth + 1) }.first
         case let object as [String: Any]:
-            return image(object["url"]) ?? image(object["contentUrl"]) ?? image(object["@id"])
+            if let found = image(object["url"], byID: byID, depth: depth + 1) ?? image(object["contentUrl"], byID: byID, depth: depth + 1) {
+                return found
+            }
+            guard let id = object["@id"] as? String, let target = byID[id] else { return nil }
+            return image(target, byID: byID, depth: depth + 1)
         default:
             return nil
         }

@@ -1,11 +1,15 @@
 /// Which elements carry content and which are dropped: the one place the sanitizing rules live.
 enum ElementPolicy {
     /// Elements never read, with everything inside them: active content, embedded documents,
-    /// forms, media players and metadata.
+    /// form controls, media players and metadata. A `<form>` itself is not among them: ASP.NET
+    /// WebForms pages hold the whole page in one, so its text is read and only its controls are
+    /// dropped; a `<map>` shows its content too (its `<area>`s are looked through, as voids).
+    /// An unclosed `<svg>`, `<math>` or `<button>` no longer holds the rest of the page when these
+    /// rules apply: `UnclosedContainers` has moved it out.
     static let dropped: Set<String> = [
         "script", "style", "noscript", "iframe", "frame", "frameset", "object", "applet",
-        "form", "svg", "math", "template", "head", "title", "meta", "link", "base", "button",
-        "select", "textarea", "option", "video", "audio", "canvas", "map", "dialog",
+        "svg", "math", "template", "head", "title", "meta", "link", "base", "button",
+        "select", "textarea", "option", "video", "audio", "canvas", "dialog",
     ]
 
     /// Void elements libxml2 2.9 does not know as void: it nests the rest of the page inside

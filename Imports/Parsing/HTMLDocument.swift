@@ -14,6 +14,10 @@ final class HTMLDocument {
         pmcms_silence_libxml_errors()
         var options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
         options |= HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue
+        // (HTML_PARSE_HUGE in newer libxml2.) Without it libxml2 stops at 256 open elements and silently drops the rest of the page
+        // (300 unclosed <font> tags lost an answer). The depth pmcms accepts is bounded by
+        // `Extractor.maxDepth` instead, which fails with a reason rather than silently.
+        options |= XML_PARSE_HUGE.rawValue  // libxml2 2.9 has no HTML_ name for it; htmlCtxtUseOptions honours it
         // The caller already decided the encoding from BOM, meta and byte validity; a second
         // guess by libxml2 from a (possibly lying) meta tag would only undo that decision.
         options |= HTML_PARSE_IGNORE_ENC.rawValue
@@ -65,6 +69,30 @@ final class HTMLDocument {
             if let node = table[index] { found.append(HTMLNode(node)) }
         }
         return found
+    }
+
+    /// The depth of the deepest node below the root, counted without recursion; stops counting
+    /// once it passes `limit` (the answer is then `limit + 1`).
+    func depth(upTo limit: Int) -> Int {
+        guard let root else { return 0 }
+        var deepest = 0, depth = 0
+        var current = root
+        while true {
+            if let child = current.firstChild {
+                current = child
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > limit { return deepest }
+                continue
+            }
+            while current.pointer.pointee.next == nil {
+                guard depth > 0, let up = current.pointer.pointee.parent else { return deepest }
+                current = HTMLNode(up)
+                depth -= 1
+            }
+            guard depth > 0, let next = current.pointer.pointee.next else { return deepest }
+            current = HTMLNode(next)
+        }
     }
 
     /// Keeps the document alive while `body` works with nodes borrowed from it.
