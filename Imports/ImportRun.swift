@@ -5,8 +5,13 @@ import PMCMS
 
 /// How an import run reads and writes.
 public struct ImportOptions: Sendable {
-    /// Prefix for pages' paths when a page names no canonical URL of its own.
+    /// Prefix for pages' paths from the site root when a page names no canonical URL of its own.
     public var baseURL: String?
+    /// The folder `baseURL` stands for (`--root`); without it, the recorded root that holds the
+    /// named folder, else the named folder itself (see `ImportRun.collect`).
+    public var root: String?
+    /// The address of the page read from standard input (`--url`).
+    public var standardInputURL: String?
     /// The status of entries the import creates (pages come from the live site: `published`).
     public var newStatus: Status
     /// Work out and report what would change, and write nothing.
@@ -19,9 +24,11 @@ public struct ImportOptions: Sendable {
     /// memory flat whatever the corpus size.
     public var batchSize: Int
 
-    public init(baseURL: String? = nil, newStatus: Status = .published, dryRun: Bool = false, maxSize: Int = 20_000_000,
-                author: String, batchSize: Int = 128) {
+    public init(baseURL: String? = nil, root: String? = nil, standardInputURL: String? = nil, newStatus: Status = .published,
+                dryRun: Bool = false, maxSize: Int = 20_000_000, author: String, batchSize: Int = 128) {
         self.baseURL = baseURL
+        self.root = root
+        self.standardInputURL = standardInputURL
         self.newStatus = newStatus
         self.dryRun = dryRun
         self.maxSize = maxSize
@@ -66,14 +73,17 @@ public struct ImportSummary: Sendable {
     public var updatedSlugs: [String] = []
 }
 
-/// One file to import: where it is, and the key and URL it is known by.
+/// One file to import: where it is, and the identity it gets when it names no canonical URL.
 struct ImportSource: Sendable {
     var display: String
     var location: Location
-    /// The file's identity in the store (for skipping unchanged files): its page URL.
-    var key: String
-    /// The page's URL when it names no canonical one.
-    var pageURL: String
+    /// The page's web address when the import knows it (`--base-url` + its path from the site
+    /// root, or `--url`): relative links resolve against it.
+    var pageURL: String?
+    /// The identity of a page that names no canonical URL or `og:url`: `pageURL`, else
+    /// `file://` + the file's absolute path; nil for standard input without `--url`, which is
+    /// then refused. Also the key an unchanged file is skipped by.
+    var identity: String?
 
     enum Location: Sendable {
         case file(String)
@@ -96,8 +106,10 @@ public struct ImportRun: Sendable {
     /// Imports `paths`; `progress` is called after each batch.
     public func run(paths: [String], progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         var summary = ImportSummary()
-        let (sources, missing) = collect(paths)
+        let recorded = try options.baseURL.map { try store.importRoots(baseURL: $0) } ?? []
+        let (sources, missing, newRoots) = collect(paths, recordedRoots: recorded)
         summary.failures += missing
+        if let base = options.baseURL, !options.dryRun { try store.recordImportRoots(baseURL: base, roots: newRoots) }
         let known = try store.importedFileHashes()
         let start = Date()
         xmlInitParser()  // once, before pages are parsed on several threads
@@ -207,12 +219,12 @@ public struct ImportRun: Sendable {
             return .failed(.init(file: source.display, reason: "\(error)"))
         }
         let hash = SHA256.hex(bytes)
-        if known[source.key] == hash { return .skipped }
+        if let key = source.identity, known[key] == hash { return .skipped }
         do {
             let page = try Extractor.extract(bytes, pageURL: source.pageURL, maxSize: options.maxSize)
-            var entries = try PageMapping.entries(for: page, pageURL: source.pageURL)
+            var entries = try PageMapping.entries(for: page, identity: source.identity)
             for index in entries.indices { try entries[index].prepare() }
-            return .page(source.display, PageImport(fileKey: source.key, fileHash: hash, entries: entries))
+            return .page(source.display, PageImport(fileKey: source.identity, fileHash: hash, entries: entries))
         } catch {
             return .failed(.init(file: source.display, reason: "\(error)"))
         }
@@ -234,15 +246,27 @@ public struct ImportRun: Sendable {
         }
     }
 
-    /// Expands folders into their HTML files, in a stable order.
-    func collect(_ paths: [String]) -> ([ImportSource], [ImportSummary.Failure]) {
+    /// Expands folders into their HTML files, in a stable order, and gives each file the
+    /// identity it has when its page names no canonical URL:
+    ///
+    /// - with `--base-url`, the base plus the file's path from the site root. The root is
+    ///   `--root` when given; else the outermost root recorded for this base URL that holds the
+    ///   named path (so `site/legacy/` imported after `site/` keeps `legacy/` in its paths); else
+    ///   the named folder (for a file, its folder), which becomes a recorded root (`newRoots`). A
+    ///   named folder that holds a recorded root is refused without `--root`: its pages under that
+    ///   root were identified from there, and would otherwise be imported a second time.
+    /// - without it, `file://` + the file's absolute path (links resolved): the same file has the
+    ///   same identity from any folder, and two folders' `source.html` never meet.
+    func collect(_ paths: [String], recordedRoots: [String] = []) -> (sources: [ImportSource], failures: [ImportSummary.Failure], newRoots: [String]) {
         var sources: [ImportSource] = []
         var failures: [ImportSummary.Failure] = []
+        var newRoots: [String] = []
         let fm = FileManager.default
+        let explicitRoot = options.root.map(Self.resolvedPath)
         for path in paths {
             if path == "-" {
-                let url = options.baseURL ?? "stdin"
-                sources.append(ImportSource(display: "(standard input)", location: .standardInput, key: url, pageURL: url))
+                let url = options.standardInputURL ?? options.baseURL
+                sources.append(ImportSource(display: "(standard input)", location: .standardInput, pageURL: url, identity: url))
                 continue
             }
             var isDirectory: ObjCBool = false
@@ -250,9 +274,12 @@ public struct ImportRun: Sendable {
                 failures.append(.init(file: path, reason: "no such file or folder"))
                 continue
             }
+            // The named folder (for a file, its folder) with links resolved, and the files under it.
+            let folder: String
+            var files: [(path: String, relative: String)] = []
             if isDirectory.boolValue {
-                let root = URL(fileURLWithPath: path).standardizedFileURL
-                guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+                folder = Self.resolvedPath(path)
+                guard let walker = fm.enumerator(at: URL(fileURLWithPath: folder), includingPropertiesForKeys: [.isRegularFileKey]) else {
                     failures.append(.init(file: path, reason: "cannot read the folder"))
                     continue
                 }
@@ -261,27 +288,73 @@ public struct ImportRun: Sendable {
                     found.append(url.standardizedFileURL.path)
                 }
                 for file in found.sorted() {
-                    let relative = String(file.dropFirst(root.path.count).drop { $0 == "/" })
-                    sources.append(source(file: file, relative: relative))
+                    files.append((file, String(file.dropFirst(folder.count).drop { $0 == "/" })))
                 }
             } else {
-                sources.append(source(file: path, relative: URL(fileURLWithPath: path).lastPathComponent))
+                let url = URL(fileURLWithPath: path)
+                folder = Self.resolvedPath(url.deletingLastPathComponent().path)
+                files.append((path, url.lastPathComponent))
+            }
+            guard let base = options.baseURL else {
+                for file in files {
+                    let absolute = URL(fileURLWithPath: folder).appendingPathComponent(file.relative).standardizedFileURL
+                    sources.append(ImportSource(display: file.path, location: .file(file.path), pageURL: nil, identity: absolute.absoluteString))
+                }
+                continue
+            }
+            let root: String
+            if let explicitRoot {
+                guard Self.isInside(folder, explicitRoot) else {
+                    failures.append(.init(file: path, reason: "not inside the site root \(explicitRoot) given by --root"))
+                    continue
+                }
+                root = explicitRoot
+            } else if let recorded = recordedRoots.filter({ Self.isInside(folder, $0) }).min(by: { $0.count < $1.count }) {
+                root = recorded
+            } else if let held = recordedRoots.first(where: { Self.isInside($0, folder) }) {
+                failures.append(.init(file: path, reason: """
+                    holds \(held), the site root an earlier import recorded for \(base): its pages would get a second \
+                    identity. Import with --root \(held) (pages outside it are refused), or give --root \(folder) on purpose \
+                    if that earlier root was wrong
+                    """))
+                continue
+            } else {
+                root = folder
+                if !newRoots.contains(folder) { newRoots.append(folder) }
+            }
+            let prefix = String(folder.dropFirst(root.count).drop { $0 == "/" })
+            for file in files {
+                let relative = prefix.isEmpty ? file.relative : prefix + "/" + file.relative
+                let url = Self.pageURL(base: base, relative: relative)
+                sources.append(ImportSource(display: file.path, location: .file(file.path), pageURL: url, identity: url))
             }
         }
-        return (sources, failures)
+        if let explicitRoot, options.baseURL != nil, !newRoots.contains(explicitRoot), !recordedRoots.contains(explicitRoot) {
+            newRoots.append(explicitRoot)
+        }
+        return (sources, failures, newRoots)
     }
 
-    private func source(file: String, relative: String) -> ImportSource {
+    /// `base` + the path from the site root, each segment percent-encoded.
+    private static func pageURL(base: String, relative: String) -> String {
         let encoded = relative.split(separator: "/").map {
             String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? String($0)
         }.joined(separator: "/")
-        let url: String
-        if let base = options.baseURL {
-            url = (base.hasSuffix("/") ? base : base + "/") + encoded
-        } else {
-            url = encoded
+        return (base.hasSuffix("/") ? base : base + "/") + encoded
+    }
+
+    /// Whether `path` is `folder` or below it (both absolute, links resolved).
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+
+    /// The absolute path with symbolic links resolved (`realpath`), else made absolute as given.
+    static func resolvedPath(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
         }
-        return ImportSource(display: file, location: .file(file), key: url, pageURL: url)
+        return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }
 
@@ -289,11 +362,19 @@ public struct ImportRun: Sendable {
 public enum ImportError: Error, CustomStringConvertible {
     case unreadable(path: String)
     case nothingFound
+    /// Standard input whose page names no canonical URL or `og:url`, imported without `--url`.
+    case noIdentity
+    /// The answer (or article body) under `question` came out empty.
+    case emptyAnswer(question: String)
 
     public var description: String {
         switch self {
         case .unreadable(let path): "cannot read \(path): permission denied or not a regular file"
         case .nothingFound: "no question or article found on the page"
+        case .emptyAnswer(let question):
+            "no answer text found under \"\(question)\": the page's markup may hide it (forms, scripts, unclosed tags); nothing was imported from this page"
+        case .noIdentity:
+            "the page names no canonical URL or og:url, so pmcms cannot tell which page it is: give its address with --url URL (or --base-url URL)"
         }
     }
 }

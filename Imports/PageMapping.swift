@@ -4,10 +4,17 @@ import PMCMS
 /// Turns what a page gave into the entries the store imports: pure, so it is tested without a
 /// store.
 public enum PageMapping {
-    /// The entries of `page`, identified by its canonical URL (else `pageURL`): article cards
-    /// first (so the question's links resolve at once), then the questions or the article.
-    public static func entries(for page: ExtractedPage, pageURL: String) throws -> [IncomingEntry] {
-        let source = page.canonicalURL.flatMap { URLCheck.problem($0) == nil ? $0 : nil } ?? pageURL
+    /// The entries of `page`, identified by its canonical URL (else `og:url`), else by
+    /// `identity`, the address the import gave it from where it was found (`--base-url` + its
+    /// path from the site root, `--url`, or `file://` + its absolute path): article cards first
+    /// (so the question's links resolve at once), then the questions or the article. A page with
+    /// neither (standard input without `--url`) is refused rather than given a made-up identity.
+    public static func entries(for page: ExtractedPage, identity: String?) throws -> [IncomingEntry] {
+        let canonical = page.canonicalURL.flatMap { URLCheck.problem($0) == nil ? $0 : nil }
+        guard let source = canonical ?? identity else { throw ImportError.noIdentity }
+        let byPath = canonical == nil
+        // A `file://` identity is not a web address: the entry then has no source URL.
+        let sourceURL = webURL(source)
         var entries: [IncomingEntry] = []
         var seenCards: Set<String> = []
         if !page.questions.isEmpty {
@@ -16,6 +23,9 @@ public enum PageMapping {
             for (index, question) in page.questions.enumerated() {
                 let title = oneLine(question.title)
                 guard !title.isEmpty else { continue }
+                // An empty answer is text the import lost (markup it could not read), never an
+                // entry to publish.
+                guard !question.answerMarkdown.trimmedOfWhitespaceAndNewlines.isEmpty else { throw ImportError.emptyAnswer(question: title) }
                 var key = source
                 if many {
                     var fragment = question.fragment ?? Slug.make(title)
@@ -28,7 +38,9 @@ public enum PageMapping {
                     let cardTitle = oneLine(card.title)
                     guard !cardTitle.isEmpty else { continue }
                     let cardURL = card.url.flatMap(webURL) ?? "\(key)#article-\(Slug.make(cardTitle))"
-                    articleLinks.append(LinkRef(title: cardTitle, url: cardURL))
+                    // A card with no address of its own on a page known only by its file has no web
+                    // address to link by: its entry is still made, without the link.
+                    if webURL(cardURL) != nil { articleLinks.append(LinkRef(title: cardTitle, url: cardURL)) }
                     if seenCards.insert(cardURL).inserted {
                         entries.append(IncomingEntry(key: cardURL, kind: .article, content: Content(
                             status: .draft, title: cardTitle, summary: card.summary.map(oneLine).flatMap(nonEmpty),
@@ -43,16 +55,17 @@ public enum PageMapping {
                 }
                 entries.append(IncomingEntry(key: key, kind: .question, content: Content(
                     status: .draft, title: title, body: question.answerMarkdown,
-                    sourceURL: key, editedAt: question.editedAt.flatMap(validDate),
-                    related: related, articles: articleLinks)))
+                    sourceURL: sourceURL == nil ? nil : key, editedAt: question.editedAt.flatMap(validDate),
+                    related: related, articles: articleLinks), identifiedByPath: byPath))
             }
         } else if let article = page.article {
             let title = oneLine(article.title)
             if !title.isEmpty {
+                guard !(article.bodyMarkdown ?? "").trimmedOfWhitespaceAndNewlines.isEmpty else { throw ImportError.emptyAnswer(question: title) }
                 entries.append(IncomingEntry(key: source, kind: .article, content: Content(
                     status: .draft, title: title, body: article.bodyMarkdown ?? "",
                     summary: article.summary.map(oneLine).flatMap(nonEmpty), imageURL: article.imageURL.flatMap(webURL),
-                    sourceURL: source, editedAt: article.editedAt.flatMap(validDate))))
+                    sourceURL: sourceURL, editedAt: article.editedAt.flatMap(validDate)), identifiedByPath: byPath))
             }
         }
         guard entries.contains(where: { !$0.isCard }) else { throw ImportError.nothingFound }

@@ -14,14 +14,18 @@ public struct IncomingEntry: Sendable, Equatable {
     /// A card gives only part of an article (title, summary, image): it creates the entry when
     /// missing and never changes an existing one, whose own page is the authority.
     public var isCard: Bool
+    /// The key comes from where the page was found (no canonical URL or `og:url` of its own):
+    /// replacing an entry that holds an entirely different page is then a collision, not a revision.
+    public var identifiedByPath: Bool
     /// What the store works out from the content alone, done ahead by `prepare()`.
     var prepared: PreparedContent?
 
-    public init(key: String, kind: Kind, content: Content, isCard: Bool = false) {
+    public init(key: String, kind: Kind, content: Content, isCard: Bool = false, identifiedByPath: Bool = false) {
         self.key = key
         self.kind = kind
         self.content = content
         self.isCard = isCard
+        self.identifiedByPath = identifiedByPath
     }
 
     /// Normalises and checks the content and computes its import hash and link columns now,
@@ -169,6 +173,13 @@ extension ContentStore {
         let current = try fetchContent(
             db, entryID: id, number: header.head,
             known: [(prepared.related, content.related), (prepared.articles, content.articles)])
+        if incoming.identifiedByPath {
+            // Compared with the page as last imported (an editor's changes are not the page's).
+            let previous = lastImport > 0 && lastImport != header.head ? try fetchContent(db, entryID: id, number: lastImport) : current
+            if PageLikeness.entirelyDifferent(title: previous.title, body: previous.body, title: content.title, body: content.body) {
+                throw ImportCollision(key: incoming.key, slug: header.slug, existingTitle: previous.title, incomingTitle: content.title)
+            }
+        }
         var next = content
         next.status = current.status
         next.publishedAt = current.publishedAt

@@ -22,12 +22,22 @@ struct ImportCommand: ParsableCommand {
             Examples:
               pmcms import site/ --base-url https://www.example.org
               pmcms import faq/page.html --status draft --dry-run
-              curl -s https://www.example.org/faq/x | pmcms import - --base-url https://www.example.org/faq/x
+              pmcms import site/legacy/ --base-url https://www.example.org --root site
+              curl -s https://www.example.org/faq/x | pmcms import - --url https://www.example.org/faq/x
+
+            A page is identified by its canonical URL, else og:url, else --base-url plus its \
+            path from the site root (--root, else the root recorded for that base URL by an \
+            earlier import that holds the named folder, else the named folder itself), else \
+            file:// plus its absolute path. Standard input needs a canonical URL, --url or \
+            --base-url. A page identified by its path that would replace an entirely different \
+            page (other title and text) is reported as a collision and not written.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Files, folders, or - for standard input.") var paths: [String]
-    @Option(name: .customLong("base-url"), help: "The site URL the files' paths are relative to, for pages with no canonical URL.") var baseURL: String?
+    @Option(name: .customLong("base-url"), help: "The site URL the files' paths from the site root are relative to, for pages with no canonical URL.") var baseURL: String?
+    @Option(help: "The folder --base-url stands for (default: the root recorded by an earlier import that holds the named folder, else the named folder).") var root: String?
+    @Option(help: "The address of the page read from standard input (-), for a page with no canonical URL.") var url: String?
     @Option(help: "Status of new entries (default published).") var status: Status = .published
     @Flag(name: .customLong("dry-run"), help: "Report what would change and write nothing.") var dryRun = false
     @Option(name: .customLong("max-size"), help: "Refuse files larger than this many bytes (default 20000000).") var maxSize = 20_000_000
@@ -37,6 +47,17 @@ struct ImportCommand: ParsableCommand {
         if paths.isEmpty { throw ValidationError("give files, folders or - to import") }
         if let baseURL, !URLCheck.isAbsoluteWebURL(baseURL) {
             throw ValidationError("--base-url must be an absolute http(s) URL, e.g. https://www.example.org")
+        }
+        if let url, !URLCheck.isAbsoluteWebURL(url) {
+            throw ValidationError("--url must be an absolute http(s) URL, e.g. https://www.example.org/faq/page")
+        }
+        if url != nil, !paths.contains("-") { throw ValidationError("--url is the address of standard input's page: use it with -") }
+        if let root {
+            if baseURL == nil { throw ValidationError("--root says which folder --base-url stands for: give --base-url too") }
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                throw ValidationError("--root must be an existing folder: \(root)")
+            }
         }
         if maxSize < 1 { throw ValidationError("--max-size must be at least 1") }
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be given once") }
@@ -66,7 +87,7 @@ struct ImportCommand: ParsableCommand {
             store = try global.openStore(create: true)
         }
         let run = ImportRun(store: store, options: ImportOptions(
-            baseURL: baseURL, newStatus: status, dryRun: dryRun, maxSize: maxSize, author: global.authorName))
+            baseURL: baseURL, root: root, standardInputURL: url, newStatus: status, dryRun: dryRun, maxSize: maxSize, author: global.authorName))
         let showProgress = Terminal.stderrIsTerminal && !output.json
         var progress: (@Sendable (ImportProgress) -> Void)?
         if showProgress { progress = { @Sendable update in ProgressBar.draw(update) } }
