@@ -31,6 +31,7 @@ let package = Package(
                 .embedInCode("Migrations/0003_export_order.sql"),
                 .embedInCode("Migrations/0004_no_link_url_index.sql"),
                 .embedInCode("Migrations/0005_import_roots.sql"),
+                .embedInCode("Migrations/0006_revision_hash.sql"),
             ]),
         .target(
             name: "PMCMS",

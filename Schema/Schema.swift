@@ -13,6 +13,7 @@ public enum Schema {
         Migration(identifier: "0003_export_order", sql: text(PackageResources._003_export_order_sql)),
         Migration(identifier: "0004_no_link_url_index", sql: text(PackageResources._004_no_link_url_index_sql)),
         Migration(identifier: "0005_import_roots", sql: text(PackageResources._005_import_roots_sql)),
+        Migration(identifier: "0006_revision_hash", sql: text(PackageResources._006_revision_hash_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -103,6 +103,9 @@ struct PageBoundaries {
             let anchors = node.descendants(named: ["a"], skip: ElementPolicy.isNeverContent).filter { $0.attribute("href") != nil }
             let headings = node.descendants(named: ["h2", "h3", "h4", "h5", "h6"], skip: ElementPolicy.isNeverContent)
             let heading = headings.first { !reader.text($0).isEmpty }
+            // A picture in running text (an answer's "with <img>") is not a card: a card titles
+            // itself with a heading or links its picture.
+            guard heading != nil || image.ancestors.prefix(level).contains(where: { $0.name == "a" }) else { continue }
             let titleAnchor = heading.flatMap { h in anchors.first { h.contains($0) } ?? (h.ancestors.first { $0.name == "a" }) }
                 ?? anchors.filter { !reader.text($0).isEmpty }.max { reader.text($0).count < reader.text($1).count }
             guard let titleAnchor else { continue }

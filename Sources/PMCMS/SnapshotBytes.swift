@@ -27,6 +27,26 @@ enum SnapshotBytes {
         return out
     }
 
+    /// Names the layout of a whole revision (scheme 2): its metadata, then its snapshot.
+    private static let revisionVersion = Array("pmcms-revision-2".utf8)
+
+    /// The bytes a revision's hash covers (scheme 2): every column but its id, so that a
+    /// rewritten author, time, message or origin is found as surely as a rewritten body.
+    static func revisionHashInput(kind: Kind, content: Content, metadata: RevisionMetadata) -> [UInt8] {
+        var out = revisionVersion
+        append(count: Int(metadata.entryID), to: &out)
+        append(count: metadata.number, to: &out)
+        append(metadata.parent.map(String.init), to: &out)
+        for field in [metadata.origin, metadata.author, metadata.createdAt, metadata.message] {
+            append(field, to: &out)
+        }
+        for count in [metadata.upstream ? 1 : 0, metadata.linesAdded, metadata.linesRemoved] {
+            append(count: count, to: &out)
+        }
+        out += hashInput(kind: kind, content: content)
+        return out
+    }
+
     private static func append(_ text: String?, to out: inout [UInt8]) {
         guard let text else {
             out.append(0)
@@ -44,4 +64,18 @@ enum SnapshotBytes {
             value >>= 8
         }
     }
+}
+
+/// A revision's columns besides its snapshot, as its scheme-2 hash covers them.
+struct RevisionMetadata: Sendable, Equatable {
+    var entryID: Int64
+    var number: Int
+    var parent: Int?
+    var origin: String
+    var author: String
+    var createdAt: String
+    var message: String?
+    var upstream: Bool
+    var linesAdded: Int
+    var linesRemoved: Int
 }

@@ -10,74 +10,201 @@ public struct VerifyReport: Sendable, Codable {
     public var ok: Bool { problems.isEmpty }
 }
 
+extension VerifyReport {
+    /// The report for a store that could not be opened or read at all.
+    public static func corrupt(path: String, _ error: Error) -> VerifyReport {
+        VerifyReport(entries: 0, revisions: 0, problems: ["corrupt store: \(path) cannot be read: \(ContentStore.describeCorruption(error))"])
+    }
+}
+
 extension ContentStore {
-    /// Checks SQLite's integrity and the store's own invariants: contiguous revision numbers,
-    /// hashes that match their snapshots, valid head and live pointers, the link table and the
-    /// search index in step with each head.
+    /// The triggers that keep revisions append-only and contiguous (migration 0001).
+    static let guardTriggers = ["revision_is_append_only_update", "revision_is_append_only_delete", "revision_numbers_are_contiguous"]
+
+    /// Checks SQLite's integrity, FTS5's own integrity check of the search index and the store's
+    /// own invariants: the guard triggers exist, contiguous revision numbers, hashes that match
+    /// their revisions (every field for scheme-2 revisions, the snapshot for older ones), valid
+    /// head and live pointers, the link table and the search index in step with each head.
+    ///
+    /// Damage never ends the check with a raw error: each part that cannot be read is reported
+    /// as "corrupt store: …", and the other parts are still checked.
     public func verify() throws -> VerifyReport {
-        try read { db in
+        var report = try read { db in
             var problems: [String] = []
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            if integrity != ["ok"] { problems += integrity.prefix(20).map { "integrity: \($0)" } }
-            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-                problems.append("foreign key: a row of \(row[0] as String? ?? "?") points at a missing \(row[2] as String? ?? "?")")
+            /// Runs one part of the check; an error in it is a finding, not the end of `verify`.
+            func part(_ name: String, _ body: () throws -> Void) {
+                do { try body() } catch { problems.append("corrupt store: \(name) could not be checked: \(Self.describeCorruption(error))") }
             }
-            let entries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0
-            let revisions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revision") ?? 0
-
-            for row in try Row.fetchAll(db, sql: """
-                SELECT e.id, e.slug, e.head, e.live, COUNT(r.id) AS count, COALESCE(MAX(r.number), 0) AS max,
-                       COALESCE(MIN(r.number), 0) AS min
-                FROM entry e LEFT JOIN revision r ON r.entry_id = e.id GROUP BY e.id
-                """) {
-                let slug: String = row["slug"]
-                let count: Int = row["count"], max: Int = row["max"], min: Int = row["min"], head: Int = row["head"]
-                if count == 0 { problems.append("\(slug): has no revision"); continue }
-                if min != 1 || max != count { problems.append("\(slug): revision numbers are not 1…\(count) (\(min)…\(max))") }
-                if head < 1 || head > max { problems.append("\(slug): head r\(head) does not exist") }
-                if let live: Int = row["live"] {
-                    let status = try String.fetchOne(db, sql: "SELECT status FROM revision WHERE entry_id = ? AND number = ?", arguments: [row["id"], live])
-                    if status != Status.published.rawValue { problems.append("\(slug): live r\(live) is not a published revision") }
-                }
-                let headUpstream = try Bool.fetchOne(db, sql: "SELECT upstream FROM revision WHERE entry_id = ? AND number = ?", arguments: [row["id"], head])
-                if headUpstream == true { problems.append("\(slug): head r\(head) is an unmerged upstream revision") }
+            var entries = 0, revisions = 0
+            part("SQLite's integrity") {
+                let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                if integrity != ["ok"] { problems += integrity.prefix(20).map { "corrupt store: integrity: \($0)" } }
             }
-
-            let kinds = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, kind, slug FROM entry").map {
-                ($0["id"] as Int64, (Kind(rawValue: $0["kind"]) ?? .question, $0["slug"] as String))
-            })
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT entry_id, number, parent, hash, status, title, body, summary, image_url, source_url, edited_at,
-                       published_at, related, articles FROM revision
-                """)
-            while let row = try cursor.next() {
-                let entryID: Int64 = row["entry_id"]
-                let number: Int = row["number"]
-                guard let (kind, slug) = kinds[entryID] else { continue }
-                if let parent: Int = row["parent"], parent >= number { problems.append("\(slug): r\(number) has parent r\(parent), not an earlier one") }
-                do {
-                    let content = try Self.decodeContent(row)
-                    if Self.contentHash(kind: kind, content: content) != row["hash"] {
-                        problems.append("\(slug): r\(number)'s hash does not match its snapshot")
-                    }
-                } catch {
-                    problems.append("\(slug): r\(number) cannot be read: \(error)")
+            part("foreign keys") {
+                for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                    problems.append("foreign key: a row of \(Self.value(row, 0) ?? "?") points at a missing \(Self.value(row, 2) ?? "?")")
                 }
             }
-
-            for row in try Row.fetchAll(db, sql: """
-                SELECT e.slug, r.related, r.articles, r.title,
-                       (SELECT COUNT(*) FROM link l WHERE l.entry_id = e.id) AS links,
-                       (SELECT title FROM search WHERE rowid = e.id) AS indexed
-                FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head
-                """) {
-                let slug: String = row["slug"]
-                let expected = (try Self.decodeLinks(row["related"])).count + (try Self.decodeLinks(row["articles"])).count
-                if expected != row["links"] { problems.append("\(slug): the link table does not match the head's links") }
-                if (row["indexed"] as String?) != (row["title"] as String) { problems.append("\(slug): the search index is out of step") }
+            part("the guard triggers") {
+                let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'revision'"))
+                for name in Self.guardTriggers where !present.contains(name) {
+                    problems.append("the trigger \(name) is missing: revisions are no longer protected against rewriting")
+                }
             }
+            part("the counts") {
+                entries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0
+                revisions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revision") ?? 0
+            }
+            part("revision numbers and pointers") { try Self.verifyNumbers(db, into: &problems) }
+            part("revision hashes") { try Self.verifyHashes(db, into: &problems) }
+            part("links and search index") { try Self.verifyHeads(db, into: &problems) }
             return VerifyReport(entries: entries, revisions: revisions, problems: problems)
         }
+        if let problem = searchIndexProblem() { report.problems.append(problem) }
+        return report
+    }
+
+    private static func verifyNumbers(_ db: Database, into problems: inout [String]) throws {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT e.id, e.slug, e.head, e.live, COUNT(r.id) AS count, COALESCE(MAX(r.number), 0) AS max,
+                   COALESCE(MIN(r.number), 0) AS min
+            FROM entry e LEFT JOIN revision r ON r.entry_id = e.id GROUP BY e.id
+            """) {
+            let slug: String = value(row, "slug") ?? "entry \(value(row, "id") as Int64? ?? 0)"
+            let count: Int = value(row, "count") ?? 0, max: Int = value(row, "max") ?? 0, min: Int = value(row, "min") ?? 0
+            let head: Int = value(row, "head") ?? 0
+            let id: Int64 = value(row, "id") ?? 0
+            if count == 0 { problems.append("\(slug): has no revision"); continue }
+            if min != 1 || max != count { problems.append("\(slug): revision numbers are not 1…\(count) (\(min)…\(max))") }
+            if head < 1 || head > max { problems.append("\(slug): head r\(head) does not exist") }
+            if let live: Int = value(row, "live") {
+                let status = try String.fetchOne(db, sql: "SELECT status FROM revision WHERE entry_id = ? AND number = ?", arguments: [id, live])
+                if status != Status.published.rawValue { problems.append("\(slug): live r\(live) is not a published revision") }
+            }
+            let headUpstream = try Bool.fetchOne(db, sql: "SELECT upstream FROM revision WHERE entry_id = ? AND number = ?", arguments: [id, head])
+            if headUpstream == true { problems.append("\(slug): head r\(head) is an unmerged upstream revision") }
+        }
+    }
+
+    /// Each revision's hash against what it covers: scheme 2 (every column) from the first
+    /// revision id migration 0006 recorded, the snapshot alone before it.
+    private static func verifyHashes(_ db: Database, into problems: inout [String]) throws {
+        let firstOfScheme2 = try Int64.fetchOne(db, sql: "SELECT first_revision_id FROM revision_hash_scheme WHERE scheme = 2") ?? 1
+        var kinds: [Int64: (Kind, String)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, kind, slug FROM entry") {
+            guard let id: Int64 = value(row, "id") else { continue }
+            let slug: String = value(row, "slug") ?? "entry \(id)"
+            guard let raw: String = value(row, "kind"), let kind = Kind(rawValue: raw) else {
+                problems.append("corrupt store: \(slug) has an unknown kind")
+                continue
+            }
+            kinds[id] = (kind, slug)
+        }
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT id, entry_id, number, parent, origin, author, created_at, message, upstream, lines_added, lines_removed,
+                   hash, status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles
+            FROM revision
+            """)
+        while let row = try cursor.next() {
+            guard let entryID: Int64 = value(row, "entry_id"), let (kind, slug) = kinds[entryID] else { continue }
+            let number: Int = value(row, "number") ?? 0
+            if let parent: Int = value(row, "parent"), parent >= number { problems.append("\(slug): r\(number) has parent r\(parent), not an earlier one") }
+            guard let content = snapshot(row) else {
+                problems.append("corrupt store: \(slug): r\(number) cannot be read (a field holds a value pmcms never writes)")
+                continue
+            }
+            let id: Int64 = value(row, "id") ?? 0
+            let expected: String
+            if id >= firstOfScheme2 {
+                guard let origin: String = value(row, "origin"), let author: String = value(row, "author"),
+                      let createdAt: String = value(row, "created_at") else {
+                    problems.append("corrupt store: \(slug): r\(number) cannot be read (its origin, author or time is missing)")
+                    continue
+                }
+                expected = revisionHash(kind: kind, content: content, metadata: RevisionMetadata(
+                    entryID: entryID, number: number, parent: value(row, "parent"), origin: origin, author: author,
+                    createdAt: createdAt, message: value(row, "message"), upstream: value(row, "upstream") ?? false,
+                    linesAdded: value(row, "lines_added") ?? 0, linesRemoved: value(row, "lines_removed") ?? 0))
+            } else {
+                expected = contentHash(kind: kind, content: content)
+            }
+            if expected != value(row, "hash") {
+                problems.append("\(slug): r\(number)'s hash does not match its snapshot")
+            }
+        }
+    }
+
+    private static func verifyHeads(_ db: Database, into problems: inout [String]) throws {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT e.slug, r.related, r.articles, r.title,
+                   (SELECT COUNT(*) FROM link l WHERE l.entry_id = e.id) AS links,
+                   (SELECT title FROM search WHERE rowid = e.id) AS indexed
+            FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head
+            """) {
+            let slug: String = value(row, "slug") ?? "?"
+            guard let related = (value(row, "related") as String?).flatMap({ try? decodeLinks($0) }),
+                  let articles = (value(row, "articles") as String?).flatMap({ try? decodeLinks($0) }) else {
+                problems.append("corrupt store: \(slug): the head's links are not valid JSON")
+                continue
+            }
+            if related.count + articles.count != value(row, "links") { problems.append("\(slug): the link table does not match the head's links") }
+            if (value(row, "indexed") as String?) != (value(row, "title") as String?) { problems.append("\(slug): the search index is out of step") }
+        }
+    }
+
+    /// A revision's snapshot read without trusting the file: nil when a value is of a type or
+    /// form pmcms never writes (GRDB's plain subscripts would stop the process instead).
+    private static func snapshot(_ row: Row) -> Content? {
+        guard let rawStatus: String = value(row, "status"), let status = Status(rawValue: rawStatus),
+              let title: String = value(row, "title"), let body: String = value(row, "body"),
+              let related = (value(row, "related") as String?).flatMap({ try? decodeLinks($0) }),
+              let articles = (value(row, "articles") as String?).flatMap({ try? decodeLinks($0) }) else { return nil }
+        return Content(
+            status: status, title: title, body: body, summary: value(row, "summary"), imageURL: value(row, "image_url"),
+            sourceURL: value(row, "source_url"), editedAt: value(row, "edited_at"), publishedAt: value(row, "published_at"),
+            related: related, articles: articles)
+    }
+
+    /// A column's value, nil when it is NULL or not convertible.
+    private static func value<T: DatabaseValueConvertible>(_ row: Row, _ column: String) -> T? {
+        T.fromDatabaseValue(row[column] as DatabaseValue)
+    }
+
+    private static func value<T: DatabaseValueConvertible>(_ row: Row, _ index: Int) -> T? {
+        T.fromDatabaseValue(row[index] as DatabaseValue)
+    }
+
+    /// FTS5's own integrity check of the search index, which reads the index itself (a zeroed
+    /// or flipped index block passes every query of the content). It is written as an INSERT
+    /// and needs a write lock: it runs in a transaction that is rolled back, and is left out
+    /// for a store that cannot be written (a read-only file), which is then only read.
+    private func searchIndexProblem() -> String? {
+        do {
+            try Self.translatingBusy(path: path) {
+                try database.inDatabase { db in
+                    try db.inTransaction(.deferred) {
+                        try db.execute(sql: "INSERT INTO search (search) VALUES ('integrity-check')")
+                        return .rollback
+                    }
+                }
+            }
+            return nil
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN {
+            return nil
+        } catch {
+            return "corrupt store: the search index fails FTS5's integrity check (\(Self.describeCorruption(error))); search may fail until it is rebuilt"
+        }
+    }
+
+    /// A sentence for an error met while reading a damaged store: SQLite's message and code,
+    /// never a raw dump of a Swift error.
+    static func describeCorruption(_ error: Error) -> String {
+        if let error = error as? DatabaseError {
+            return "\(error.message ?? "SQLite error") (SQLite error \(error.extendedResultCode.rawValue))"
+        }
+        if let error = error as? StoreError { return error.description }
+        if error is DecodingError { return "a value is not in the form pmcms writes" }
+        return String(describing: error)
     }
 
     /// Writes a consistent copy of the store to `destination` (SQLite's `VACUUM INTO`), even

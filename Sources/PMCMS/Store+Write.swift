@@ -177,6 +177,9 @@ extension ContentStore {
         // `encodedLinks`, when given, is `encodeLinks` of these very links, done ahead of time.
         let related = try encodedLinks?.related ?? encodeLinks(content.related)
         let articles = try encodedLinks?.articles ?? encodeLinks(content.articles)
+        let metadata = RevisionMetadata(
+            entryID: header.id, number: number, parent: parent ?? (header.head > 0 ? header.head : nil), origin: origin.rawValue,
+            author: author, createdAt: now, message: message, upstream: upstream, linesAdded: added, linesRemoved: removed)
         try db.cachedStatement(
             sql: """
                 INSERT INTO revision (entry_id, number, parent, origin, author, created_at, message, upstream,
@@ -186,10 +189,10 @@ extension ContentStore {
                 """
         ).execute(
             arguments: [
-                header.id, number, parent ?? (header.head > 0 ? header.head : nil), origin.rawValue, author, now,
+                header.id, number, metadata.parent, origin.rawValue, author, now,
                 message, upstream, content.status.rawValue, content.title, content.body, content.summary,
                 content.imageURL, content.sourceURL, content.editedAt, content.publishedAt, related, articles,
-                contentHash(kind: header.kind, content: content), added, removed,
+                revisionHash(kind: header.kind, content: content, metadata: metadata), added, removed,
             ])
         if upstream {
             try db.execute(sql: "UPDATE entry SET updated_at = ? WHERE id = ?", arguments: [now, header.id])
@@ -237,9 +240,15 @@ extension ContentStore {
     // MARK: Hashes
 
     /// The content hash of a snapshot: SHA-256 of its fields in a fixed, length-prefixed
-    /// layout (`SnapshotBytes`), stable across runs and platforms.
+    /// layout (`SnapshotBytes`), stable across runs and platforms. What an import compares to
+    /// tell a changed page, and the hash of revisions written before scheme 2 (migration 0006).
     public static func contentHash(kind: Kind, content: Content) -> String {
         "sha256:" + SHA256.hex(SnapshotBytes.hashInput(kind: kind, content: content))
+    }
+
+    /// A revision's hash (scheme 2): SHA-256 of its metadata and its snapshot.
+    static func revisionHash(kind: Kind, content: Content, metadata: RevisionMetadata) -> String {
+        "sha256:" + SHA256.hex(SnapshotBytes.revisionHashInput(kind: kind, content: content, metadata: metadata))
     }
 
     /// One encoder for the link columns: making a JSONEncoder per revision cost more than using it.

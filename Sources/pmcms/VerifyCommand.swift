@@ -9,7 +9,12 @@ struct VerifyCommand: ParsableCommand {
             Runs SQLite's integrity check and checks what pmcms guarantees: every entry has \
             revisions numbered 1…N, every revision's hash matches its snapshot, head and live \
             point at real revisions (live at a published one), and the link table and search \
-            index follow each entry's head. Exits 1 and lists what is wrong on any violation.
+            index follow each entry's head (and FTS5's own integrity check of the index passes), \
+            and the triggers that keep revisions append-only exist. A revision's hash covers \
+            every field (author, time, message, origin… as well as the snapshot); revisions \
+            written before pmcms recorded that scheme are checked against their snapshot. Exits \
+            1 and lists what is wrong on any violation; a store that cannot be read is reported \
+            as "corrupt store: …" with what could still be checked.
 
             Examples:
               pmcms verify
@@ -20,7 +25,16 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let report = try global.openStore().verify()
+        let report: VerifyReport
+        do {
+            report = try global.openStore().verify()
+        } catch let error as StoreError {
+            // A missing, newer or busy store is said as such; one SQLite cannot read is corrupt.
+            guard case .invalidField(name: "store", _) = error else { throw error }
+            report = .corrupt(path: global.storePath, error)
+        } catch {
+            report = .corrupt(path: global.storePath, error)
+        }
         if output.json {
             print(try JSONOutput.string(report, pretty: true))
         } else if report.ok {
