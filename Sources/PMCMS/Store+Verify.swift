@@ -29,39 +29,60 @@ extension ContentStore {
     /// Damage never ends the check with a raw error: each part that cannot be read is reported
     /// as "corrupt store: …", and the other parts are still checked.
     public func verify() throws -> VerifyReport {
-        var report = try read { db in
-            var problems: [String] = []
-            /// Runs one part of the check; an error in it is a finding, not the end of `verify`.
-            func part(_ name: String, _ body: () throws -> Void) {
-                do { try body() } catch { problems.append("corrupt store: \(name) could not be checked: \(Self.describeCorruption(error))") }
+        // One read transaction, as `read` gives, but ended by a rollback whose outcome does not
+        // matter: on a damaged file SQLite can fail the COMMIT of even a read-only transaction,
+        // which would turn every finding into one raw error.
+        var report = try Self.translatingBusy(path: path) {
+            try database.inDatabase { db in
+                try db.execute(sql: "BEGIN DEFERRED")
+                defer { try? db.execute(sql: "ROLLBACK") }
+                return Self.checks(db)
             }
-            var entries = 0, revisions = 0
-            part("SQLite's integrity") {
-                let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-                if integrity != ["ok"] { problems += integrity.prefix(20).map { "corrupt store: integrity: \($0)" } }
-            }
-            part("foreign keys") {
-                for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-                    problems.append("foreign key: a row of \(Self.value(row, 0) ?? "?") points at a missing \(Self.value(row, 2) ?? "?")")
-                }
-            }
-            part("the guard triggers") {
-                let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'revision'"))
-                for name in Self.guardTriggers where !present.contains(name) {
-                    problems.append("the trigger \(name) is missing: revisions are no longer protected against rewriting")
-                }
-            }
-            part("the counts") {
-                entries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0
-                revisions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revision") ?? 0
-            }
-            part("revision numbers and pointers") { try Self.verifyNumbers(db, into: &problems) }
-            part("revision hashes") { try Self.verifyHashes(db, into: &problems) }
-            part("links and search index") { try Self.verifyHeads(db, into: &problems) }
-            return VerifyReport(entries: entries, revisions: revisions, problems: problems)
         }
         if let problem = searchIndexProblem() { report.problems.append(problem) }
         return report
+    }
+
+    private static func checks(_ db: Database) -> VerifyReport {
+        var problems: [String] = []
+        /// Runs one part of the check; an error in it is a finding, not the end of `verify`.
+        func part(_ name: String, _ body: () throws -> Void) {
+            do { try body() } catch { problems.append("corrupt store: \(name) could not be checked: \(Self.describeCorruption(error))") }
+        }
+        var entries = 0, revisions = 0
+        part("SQLite's integrity") {
+            // Read line by line: on a damaged file SQLite reports some pages, then fails; the
+            // pages it named are the finding.
+            var integrity: [String] = []
+            do {
+                let cursor = try String.fetchCursor(db, sql: "PRAGMA integrity_check")
+                while let line = try cursor.next(), integrity.count < 20 { integrity.append(line) }
+            } catch {
+                if integrity.isEmpty { throw error }
+            }
+            if integrity != ["ok"] {
+                problems += integrity.flatMap { $0.split(separator: "\n") }.map { "corrupt store: integrity: \($0)" }
+            }
+        }
+        part("foreign keys") {
+            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                problems.append("foreign key: a row of \(Self.value(row, 0) ?? "?") points at a missing \(Self.value(row, 2) ?? "?")")
+            }
+        }
+        part("the guard triggers") {
+            let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'revision'"))
+            for name in Self.guardTriggers where !present.contains(name) {
+                problems.append("the trigger \(name) is missing: revisions are no longer protected against rewriting")
+            }
+        }
+        part("the counts") {
+            entries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0
+            revisions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revision") ?? 0
+        }
+        part("revision numbers and pointers") { try Self.verifyNumbers(db, into: &problems) }
+        part("revision hashes") { try Self.verifyHashes(db, into: &problems) }
+        part("links and search index") { try Self.verifyHeads(db, into: &problems) }
+        return VerifyReport(entries: entries, revisions: revisions, problems: problems)
     }
 
     private static func verifyNumbers(_ db: Database, into problems: inout [String]) throws {

@@ -145,3 +145,34 @@ struct ImportIdentityTests {
         #expect(try count(pm, "entry") == "0")
     }
 }
+
+@Suite("End to end: verify on a damaged store")
+struct CorruptStoreTests {
+    @Test("damaged pages or header: 'corrupt store: …' with what could be checked, exit 1, JSON shape kept, never a raw error")
+    func corrupt() throws {
+        let pm = try PMCMSRun()
+        defer { try? FileManager.default.removeItem(at: pm.directory) }  // the damaged stores fail verify on purpose
+        let site = ImportTests.site.path
+        #expect(try pm.run(["import", site, "--base-url", "https://www.example.org"]).status == 0)
+        #expect(try pm.run(["verify"]).status == 0)
+        let sound = try Data(contentsOf: URL(fileURLWithPath: pm.storePath))
+        let pageSize = 4096, pages = sound.count / pageSize
+        var lastPages = sound
+        lastPages.replaceSubrange((pages - 6) * pageSize..<(pages - 4) * pageSize, with: Data(count: 2 * pageSize))
+        var header = sound
+        header.replaceSubrange(0..<16, with: Data(count: 16))
+        for (name, bytes) in [("pages.sqlite", lastPages), ("header.sqlite", header)] {
+            let path = pm.directory.appendingPathComponent(name).path
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let text = try pm.run(["--db", path, "verify"])
+            #expect(text.status == 1, "\(name)")
+            #expect(text.stdout.hasPrefix("corrupt store: "), "\(name): \(text.stdout)\(text.stderr)")
+            #expect(!(text.stdout + text.stderr).contains("DecodingError") && !(text.stdout + text.stderr).contains("Error Domain"), "\(name)")
+            let json = try pm.run(["--db", path, "verify", "--json"])
+            #expect(json.status == 1)
+            let object = try json.object()
+            #expect(Set(object.keys) == ["entries", "revisions", "problems"], "\(name)")
+            #expect((object["problems"] as? [String])?.allSatisfy { $0.hasPrefix("corrupt store: ") } == true, "\(name): \(json.stdout)")
+        }
+    }
+}
