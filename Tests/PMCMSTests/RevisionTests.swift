@@ -75,9 +75,14 @@ struct RevisionTests {
         #expect(ContentStore.contentHash(kind: .question, content: changed) != first)
         #expect(ContentStore.contentHash(kind: .article, content: content) != first)
 
+        // A revision's own hash (scheme 2) covers its metadata as well as this snapshot.
         let t = try TestStore()
         try t.store.createEntry(kind: .question, content: content, author: "sam")
-        #expect(try t.store.revisions("1")[0].hash == first)
+        let stored = try t.store.revisions("1")[0]
+        #expect(stored.hash == ContentStore.revisionHash(kind: .question, content: content, metadata: RevisionMetadata(
+            entryID: 1, number: 1, parent: nil, origin: "edit", author: "sam", createdAt: stored.createdAt, message: nil,
+            upstream: false, linesAdded: 1, linesRemoved: 0)))
+        #expect(stored.hash != first && stored.hash.hasPrefix("sha256:") && stored.hash.count == 7 + 64)
     }
 
     @Test("SHA-256 matches the FIPS 180-4 test vectors")
