@@ -48,6 +48,10 @@ public enum Exporter {
             writer = FAQJSONLDExportWriter(stream: JSONObjectStream(sink: sink))
         case .sitemap:
             writer = SitemapExportWriter(xml: try XMLWriter(sink: sink), site: site)
+        case .wxr:
+            writer = WXRExportWriter(
+                xml: try XMLWriter(sink: sink), site: site, generatedAt: generatedDate, generator: options.generator,
+                questionPostType: options.questionPostType)
         }
 
         try writer.begin()

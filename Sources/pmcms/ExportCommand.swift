@@ -8,7 +8,7 @@ extension ExportFormat: ExpressibleByArgument {}
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the site's entries as JSON, NDJSON, CSV, RSS, Atom, JSON Feed, FAQPage JSON-LD or a sitemap.",
+        abstract: "Write the site's entries as JSON, NDJSON, CSV, RSS, Atom, JSON Feed, FAQPage JSON-LD, a sitemap or WordPress WXR.",
         discussion: """
             By default exports the live (published) revision of each published entry; --all \
             exports the latest revision of every entry, whatever its status. Entries are read \
@@ -17,12 +17,15 @@ struct ExportCommand: ParsableCommand {
             Formats: json ({"generated_at", "site", "entries"}), ndjson (one entry per line), \
             csv (RFC 4180, CRLF), rss (RSS 2.0), atom (RFC 4287), jsonfeed (JSON Feed 1.1), \
             faq-jsonld (schema.org FAQPage of the questions that have an answer), sitemap \
-            (sitemaps.org). JSON output escapes <, > and & as \\u003c, \\u003e, \\u0026, so it \
+            (sitemaps.org), wxr (WordPress eXtended RSS 1.2, for Tools → Import → WordPress: \
+            every entry a post, its kind a category, published → publish, in review or \
+            approved → pending, draft or archived → draft; --post-type gives questions a post \
+            type of their own). JSON output escapes <, > and & as \\u003c, \\u003e, \\u0026, so it \
             can be pasted into a web page.
 
             rss, atom and jsonfeed hold the newest feed.limit entries (default 50) by edited_at, \
             and need site.title and site.url (`pmcms config site.title ...`, `pmcms config \
-            site.url ...`); sitemap needs site.url. An item links to the entry's source_url \
+            site.url ...`), as does wxr; sitemap needs site.url. An item links to the entry's source_url \
             when it is absolute, else to site.url/slug.
 
             With --out, the file is written beside FILE and renamed into place when complete: a \
@@ -35,6 +38,7 @@ struct ExportCommand: ParsableCommand {
               pmcms export rss --out feed.xml
               pmcms export atom --kind question --out atom.xml
               pmcms export sitemap --out sitemap.xml
+              pmcms export wxr --all --post-type faq --out wordpress.xml
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -56,6 +60,8 @@ struct ExportCommand: ParsableCommand {
     var columns: String?
     @Flag(help: "csv: keep cells that begin with =, +, - or @ as they are (default: prefix them with ' against formula injection).")
     var raw = false
+    @Option(name: .customLong("post-type"), help: ArgumentHelp("wxr: the WordPress post type of questions (default: post).", valueName: "name"))
+    var postType: String?
 
     func validate() throws {
         if let since, Timestamp.parse(since) == nil {
@@ -81,6 +87,10 @@ struct ExportCommand: ParsableCommand {
                 throw ValidationError(error.description)
             }
             options.columnsGiven = true
+        }
+        if let postType {
+            options.questionPostType = postType
+            options.postTypeGiven = true
         }
         options.fileName = out.map { URL(fileURLWithPath: $0).lastPathComponent }
         options.generator = "pmcms \(PMCMSCommand.configuration.version)"
