@@ -7,13 +7,15 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case sitemap
     /// WordPress eXtended RSS 1.2, for WordPress's importer.
     case wxr
+    /// A Hugo content tree: a folder, not a stream (see `HugoExport`).
+    case hugo
 
     /// The settings the format cannot be written without.
     public var requiredSettings: [SettingKey] {
         switch self {
         case .rss, .atom, .jsonfeed, .wxr: [.siteTitle, .siteURL]
         case .sitemap: [.siteURL]
-        case .json, .ndjson, .csv, .faqJSONLD: []
+        case .json, .ndjson, .csv, .faqJSONLD, .hugo: []
         }
     }
 
@@ -32,6 +34,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         case .faqJSONLD: "faq.jsonld"
         case .sitemap: "sitemap.xml"
         case .wxr: "wordpress.xml"
+        case .hugo: "content"
         }
     }
 }
@@ -74,6 +77,10 @@ public struct ExportOptions: Sendable {
         if postTypeGiven {
             if format != .wxr { problems.append(.unsupportedOption(format: format, option: "--post-type")) }
             if !Self.isWordPressPostType(questionPostType) { problems.append(.badPostType(questionPostType)) }
+        }
+        if format == .hugo, since != nil {
+            // The tree mirrors every exported entry; a partial export would remove the rest.
+            problems.append(.unsupportedOption(format: format, option: "--since"))
         }
         if format == .faqJSONLD && kind == .article {
             problems.append(.unsupportedOption(format: format, option: "--kind article"))

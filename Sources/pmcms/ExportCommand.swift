@@ -20,7 +20,9 @@ struct ExportCommand: ParsableCommand {
             (sitemaps.org), wxr (WordPress eXtended RSS 1.2, for Tools → Import → WordPress: \
             every entry a post, its kind a category, published → publish, in review or \
             approved → pending, draft or archived → draft; --post-type gives questions a post \
-            type of their own). JSON output escapes <, > and & as \\u003c, \\u003e, \\u0026, so it \
+            type of their own), hugo DIR (a Hugo content tree: DIR/questions/SLUG.md and \
+            DIR/articles/SLUG.md with YAML front matter; a re-export rewrites only changed files \
+            and removes the files of entries no longer exported, and never writes outside DIR). JSON output escapes <, > and & as \\u003c, \\u003e, \\u0026, so it \
             can be pasted into a web page.
 
             rss, atom and jsonfeed hold the newest feed.limit entries (default 50) by edited_at, \
@@ -39,11 +41,14 @@ struct ExportCommand: ParsableCommand {
               pmcms export atom --kind question --out atom.xml
               pmcms export sitemap --out sitemap.xml
               pmcms export wxr --all --post-type faq --out wordpress.xml
+              pmcms export hugo site/content
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The format to write.", valueName: "format"))
     var format: ExportFormat
+    @Argument(help: ArgumentHelp("hugo: the content folder to write (created if missing; its parent must exist).", valueName: "dir"))
+    var directory: String?
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
     @Flag(help: "Every entry at its latest revision, whatever its status (default: published entries, live revision).")
@@ -68,6 +73,12 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--since '\(since)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
         }
         if let out, out.isEmpty || out.hasSuffix("/") { throw ValidationError("--out needs a file name") }
+        if format == .hugo {
+            guard let directory, !directory.isEmpty else { throw ValidationError("export hugo needs the content folder to write: pmcms export hugo DIR") }
+            if out != nil { throw ValidationError("export hugo writes a folder: name it as DIR, not with --out") }
+        } else if let directory {
+            throw ValidationError("export \(format.rawValue) takes no folder ('\(directory)'): write to a file with --out FILE")
+        }
         let options = try makeOptions()
         if let problem = options.problems().first { throw ValidationError(problem.description) }
     }
@@ -101,7 +112,10 @@ struct ExportCommand: ParsableCommand {
         let store = try global.openStore()
         let options = try makeOptions()
         do {
-            if let out {
+            if format == .hugo, let directory {
+                let summary = try HugoExport.export(options, from: store, into: directory)
+                print("\(directory): \(summary.entries) \(summary.entries == 1 ? "entry" : "entries") (hugo: \(summary.written) written, \(summary.unchanged) unchanged, \(summary.removed) removed)")
+            } else if let out {
                 let summary = try AtomicFile.write(to: out) { sink in try Exporter.export(options, from: store, to: sink) }
                 print("\(out): \(summary.entries) \(summary.entries == 1 ? "entry" : "entries") (\(format.rawValue), \(summary.bytes) bytes)")
             } else {
