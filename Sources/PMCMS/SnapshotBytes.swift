@@ -66,16 +66,31 @@ enum SnapshotBytes {
     }
 }
 
-/// A revision's columns besides its snapshot, as its scheme-2 hash covers them.
-struct RevisionMetadata: Sendable, Equatable {
-    var entryID: Int64
-    var number: Int
-    var parent: Int?
-    var origin: String
-    var author: String
-    var createdAt: String
-    var message: String?
-    var upstream: Bool
-    var linesAdded: Int
-    var linesRemoved: Int
+/// A revision's columns besides its snapshot, as its scheme-2 hash covers them. Public for
+/// tools that write revisions directly in bulk (the benchmark's and tests' store generators).
+public struct RevisionMetadata: Sendable, Equatable {
+    public var entryID: Int64
+    public var number: Int
+    public var parent: Int?
+    public var origin: String
+    public var author: String
+    public var createdAt: String
+    public var message: String?
+    public var upstream: Bool
+    public var linesAdded: Int
+    public var linesRemoved: Int
+
+    public init(entryID: Int64, number: Int, parent: Int?, origin: String, author: String, createdAt: String,
+                message: String?, upstream: Bool, linesAdded: Int, linesRemoved: Int) {
+        self.entryID = entryID
+        self.number = number
+        self.parent = parent
+        self.origin = origin
+        self.author = author
+        self.createdAt = createdAt
+        self.message = message
+        self.upstream = upstream
+        self.linesAdded = linesAdded
+        self.linesRemoved = linesRemoved
+    }
 }

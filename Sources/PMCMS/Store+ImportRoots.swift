@@ -47,8 +47,9 @@ enum PageLikeness {
     static func entirelyDifferent(title a: String, body bodyA: String, title b: String, body bodyB: String) -> Bool {
         if normalizedTitle(a) == normalizedTitle(b) { return false }
         let left = pairs(bodyA), right = pairs(bodyB)
-        if left.isEmpty && right.isEmpty { return true }  // titles differ and nothing else to compare
-        guard let smaller = [left.count, right.count].min(), smaller > 0 else { return true }
+        // No text on one side (an entry made from another page's article card, whose own page
+        // arrives now under a longer title): nothing would be lost, and a title alone is no proof.
+        guard let smaller = [left.count, right.count].min(), smaller > 0 else { return false }
         return left.intersection(right).count * 5 < smaller
     }
 

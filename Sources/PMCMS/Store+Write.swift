@@ -247,7 +247,7 @@ extension ContentStore {
     }
 
     /// A revision's hash (scheme 2): SHA-256 of its metadata and its snapshot.
-    static func revisionHash(kind: Kind, content: Content, metadata: RevisionMetadata) -> String {
+    public static func revisionHash(kind: Kind, content: Content, metadata: RevisionMetadata) -> String {
         "sha256:" + SHA256.hex(SnapshotBytes.revisionHashInput(kind: kind, content: content, metadata: metadata))
     }
 

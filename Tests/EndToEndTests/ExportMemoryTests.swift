@@ -30,7 +30,9 @@ struct ExportMemoryTests {
                     editedAt: String(format: "2026-%02d-%02d", 1 + i % 12, 1 + i % 28), publishedAt: now)
                 try entry.execute(arguments: [i, "generated-\(i)", now, now])
                 try revision.execute(arguments: [i, now, content.title, content.body, content.editedAt, content.publishedAt,
-                                                 ContentStore.contentHash(kind: .question, content: content)])
+                                                 ContentStore.revisionHash(kind: .question, content: content, metadata: RevisionMetadata(
+                                                     entryID: Int64(i), number: 1, parent: nil, origin: "import", author: "generator",
+                                                     createdAt: now, message: nil, upstream: false, linesAdded: 0, linesRemoved: 0))])
                 try head.execute(arguments: [i])
                 try search.execute(arguments: [i, content.title, content.body])
             }
