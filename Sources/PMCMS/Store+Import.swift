@@ -91,7 +91,7 @@ extension ContentStore {
     public func importPages(
         _ pages: [PageImport], newStatus: Status, author: String, message: String? = nil, dryRun: Bool = false
     ) throws -> [PageImportResult] {
-        try Self.translatingBusy(path: path) {
+        try Self.translatingErrors(path: path) {
             var results: [PageImportResult] = []
             try database.inTransaction(.immediate) { db in
                 let now = Timestamp.now()

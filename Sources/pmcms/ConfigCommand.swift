@@ -32,7 +32,7 @@ struct ConfigCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore(create: value != nil)
+        let store = try global.openStore(value != nil ? .create : unset ? .write : .read)
         if let key, unset {
             try store.setSetting(key, nil)
             print("\(key.rawValue) unset")

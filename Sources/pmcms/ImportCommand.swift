@@ -52,18 +52,19 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        // A dry run against a store that does not exist yet reports against an empty one,
+        // A dry run against a store that does not exist yet (a missing or empty file) reports against an empty one,
         // made aside and thrown away, so that nothing is created where the user pointed.
         var scratch: URL?
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         let store: ContentStore
-        if dryRun && !FileManager.default.fileExists(atPath: global.storePath) {
+        let storeSize = (try? FileManager.default.attributesOfItem(atPath: global.storePath)[.size] as? Int) ?? nil
+        if dryRun && (storeSize ?? 0) == 0 {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-dry-run-\(getpid())")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             scratch = folder
             store = try ContentStore(path: folder.appendingPathComponent("empty.sqlite").path, create: true)
         } else {
-            store = try global.openStore(create: true)
+            store = try global.openStore(.create)
         }
         let run = ImportRun(store: store, options: ImportOptions(
             baseURL: baseURL, newStatus: status, dryRun: dryRun, maxSize: maxSize, author: global.authorName))
