@@ -47,6 +47,8 @@ struct ImportCommand: ParsableCommand {
         let pages_read: Int, files_skipped: Int, created: Int, updated: Int, unchanged: Int
         let conflicts: [ConflictJSON]
         let errors: [ErrorJSON]
+        /// Only when something was skipped, so that the usual output stays as it was.
+        let skipped: [ErrorJSON]?
         struct ConflictJSON: Encodable { let file: String, slug: String, upstream: Int }
         struct ErrorJSON: Encodable { let file: String, reason: String }
     }
@@ -78,7 +80,9 @@ struct ImportCommand: ParsableCommand {
                 dry_run: dryRun, pages_read: summary.pagesRead, files_skipped: summary.filesSkipped, created: summary.created,
                 updated: summary.updated, unchanged: summary.unchanged,
                 conflicts: summary.conflicts.map { SummaryJSON.ConflictJSON(file: $0.file, slug: $0.slug, upstream: $0.upstream) },
-                errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) }), pretty: true))
+                errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) },
+                skipped: summary.skipped.isEmpty ? nil : summary.skipped.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) }),
+                pretty: true))
         } else {
             print(Self.describe(summary, dryRun: dryRun, store: store))
         }
@@ -96,6 +100,9 @@ struct ImportCommand: ParsableCommand {
         for conflict in s.conflicts {
             let head = (try? store.header(conflict.slug).head).map(String.init) ?? "HEAD"
             lines.append("  \(Terminal.styled("conflict", .yellow)) \(conflict.slug): the page changed after an edit; the edit stays. Compare: pmcms diff \(conflict.slug) \(head) \(conflict.upstream)")
+        }
+        for skip in s.skipped {
+            lines.append("  \(Terminal.styled("skipped", .yellow))  \(skip.file): \(skip.reason)")
         }
         for failure in s.failures {
             lines.append("  \(Terminal.styled("error", .red))    \(failure.file): \(failure.reason)")

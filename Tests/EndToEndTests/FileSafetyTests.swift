@@ -221,9 +221,142 @@ struct FileSafetyTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: run.directory.path).filter { $0.hasSuffix(".tmp") }
         #expect(left.isEmpty, "no temporary file is left: \(left)")
     }
+
+    // MARK: Items 14.5, 14.6: what an import reads from a folder
+
+    static func page(_ title: String) -> String {
+        "<html><head><title>\(title)</title></head><body><h1>\(title)</h1><p>The answer to \(title.lowercased())</p></body></html>"
+    }
+
+    @Test("links out of an imported folder are skipped by name; links inside it are followed; an unreadable subfolder is a named error, exit 1")
+    func importFolderLinks() throws {
+        let run = try PMCMSRun()
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: run.directory.path + "/site/locked")
+            run.cleanup()
+        }
+        let folder = run.directory.path
+        let fm = FileManager.default
+        for sub in ["site/faq", "site/locked", "outside"] { try fm.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true) }
+        try Self.page("Is this page inside?").write(toFile: folder + "/site/inside.html", atomically: false, encoding: .utf8)
+        try Self.page("Is this one in a subfolder?").write(toFile: folder + "/site/faq/deeper.html", atomically: false, encoding: .utf8)
+        try Self.page("Is this secret outside?").write(toFile: folder + "/outside/secret.html", atomically: false, encoding: .utf8)
+        try Self.page("Is this one locked away?").write(toFile: folder + "/site/locked/hidden.html", atomically: false, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: folder + "/site/passwd.html", withDestinationPath: "/etc/passwd")
+        try fm.createSymbolicLink(atPath: folder + "/site/secret.html", withDestinationPath: "../outside/secret.html")
+        try fm.createSymbolicLink(atPath: folder + "/site/outside-folder", withDestinationPath: folder + "/outside")
+        try fm.createSymbolicLink(atPath: folder + "/site/faq/linked.html", withDestinationPath: "../inside.html")
+        try fm.createSymbolicLink(atPath: folder + "/site/faq/loop", withDestinationPath: "..")
+
+        let result = try run.run(["import", "site", "--json"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let summary = try result.object()
+        let skipped = (summary["skipped"] as? [[String: String]] ?? []).reduce(into: [String: String]()) {
+            $0[URL(fileURLWithPath: $1["file"] ?? "").lastPathComponent] = $1["reason"]
+        }
+        #expect(skipped["passwd.html"]?.contains("outside the imported folder") == true, "\(skipped)")
+        #expect(skipped["secret.html"]?.contains("outside the imported folder") == true, "\(skipped)")
+        #expect(skipped["outside-folder"]?.contains("outside the imported folder") == true, "\(skipped)")
+        let titles = try run.run(["list", "--json"]).stdout
+        #expect(titles.contains("Is this page inside?") && titles.contains("Is this one in a subfolder?"), "\(titles)")
+        #expect(!titles.contains("secret") && !titles.contains("root:"), "nothing from outside was imported: \(titles)")
+        let text = try run.run(["import", "site", "--dry-run"])
+        #expect(text.stdout.contains("skipped") && text.stdout.contains("passwd.html: a symbolic link to /etc/passwd"), "\(text.stdout)")
+        // A file named on the command line is the user's choice, even a link out.
+        #expect(try run.run(["import", "site/secret.html"]).status == 0)
+
+        // An unreadable subfolder, as a user who cannot read it (root reads everything).
+        try fm.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder)
+        try fm.setAttributes([.posixPermissions: 0o000], ofItemAtPath: folder + "/site/locked")
+        let locked = try run.runUnprivileged(["--db", folder + "/other.sqlite", "import", folder + "/site", "--json"])
+        #expect(locked.status == 1, "\(locked.stdout)\(locked.stderr)")
+        let errors = try locked.object()["errors"] as? [[String: String]] ?? []
+        #expect(errors.contains { $0["file"] == folder + "/site/locked" && $0["reason"]?.contains("cannot read the folder") == true }, "\(errors)")
+    }
+
+    // MARK: Items 14.7, 13.8: size limits and what --body-file reads
+
+    @Test("--max-size is checked on a link's target before reading; standard input and endless inputs stop at the limit")
+    func sizeLimits() throws {
+        let run = try PMCMSRun()
+        defer { run.cleanup() }
+        let folder = run.directory.path
+        // A sparse 3 GB file behind a link: refused by its size, without reading it.
+        let big = folder + "/big.html"
+        try #require(FileManager.default.createFile(atPath: big, contents: nil))
+        try #require(truncate(big, 3_000_000_000) == 0)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/link.html", withDestinationPath: "big.html")
+        let linked = try #require(try run.runBounded(["import", "link.html", "--max-size", "1000", "--json"]))
+        #expect(linked.status == 1)
+        #expect(linked.stdout.contains("3000000000 bytes, over the 1000-byte limit"), "\(linked.stdout)")
+        // Endless inputs: standard input and a device, for import and for --body-file.
+        try #require(try run.run(["new", "--kind", "question", "--title", "Is a body limited?"]).status == 0)
+        let zero = try #require(FileHandle(forReadingAtPath: "/dev/zero"))
+        let piped = try #require(try run.runBounded(["import", "-", "--max-size", "1000", "--base-url", "https://example.org/p"], input: zero))
+        #expect(piped.status == 1 && piped.stdout.contains("1000-byte limit"), "\(piped.stdout)")
+        let bodyPiped = try #require(try run.runBounded(["edit", "1", "--body-file", "-"], input: zero))
+        #expect(bodyPiped.status == 1 && bodyPiped.stderr.contains("over the 20000000-byte limit"), "\(bodyPiped.stderr)")
+        let bodyDevice = try #require(try run.runBounded(["edit", "1", "--body-file", "/dev/zero"]))
+        #expect(bodyDevice.status == 1 && bodyDevice.stderr.contains("over the 20000000-byte limit"), "\(bodyDevice.stderr)")
+        let bodyFolder = try run.run(["edit", "1", "--body-file", folder])
+        #expect(bodyFolder.status == 1 && bodyFolder.stderr.contains("it is a folder"), "\(bodyFolder.stderr)")
+        #expect(try run.run(["history", "1", "--json"]).stdout.components(separatedBy: "\"number\"").count == 2, "no revision was made")
+    }
+
+    @Test("--body-file reads a pipe from process substitution, as git commit -F does")
+    func bodyFileFromProcessSubstitution() throws {
+        let run = try PMCMSRun()
+        defer { run.cleanup() }
+        try #require(try run.run(["new", "--kind", "question", "--title", "Is a pipe read?"]).status == 0)
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["-c", "\"$0\" edit 1 --body-file <(printf 'Read from a pipe.')", PMCMSRun.executable.path]
+        shell.environment = run.environment
+        shell.currentDirectoryURL = run.directory
+        let err = Pipe()
+        shell.standardError = err
+        shell.standardOutput = FileHandle.nullDevice
+        try shell.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0, "\(message)")
+        #expect(try run.run(["show", "1"]).stdout.contains("Read from a pipe."))
+    }
 }
 
 extension PMCMSRun {
+    /// Runs pmcms with `input` as its standard input, and stops it after `limit` seconds (then
+    /// nil): a guard so that a pmcms that reads an endless input for ever fails the test
+    /// instead of hanging it. No timing is asserted.
+    func runBounded(_ arguments: [String], input: FileHandle? = nil, limit: TimeInterval = 120) throws -> Result? {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input ?? FileHandle.nullDevice
+        try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        watchdog.cancel()
+        if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM { return nil }
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
     /// Runs pmcms as an unprivileged user: root ignores file modes, so a test of permissions
     /// run as root drops them for the child (`setpriv`); anyone else runs it as themselves.
     func runUnprivileged(_ arguments: [String]) throws -> Result {
