@@ -38,7 +38,7 @@ struct ConfigCommand: ParsableCommand {
             print("\(key.rawValue) unset")
         } else if let key, let value {
             try store.setSetting(key, value)
-            print("\(key.rawValue) = \(value)")
+            print("\(key.rawValue) = \(try store.setting(key) ?? value)")
         } else if let key {
             guard let value = try store.setting(key) else {
                 throw CLIError(message: "\(key.rawValue) is not set; set it with `pmcms config \(key.rawValue) VALUE`")

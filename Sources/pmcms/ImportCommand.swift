@@ -35,7 +35,8 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give files, folders or - to import") }
-        if let baseURL, !URLCheck.isAbsoluteWebURL(baseURL) {
+        if let baseURL, let problem = TextCheck.controlProblem(baseURL) { throw ValidationError("--base-url \(problem)") }
+        if let baseURL, !URLCheck.isAbsoluteWebURL(URLCheck.encoded(baseURL)) {
             throw ValidationError("--base-url must be an absolute http(s) URL, e.g. https://www.example.org")
         }
         if maxSize < 1 { throw ValidationError("--max-size must be at least 1") }
@@ -69,7 +70,7 @@ struct ImportCommand: ParsableCommand {
             store = try global.openStore(.create)
         }
         let run = ImportRun(store: store, options: ImportOptions(
-            baseURL: baseURL, newStatus: status, dryRun: dryRun, maxSize: maxSize, author: global.authorName))
+            baseURL: baseURL.map(URLCheck.encoded), newStatus: status, dryRun: dryRun, maxSize: maxSize, author: global.authorName))
         let showProgress = Terminal.stderrIsTerminal && !output.json
         var progress: (@Sendable (ImportProgress) -> Void)?
         if showProgress { progress = { @Sendable update in ProgressBar.draw(update) } }
