@@ -55,7 +55,7 @@ let package = Package(
             ]),
         .target(
             name: "Exports",
-            dependencies: ["PMCMS", "CLibXML2"],
+            dependencies: ["PMCMS", "CLibXML2", .product(name: "Yams", package: "Yams")],
             path: "Exports"),
         .executableTarget(
             name: "pmcms",

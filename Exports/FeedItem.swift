@@ -12,8 +12,11 @@ struct FeedItem {
     /// When the reader-facing text last changed: `edited_at`, else `published_at`, else `updated_at`.
     let edited: Date
     let published: Date?
-    /// The body as HTML, or nil when the body is blank.
-    let html: String?
+    /// The body as HTML, or nil when the body is blank. Rendered when asked for: not every
+    /// writer prints it.
+    var html: String? {
+        entry.content.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(entry.content.body)
+    }
 
     init(_ entry: EntryView, site: Site) {
         self.entry = entry
@@ -30,7 +33,6 @@ struct FeedItem {
         // pmcms's publish time can be later than the page's own edit date (a page imported
         // long after it went live): a publication date after the last edit would contradict it.
         published = c.publishedAt.flatMap(Timestamp.parse).flatMap { $0 <= edited ? $0 : nil }
-        html = c.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(c.body)
     }
 
     /// The link when it is a page of the site, else the site's page for the entry: a sitemap
