@@ -45,7 +45,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .readOnly(let path):
             return "the store \(path) is read-only for you (the file or its folder cannot be written): commands that read it still work; to change it, get write permission on the file and its folder, or work on a copy (`pmcms --db \(path) backup copy.sqlite`)"
         case .corrupt(let path):
-            return "the store \(path) is damaged (SQLite reports a corrupt database): restore it from a backup (`pmcms backup` makes them); `pmcms --db \(path) verify` reports what it can still read"
+            return "the store \(path) is damaged (SQLite reports a corrupt database): restore it from your latest backup (`pmcms backup` makes them), and keep the damaged file for inspection"
         case .diskError(let path):
             return "reading or writing the store \(path) failed with a disk error: check that the disk is not full or failing and that the file is still there, then try again"
         }
