@@ -231,8 +231,8 @@ public struct ImportRun: Sendable {
             }
         } catch InputError.tooLarge(_, let bytes?, let limit) {
             throw ExtractionError.tooLarge(bytes: bytes, limit: limit)
-        } catch InputError.tooLarge(let path, nil, let limit) {
-            throw ImportError.tooLargeStream(path: path, limit: limit)
+        } catch InputError.tooLarge(_, nil, let limit) {
+            throw ImportError.tooLargeStream(limit: limit)
         }
     }
 
@@ -286,16 +286,14 @@ public struct ImportRun: Sendable {
 
 /// Errors of the import run itself, outside extraction.
 public enum ImportError: Error, CustomStringConvertible {
-    case unreadable(path: String)
     case nothingFound
     /// Standard input or a pipe that passed the limit; its size is not known.
-    case tooLargeStream(path: String, limit: Int)
+    case tooLargeStream(limit: Int)
 
     public var description: String {
         switch self {
-        case .unreadable(let path): "cannot read \(path): permission denied or not a regular file"
         case .nothingFound: "no question or article found on the page"
-        case .tooLargeStream(_, let limit): "passed the \(limit)-byte limit (reading stopped there): raise it with --max-size if the page is genuine"
+        case .tooLargeStream(let limit): "passed the \(limit)-byte limit (reading stopped there): raise it with --max-size if the page is genuine"
         }
     }
 }
