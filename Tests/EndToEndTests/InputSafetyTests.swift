@@ -37,6 +37,28 @@ struct InputSafetyTests {
         #expect(fine.status == 0, "\(fine.stderr)")
     }
 
+    @Test("a control character typed in the editor reopens it with the field named; the fixed text is saved whole")
+    func controlCharacterInTheEditor() throws {
+        let run = try PMCMSRun()
+        defer { run.cleanup() }
+        try #require(try run.run(["new", "--kind", "question", "--title", "Is the editor checked?", "--set", "body=Start."]).status == 0)
+        let editor = try run.script("nul.sh", """
+            if [ ! -f "$0.ran" ]; then
+                touch "$0.ran"
+                printf 'A NUL \\000 here and an ESC \\033 there, then more.\\n' >> "$1"
+            else
+                grep -q '^# ERROR:.*body' "$1" || exit 5
+                tr -d '\\000\\033' < "$1" > "$1.fixed" && cat "$1.fixed" > "$1"
+            fi
+
+            """)
+        let result = try run.run(["edit", "1"], env: ["EDITOR": editor])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("invalid body: contains the control character NUL"), "\(result.stderr)")
+        let body = try run.run(["show", "1", "--json"]).object()["body"] as? String ?? ""
+        #expect(body.hasSuffix("A NUL  here and an ESC  there, then more."), "\(body)")
+    }
+
     @Test("quotes and markup in URLs are stored percent-encoded: source_url, image_url, links, site.url, --base-url")
     func urlsPercentEncoded() throws {
         let run = try PMCMSRun()
