@@ -33,6 +33,8 @@ public final class ContentStore: Sendable {
             throw StoreError.noStore(path: path)
         case .empty where access != .create:
             throw StoreError.notAStore(path: path, reason: "the file is empty; `pmcms --db \(path) init` makes a store in it")
+        case .sqlite:
+            if let tables = StoreFile.foreignTables(path) { throw StoreSchema.foreign(path: path, tables: tables) }
         default:
             break
         }
@@ -82,12 +84,22 @@ public final class ContentStore: Sendable {
         // WAL file exists by committing a throwaway table on every open: a write, with a sync
         // at close, for every `pmcms show`.)
         try translatingErrors(path: path) {
-            try database.writeWithoutTransaction { db in
-                if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
-                    let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-                    guard mode == "wal" else {
-                        throw StoreError.invalidField(name: "store", reason: "\(path) cannot use write-ahead logging (journal mode stays \(mode ?? "unknown"))")
+            // Two processes making the same new store switch its mode at once; SQLite answers
+            // one of them BUSY at once, without waiting, to avoid a deadlock between their
+            // locks. It is retried after a pause: the other switch is over in milliseconds.
+            for attempt in 1...100 {
+                do {
+                    try database.writeWithoutTransaction { db in
+                        if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                            guard mode == "wal" else {
+                                throw StoreError.invalidField(name: "store", reason: "\(path) cannot use write-ahead logging (journal mode stays \(mode ?? "unknown"))")
+                            }
+                        }
                     }
+                    return
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 100 {
+                    usleep(50_000)
                 }
             }
         }

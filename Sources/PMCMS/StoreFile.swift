@@ -60,6 +60,21 @@ enum StoreFile {
         return .sqlite
     }
 
+    /// The tables of the database when it is positively another application's (tables, and no
+    /// pmcms migrations among them), read as immutable: no lock, no journal rolled back, no
+    /// file made beside it. An ordinary open would roll back another program's hot journal (a
+    /// write), and close with a checkpoint. Nil when it may be a store, or cannot be told this
+    /// way (the full check follows, on the ordinary connection).
+    static func foreignTables(_ path: String) -> [String]? {
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let probe = try? DatabaseQueue(path: immutableURI(path), configuration: configuration),
+              let schema = try? probe.read({ db in try StoreSchema(db) }) else { return nil }
+        // Only a database without GRDB's migration list: another GRDB application's is told
+        // apart by the full check, on a consistent read.
+        return schema.isForeign && !schema.tables.contains("grdb_migrations") ? schema.tables : nil
+    }
+
     /// Whether a read that failed because SQLite could not make its shared-memory file (a
     /// read-only folder or file) may be retried on the database file alone, as immutable: only
     /// when no write-ahead log holds changes that the file alone would miss.
@@ -90,19 +105,32 @@ struct StoreSchema {
         applied = tables.contains("grdb_migrations") ? try ContentStore.appliedMigrationIdentifiers(db) : []
     }
 
+    /// Tables besides GRDB's migration list (which a store being created has for a moment on
+    /// its own), and not the first pmcms migration among the applied ones: another program's.
+    var isForeign: Bool {
+        guard tables.contains(where: { $0 != "grdb_migrations" }) else { return false }
+        guard let first = Schema.migrations.first?.identifier else { return true }
+        return !applied.contains(first)
+    }
+
+    /// Nothing in it yet but, perhaps, the empty migration list of a store being created.
+    var isEmpty: Bool { applied.isEmpty && !tables.contains(where: { $0 != "grdb_migrations" }) }
+
+    static func foreign(path: String, tables: [String]) -> StoreError {
+        StoreError.notAStore(
+            path: path,
+            reason: "it is an SQLite database of another application (\(tables.count) table\(tables.count == 1 ? "" : "s"), none of them pmcms's); pmcms leaves it untouched, choose another file")
+    }
+
     /// Refuses a database that is not a pmcms store (only `.create` may start one in an empty
     /// database), one made by a newer pmcms, and, for reading, one not yet fully migrated.
     func check(path: String, access: StoreAccess) throws {
         let known = Schema.migrations.map(\.identifier)
-        if tables.isEmpty {
+        if isEmpty {
             if access == .create { return }
             throw StoreError.notAStore(path: path, reason: "the database is empty; `pmcms --db \(path) init` makes a store in it")
         }
-        guard let first = known.first, applied.contains(first) else {
-            throw StoreError.notAStore(
-                path: path,
-                reason: "it is an SQLite database of another application (\(tables.count) table\(tables.count == 1 ? "" : "s"), none of them pmcms's); pmcms leaves it untouched, choose another file")
-        }
+        if isForeign { throw Self.foreign(path: path, tables: tables) }
         try ContentStore.refuseNewer(applied: applied, known: known, path: path)
         if access == .read && !Set(known).isSubset(of: applied) {
             throw StoreError.notAStore(

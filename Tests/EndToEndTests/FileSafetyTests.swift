@@ -126,10 +126,30 @@ struct FileSafetyTests {
         try sqlite.run()
         sqlite.waitUntilExit()
         try #require(sqlite.terminationStatus == 0)
-        let files = ["empty.db", "notes.db", "other-app.db"]
+        // Another program that crashed mid-transaction: its hot journal must not be rolled back
+        // (an ordinary SQLite open would, changing the file and deleting the journal).
+        let crashed = Process()
+        crashed.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        crashed.arguments = ["python3", "-c", """
+            import sqlite3, os
+            c = sqlite3.connect("crashed.db", isolation_level=None)
+            c.execute("CREATE TABLE t (x)")
+            c.execute("BEGIN")
+            for i in range(2000): c.execute("INSERT INTO t VALUES (?)", ("x" * 500,))
+            c.execute("COMMIT")
+            c.execute("PRAGMA cache_size = 5")
+            c.execute("BEGIN")
+            c.execute("UPDATE t SET x = 'y' || x")
+            os._exit(0)
+            """]
+        crashed.currentDirectoryURL = run.directory
+        try crashed.run()
+        crashed.waitUntilExit()
+        try #require(crashed.terminationStatus == 0 && FileManager.default.fileExists(atPath: folder + "/crashed.db-journal"))
+        let files = ["empty.db", "notes.db", "other-app.db", "crashed.db", "crashed.db-journal"]
         let before = files.map { Self.bytes(folder + "/" + $0) }
         for command in Self.readCommands {
-            for file in files + ["missing.db"] {
+            for file in ["empty.db", "notes.db", "other-app.db", "crashed.db", "missing.db"] {
                 let result = try run.run(["--db", folder + "/" + file] + command)
                 #expect(result.status == 1, "\(command) on \(file) exits 1: \(result.stdout)")
                 #expect(result.stderr.contains("no pmcms store at"), "\(command) on \(file): \(result.stderr)")
@@ -137,7 +157,7 @@ struct FileSafetyTests {
         }
         for command in [["init"], ["new", "--kind", "question", "--title", "Q?"], ["config", "site.title", "T"],
                         ["import", ImportTests.fixtures.appendingPathComponent("site").path]] {
-            for file in ["notes.db", "other-app.db"] {
+            for file in ["notes.db", "other-app.db", "crashed.db"] {
                 let result = try run.run(["--db", folder + "/" + file] + command)
                 #expect(result.status == 1 && result.stderr.contains("no pmcms store at"), "\(command) on \(file): \(result.stderr)")
             }
