@@ -69,6 +69,8 @@ public struct ImportSummary: Sendable {
     public var unchanged = 0
     public var conflicts: [Conflict] = []
     public var failures: [Failure] = []
+    /// Paths passed over on purpose (a symbolic link leaving the imported folder), with why.
+    public var skipped: [Failure] = []
     public var createdSlugs: [String] = []
     public var updatedSlugs: [String] = []
 }
@@ -107,7 +109,8 @@ public struct ImportRun: Sendable {
     public func run(paths: [String], progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         var summary = ImportSummary()
         let recorded = try options.baseURL.map { try store.importRoots(baseURL: $0) } ?? []
-        let (sources, missing, newRoots) = collect(paths, recordedRoots: recorded)
+        let (sources, skipped, missing, newRoots) = collect(paths, recordedRoots: recorded)
+        summary.skipped += skipped
         summary.failures += missing
         if let base = options.baseURL, !options.dryRun { try store.recordImportRoots(baseURL: base, roots: newRoots) }
         let known = try store.importedFileHashes()
@@ -230,19 +233,18 @@ public struct ImportRun: Sendable {
         }
     }
 
+    /// Reads a page with the size limit checked on the file itself (a link followed) before
+    /// reading, and standard input read in bounded chunks, refused once past the limit.
     private static func read(_ source: ImportSource, maxSize: Int) throws -> [UInt8] {
-        switch source.location {
-        case .standardInput:
-            return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        case .file(let path):
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes?[.size] as? Int, size > maxSize {
-                throw ExtractionError.tooLarge(bytes: size, limit: maxSize)
+        do {
+            switch source.location {
+            case .standardInput: return try BoundedInput.read(path: nil, limit: maxSize)
+            case .file(let path): return try BoundedInput.read(path: path, limit: maxSize)
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ImportError.unreadable(path: path)
-            }
-            return [UInt8](data)
+        } catch InputError.tooLarge(_, let bytes?, let limit) {
+            throw ExtractionError.tooLarge(bytes: bytes, limit: limit)
+        } catch InputError.tooLarge(_, nil, let limit) {
+            throw ImportError.tooLargeStream(limit: limit)
         }
     }
 
@@ -257,8 +259,11 @@ public struct ImportRun: Sendable {
     ///   root were identified from there, and would otherwise be imported a second time.
     /// - without it, `file://` + the file's absolute path (links resolved): the same file has the
     ///   same identity from any folder, and two folders' `source.html` never meet.
-    func collect(_ paths: [String], recordedRoots: [String] = []) -> (sources: [ImportSource], failures: [ImportSummary.Failure], newRoots: [String]) {
+    func collect(_ paths: [String], recordedRoots: [String] = []) -> (
+        sources: [ImportSource], skipped: [ImportSummary.Failure], failures: [ImportSummary.Failure], newRoots: [String]
+    ) {
         var sources: [ImportSource] = []
+        var skipped: [ImportSummary.Failure] = []
         var failures: [ImportSummary.Failure] = []
         var newRoots: [String] = []
         let fm = FileManager.default
@@ -279,18 +284,15 @@ public struct ImportRun: Sendable {
             var files: [(path: String, relative: String)] = []
             if isDirectory.boolValue {
                 folder = Self.resolvedPath(path)
-                guard let walker = fm.enumerator(at: URL(fileURLWithPath: folder), includingPropertiesForKeys: [.isRegularFileKey]) else {
-                    failures.append(.init(file: path, reason: "cannot read the folder"))
-                    continue
-                }
-                var found: [String] = []
-                for case let url as URL in walker where ["html", "htm"].contains(url.pathExtension.lowercased()) {
-                    found.append(url.standardizedFileURL.path)
-                }
-                for file in found.sorted() {
-                    files.append((file, String(file.dropFirst(folder.count).drop { $0 == "/" })))
+                let given = URL(fileURLWithPath: path).standardizedFileURL.path
+                let walk = FolderWalk(root: given)
+                skipped += walk.skipped
+                failures += walk.failures
+                for file in walk.files.sorted() {
+                    files.append((file, String(file.dropFirst(given.count).drop { $0 == "/" })))
                 }
             } else {
+                // A file named on the command line is the user's own choice, a link or not.
                 let url = URL(fileURLWithPath: path)
                 folder = Self.resolvedPath(url.deletingLastPathComponent().path)
                 files.append((path, url.lastPathComponent))
@@ -332,7 +334,7 @@ public struct ImportRun: Sendable {
         if let explicitRoot, options.baseURL != nil, !newRoots.contains(explicitRoot), !recordedRoots.contains(explicitRoot) {
             newRoots.append(explicitRoot)
         }
-        return (sources, failures, newRoots)
+        return (sources, skipped, failures, newRoots)
     }
 
     /// `base` + the path from the site root, each segment percent-encoded.
@@ -360,21 +362,22 @@ public struct ImportRun: Sendable {
 
 /// Errors of the import run itself, outside extraction.
 public enum ImportError: Error, CustomStringConvertible {
-    case unreadable(path: String)
     case nothingFound
     /// Standard input whose page names no canonical URL or `og:url`, imported without `--url`.
     case noIdentity
     /// The answer (or article body) under `question` came out empty.
     case emptyAnswer(question: String)
+    /// Standard input or a pipe that passed the limit; its size is not known.
+    case tooLargeStream(limit: Int)
 
     public var description: String {
         switch self {
-        case .unreadable(let path): "cannot read \(path): permission denied or not a regular file"
         case .nothingFound: "no question or article found on the page"
         case .emptyAnswer(let question):
             "no answer text found under \"\(question)\": the page's markup may hide it (forms, scripts, unclosed tags); nothing was imported from this page"
         case .noIdentity:
             "the page names no canonical URL or og:url, so pmcms cannot tell which page it is: give its address with --url URL (or --base-url URL)"
+        case .tooLargeStream(let limit): "passed the \(limit)-byte limit (reading stopped there): raise it with --max-size if the page is genuine"
         }
     }
 }

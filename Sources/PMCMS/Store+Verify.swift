@@ -32,7 +32,7 @@ extension ContentStore {
         // One read transaction, as `read` gives, but ended by a rollback whose outcome does not
         // matter: on a damaged file SQLite can fail the COMMIT of even a read-only transaction,
         // which would turn every finding into one raw error.
-        var report = try Self.translatingBusy(path: path) {
+        var report = try Self.translatingErrors(path: path) {
             try database.inDatabase { db in
                 try db.execute(sql: "BEGIN DEFERRED")
                 defer { try? db.execute(sql: "ROLLBACK") }
@@ -110,7 +110,10 @@ extension ContentStore {
     /// Each revision's hash against what it covers: scheme 2 (every column) from the first
     /// revision id migration 0006 recorded, the snapshot alone before it.
     private static func verifyHashes(_ db: Database, into problems: inout [String]) throws {
-        let firstOfScheme2 = try Int64.fetchOne(db, sql: "SELECT first_revision_id FROM revision_hash_scheme WHERE scheme = 2") ?? 1
+        // A store not yet migrated to schema 6 (`verify` reads without migrating) has scheme 1 only.
+        let firstOfScheme2 = try db.tableExists("revision_hash_scheme")
+            ? try Int64.fetchOne(db, sql: "SELECT first_revision_id FROM revision_hash_scheme WHERE scheme = 2") ?? 1
+            : Int64.max
         var kinds: [Int64: (Kind, String)] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, kind, slug FROM entry") {
             guard let id: Int64 = value(row, "id") else { continue }
@@ -201,17 +204,18 @@ extension ContentStore {
     /// for a store that cannot be written (a read-only file), which is then only read.
     private func searchIndexProblem() -> String? {
         do {
-            try Self.translatingBusy(path: path) {
-                try database.inDatabase { db in
-                    try db.inTransaction(.deferred) {
-                        try db.execute(sql: "INSERT INTO search (search) VALUES ('integrity-check')")
-                        return .rollback
-                    }
+            try database.inDatabase { db in
+                // A store older than the search index (read, not migrated, by `verify`) has none.
+                guard try db.tableExists("search") else { return }
+                try db.inTransaction(.deferred) {
+                    try db.execute(sql: "INSERT INTO search (search) VALUES ('integrity-check')")
+                    return .rollback
                 }
             }
             return nil
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN {
-            return nil
+        } catch let error as DatabaseError
+                    where [.SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+            return nil  // a store that cannot be written, or one another writer holds: read only
         } catch {
             return "corrupt store: the search index fails FTS5's integrity check (\(Self.describeCorruption(error))); search may fail until it is rebuilt"
         }
@@ -230,15 +234,35 @@ extension ContentStore {
 
     /// Writes a consistent copy of the store to `destination` (SQLite's `VACUUM INTO`), even
     /// while other processes write, and checks that the copy opens and verifies.
+    ///
+    /// The destination must be a new file (never the store or one of its files, a device or a
+    /// pipe); the copy is made beside it under a temporary name and linked into place only
+    /// when complete, so a failed backup leaves nothing, and a file that appeared meanwhile is
+    /// not overwritten.
     public func backup(to destination: String) throws -> VerifyReport {
-        if FileManager.default.fileExists(atPath: destination) {
-            throw StoreError.invalidField(name: "backup", reason: "\(destination) exists already; choose a new file")
+        let target = try OutputTarget.inspect(destination, protecting: path)
+        guard target.kind == .new else {
+            throw OutputError.refused(path: destination, reason: target.kind == .stream
+                ? "a backup is an SQLite file; it cannot be written to a device or a pipe"
+                : "it exists already; choose a new file")
         }
-        try Self.translatingBusy(path: path) {
+        guard access(target.folder, W_OK) == 0 else {
+            throw OutputError.refused(path: destination, reason: "the folder \(target.folder) cannot be written (\(String(cString: strerror(errno))))")
+        }
+        let temporary = (target.folder as NSString).appendingPathComponent(".\((target.resolved as NSString).lastPathComponent).\(getpid()).tmp")
+        defer { unlink(temporary) }
+        do {
             try database.writeWithoutTransaction { db in
-                try db.execute(sql: "VACUUM INTO ?", arguments: [destination])
+                try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
             }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw StoreError.busy(path: path)
+        } catch let error as DatabaseError {
+            throw OutputError.refused(path: destination, reason: "SQLite could not write the copy (\(error.message ?? "error \(error.resultCode.rawValue)"))")
         }
-        return try ContentStore(path: destination).verify()
+        guard link(temporary, target.resolved) == 0 else {
+            throw OutputError.refused(path: destination, reason: errno == EEXIST ? "it appeared while the copy was made; choose a new file" : String(cString: strerror(errno)))
+        }
+        return try ContentStore(path: target.resolved, access: .read).verify()
     }
 }

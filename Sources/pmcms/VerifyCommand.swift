@@ -27,11 +27,14 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let report: VerifyReport
         do {
-            report = try global.openStore().verify()
+            report = try global.openStore(.read).verify()
         } catch let error as StoreError {
-            // A missing, newer or busy store is said as such; one SQLite cannot read is corrupt.
-            guard case .invalidField(name: "store", _) = error else { throw error }
-            report = .corrupt(path: global.storePath, error)
+            // A missing, foreign, newer, busy or unreadable file is said as such (on standard
+            // error); a store SQLite finds damaged is reported as corrupt.
+            switch error {
+            case .corrupt, .diskError, .invalidField(name: "store", _): report = .corrupt(path: global.storePath, error)
+            default: throw error
+            }
         } catch {
             report = .corrupt(path: global.storePath, error)
         }

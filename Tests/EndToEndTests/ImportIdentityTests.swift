@@ -161,7 +161,13 @@ struct CorruptStoreTests {
         lastPages.replaceSubrange((pages - 6) * pageSize..<(pages - 4) * pageSize, with: Data(count: 2 * pageSize))
         var header = sound
         header.replaceSubrange(0..<16, with: Data(count: 16))
-        for (name, bytes) in [("pages.sqlite", lastPages), ("header.sqlite", header)] {
+        // A zeroed header is no longer an SQLite file at all: said as such, on standard error.
+        let headerPath = pm.directory.appendingPathComponent("header.sqlite").path
+        try header.write(to: URL(fileURLWithPath: headerPath))
+        let noStore = try pm.run(["--db", headerPath, "verify"])
+        #expect(noStore.status == 1 && noStore.stderr.contains("no pmcms store at"), "\(noStore.stdout)\(noStore.stderr)")
+        #expect(!noStore.stderr.contains("SQLite error") && !noStore.stderr.contains("DecodingError"))
+        for (name, bytes) in [("pages.sqlite", lastPages)] {
             let path = pm.directory.appendingPathComponent(name).path
             try bytes.write(to: URL(fileURLWithPath: path))
             let text = try pm.run(["--db", path, "verify"])
