@@ -73,7 +73,7 @@ let package = Package(
             path: "Benchmarks/StoreGenerator"),
         .testTarget(
             name: "PMCMSTests",
-            dependencies: ["PMCMS", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PMCMS", "CCmarkGFM", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/PMCMSTests"),
         .testTarget(
             name: "ImportsTests",

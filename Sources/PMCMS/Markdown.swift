@@ -13,13 +13,8 @@ public enum Markdown {
 
     /// Renders `markdown` as an HTML fragment.
     public static func html(_ markdown: String) -> String {
-        guard extensionsRegistered, let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return "" }
+        guard let parser = parser() else { return "" }
         defer { cmark_parser_free(parser) }
-        for name in ["table", "strikethrough", "autolink"] {
-            if let syntax = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, syntax)
-            }
-        }
         var text = markdown
         text.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
@@ -33,5 +28,16 @@ public enum Markdown {
         }
         defer { free(rendered) }
         return String(cString: rendered)
+    }
+
+    /// A parser with the extensions attached; the caller frees it.
+    static func parser() -> OpaquePointer? {
+        guard extensionsRegistered, let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return nil }
+        for name in ["table", "strikethrough", "autolink"] {
+            if let syntax = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntax)
+            }
+        }
+        return parser
     }
 }
