@@ -81,7 +81,7 @@ let package = Package(
             path: "Tests/ImportsTests"),
         .testTarget(
             name: "ExportsTests",
-            dependencies: ["Exports", "PMCMS", "CLibXML2"],
+            dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2"],
             path: "Tests/ExportsTests",
             exclude: ["Golden"]),  // read from the source tree by path, so they can be regenerated in place
         .testTarget(

@@ -30,7 +30,8 @@ struct FeedItem {
         // pmcms's publish time can be later than the page's own edit date (a page imported
         // long after it went live): a publication date after the last edit would contradict it.
         published = c.publishedAt.flatMap(Timestamp.parse).flatMap { $0 <= edited ? $0 : nil }
-        html = c.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(c.body)
+        // Feeds are read away from the site: links resolve against the entry's page.
+        html = c.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(c.body, baseURL: guid)
     }
 
     /// The link when it is a page of the site, else the site's page for the entry: a sitemap
