@@ -73,7 +73,10 @@ let package = Package(
             path: "Benchmarks/StoreGenerator"),
         .testTarget(
             name: "PMCMSTests",
-            dependencies: ["PMCMS", "CCmarkGFM", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PMCMS", "CCmarkGFM", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             path: "Tests/PMCMSTests"),
         .testTarget(
             name: "ImportsTests",

@@ -112,8 +112,14 @@ struct PMCMSRun {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in files where name.hasSuffix(".sqlite") {
             let path = directory.appendingPathComponent(name).path
-            if let result = try? run(["--db", path, "verify"]), result.status != 0 {
-                Issue.record("pmcms verify failed on \(name): \(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
+            do {
+                let result = try run(["--db", path, "verify"])
+                if result.status != 0 {
+                    Issue.record("pmcms verify failed on \(name): \(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
+                }
+            } catch {
+                // A store nobody could check is not a store that passed.
+                Issue.record("pmcms verify could not be run on \(name): \(error)", sourceLocation: sourceLocation)
             }
         }
         try? FileManager.default.removeItem(at: directory)
