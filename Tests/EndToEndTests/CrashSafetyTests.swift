@@ -37,13 +37,40 @@ struct CrashSafetyTests {
     /// `count`-th time it reaches `point` and signal it with a file; SIGKILLs it there. No
     /// guessed delay: the kill lands at that point whatever the machine's speed.
     static func run(_ pm: PMCMSRun, _ arguments: [String], stoppingAt point: String, _ count: Int) throws -> StopOutcome {
-        let marker = pm.directory.appendingPathComponent("stop-\(UUID().uuidString)")
-        let errors = pm.directory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        defer {
+        let child = try start(pm, arguments, stoppingAt: point, count)
+        defer { child.cleanup() }
+        if child.stopped {
+            child.kill()
+            return .killed
+        }
+        child.process.waitUntilExit()
+        return .finished(child.process.terminationStatus, child.stderr)
+    }
+
+    /// A `pmcms` child told where to stop; `stopped` says whether it is waiting there.
+    struct StoppedChild {
+        let process: Process
+        let marker: URL
+        let errors: URL
+        var stopped: Bool { FileManager.default.fileExists(atPath: marker.path) }
+        var stderr: String { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
+
+        func kill() {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func cleanup() {
             try? FileManager.default.removeItem(at: marker)
             try? FileManager.default.removeItem(at: errors)
         }
+    }
+
+    /// Starts `pmcms ARGS` and returns once it is stopped at the point or has ended.
+    static func start(_ pm: PMCMSRun, _ arguments: [String], stoppingAt point: String, _ count: Int) throws -> StoppedChild {
+        let marker = pm.directory.appendingPathComponent("stop-\(UUID().uuidString)")
+        let errors = pm.directory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = PMCMSRun.executable
         process.arguments = arguments
@@ -57,13 +84,7 @@ struct CrashSafetyTests {
         try process.run()
         // Waits for an event (the marker, or the end of the process), not for a time.
         while process.isRunning && !FileManager.default.fileExists(atPath: marker.path) { usleep(1_000) }
-        if FileManager.default.fileExists(atPath: marker.path) {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return .killed
-        }
-        process.waitUntilExit()
-        return .finished(process.terminationStatus, (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+        return StoppedChild(process: process, marker: marker, errors: errors)
     }
 
     /// The invariants `pmcms verify` checks, plus the two a reader can see from outside with the
