@@ -12,8 +12,12 @@ struct FeedItem {
     /// When the reader-facing text last changed: `edited_at`, else `published_at`, else `updated_at`.
     let edited: Date
     let published: Date?
-    /// The body as HTML, or nil when the body is blank.
-    let html: String?
+    /// The body as HTML, or nil when the body is blank. Rendered when asked for: not every
+    /// writer prints it. Feeds are read away from the site, so links resolve against the
+    /// entry's page (and a link the store emptied shows as its text).
+    var html: String? {
+        entry.content.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(entry.content.body, baseURL: guid)
+    }
 
     init(_ entry: EntryView, site: Site) {
         self.entry = entry
@@ -30,8 +34,6 @@ struct FeedItem {
         // pmcms's publish time can be later than the page's own edit date (a page imported
         // long after it went live): a publication date after the last edit would contradict it.
         published = c.publishedAt.flatMap(Timestamp.parse).flatMap { $0 <= edited ? $0 : nil }
-        // Feeds are read away from the site: links resolve against the entry's page.
-        html = c.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(c.body, baseURL: guid)
     }
 
     /// The link when it is a page of the site, else the site's page for the entry: a sitemap
