@@ -32,9 +32,10 @@ struct FeedValidatorTests {
 
     /// One message of the validator: its class (`MissingTitle`, `DuplicateUpdated`, …) and text.
     struct Finding: CustomStringConvertible {
+        let isError: Bool
         let kind: String
         let text: String
-        var description: String { "\(kind): \(text)" }
+        var description: String { "\(isError ? "error" : "warning") \(kind): \(text)" }
     }
 
     struct ValidatorFailed: Error, CustomStringConvertible {
@@ -48,7 +49,7 @@ struct FeedValidatorTests {
     /// run: a missing html5lib fails the test with the command that installs it, never skips.
     static func validate(_ data: Data, format: ExportFormat) throws -> [Finding] {
         let xml = try ParsedXML(data, namespaces: ["a": "http://www.w3.org/2005/Atom"])
-        let url = (format == .rss ? xml.string("/rss/channel/a:link[@rel='self']/@href") : xml.string("/a:feed/a:link[@rel='self']/@href"))
+        let url = (format != .atom ? xml.string("/rss/channel/a:link[@rel='self']/@href") : xml.string("/a:feed/a:link[@rel='self']/@href"))
             ?? "https://www.example.org/\(format.defaultFileName)"
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-feed-\(UUID().uuidString).xml")
         try data.write(to: file)
@@ -63,8 +64,8 @@ struct FeedValidatorTests {
             throw ValidatorFailed(description: "W3C Feed Validator failed (exit \(output.status)): \(output.stderr)\(output.stdout)")
         }
         return output.stdout.split(separator: "\n").map { line in
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            return Finding(kind: String(parts[0]), text: parts.count > 1 ? String(parts[1]) : "")
+            let parts = line.split(separator: "\t", maxSplits: 2).map(String.init)
+            return Finding(isError: parts[0] == "error", kind: parts.count > 1 ? parts[1] : "", text: parts.count > 2 ? parts[2] : "")
         }
     }
 
@@ -133,6 +134,28 @@ struct FeedValidatorTests {
         let (store, folder) = try Self.importedStore([])
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.expectClean(Self.export(format, from: store, in: folder), format: format)
+    }
+
+    /// WXR is RSS 2.0 with WordPress's namespaces: zero errors but one, inherent in the format.
+    /// Its warnings (the WordPress namespaces are unknown to the validator, no `atom:link
+    /// rel="self"`, as WordPress's own exporter writes it) are not the feed's business.
+    @Test("the WXR export of the fixture site and the hostile store has no errors")
+    func wxr() throws {
+        let (imported, folder) = try Self.importedStore([
+            Self.fixtures.appendingPathComponent("site").path, Self.fixtures.appendingPathComponent("hostile").path,
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (hostile, hostileFolder) = try Fixture.makeStore()
+        defer { try? FileManager.default.removeItem(at: hostileFolder) }
+        for (store, place) in [(imported, folder), (hostile, hostileFolder)] {
+            let errors = try Self.validate(Self.export(.wxr, from: store, in: place), format: .wxr).filter { finding in
+                // WordPress writes `<category domain="category" nicename="…">`, and its importer
+                // keeps a post's categories only when they carry `nicename`: RSS 2.0 has no such
+                // attribute, but without it the categories would be lost on import.
+                finding.isError && !(finding.kind == "UnexpectedAttribute" && finding.text.contains("nicename attribute on category"))
+            }
+            #expect(errors.isEmpty, "W3C Feed Validator on WXR: \(errors)")
+        }
     }
 
     /// `--with-history` does not apply to feeds (a feed is the live site): it is refused, so

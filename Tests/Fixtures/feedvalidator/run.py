@@ -4,7 +4,7 @@ Usage: python3 -B run.py FEED_FILE FEED_URL
 
 FEED_URL is where the feed says it lives (its self link): the validator compares the two.
 Prints one line per error or warning (the validator's "AA" level, as the online service
-shows them): the message class, a tab, then the validator's own text. Exit status 0 when the
+shows them): "error" or "warning", the message class and the validator's own text, tab-separated. Exit status 0 when the
 feed was read (the lines say whether it is clean), 3 when html5lib is missing, 4 when the
 validator could not run.
 
@@ -50,7 +50,8 @@ def main():
         sys.exit(4)
     events = compatibility.AA(events)
     for event, text in zip(events, Formatter(events)):
-        print("%s\t%s" % (type(event).__name__, text))
+        level = "error" if isinstance(event, feedvalidator.logging.Error) else "warning"
+        print("%s\t%s\t%s" % (level, type(event).__name__, text))
 
 
 main()
