@@ -24,8 +24,9 @@ public enum SafeMarkdown {
 
     /// `markdown` with raw HTML escaped and unsafe link destinations removed.
     public static func sanitize(_ markdown: String) -> String {
+        // Most bodies hold neither: answer them without copying a byte.
+        guard markdown.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "]") }) else { return markdown }
         let bytes = Array(markdown.utf8)
-        guard bytes.contains(UInt8(ascii: "<")) || bytes.contains(UInt8(ascii: "]")) else { return markdown }
         var scanner = Scanner(bytes: bytes, strict: false)
         let scanned = scanner.run()
         let text = scanned == bytes ? markdown : String(decoding: scanned, as: UTF8.self)

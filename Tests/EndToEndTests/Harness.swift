@@ -6,6 +6,8 @@ struct PMCMSRun {
     /// A fresh folder with its own store path; removed by `cleanup()`.
     let directory: URL
     var environment: [String: String]
+    /// The binary `run` starts; only the harness's own test changes it.
+    var binary = PMCMSRun.executable
 
     var storePath: String { directory.appendingPathComponent("pmcms.sqlite").path }
 
@@ -56,7 +58,7 @@ struct PMCMSRun {
     @discardableResult
     func run(_ arguments: [String], input: String? = nil, env extra: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = environment.merging(extra) { $1 }

@@ -145,3 +145,16 @@ struct PromisedCommandTests {
             == "draft:edit,in_review:workflow,approved:workflow,published:workflow,draft:workflow,archived:workflow,draft:workflow")
     }
 }
+
+@Suite("End to end: the harness")
+struct HarnessTests {
+    /// The test of the test: a store the cleanup cannot verify is reported, not passed.
+    @Test("cleanup reports a verify that cannot be launched")
+    func unlaunchableVerifyIsReported() throws {
+        var pm = try PMCMSRun()
+        #expect(try pm.run(["init"]).status == 0)
+        pm.binary = pm.directory.appendingPathComponent("no-such-pmcms")
+        withKnownIssue("verify could not be run") { pm.cleanup() }
+        #expect(!FileManager.default.fileExists(atPath: pm.directory.path), "the folder is removed all the same")
+    }
+}
