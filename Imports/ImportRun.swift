@@ -112,7 +112,8 @@ public struct ImportRun: Sendable {
         let (sources, skipped, missing, newRoots) = collect(paths, recordedRoots: recorded)
         summary.skipped += skipped
         summary.failures += missing
-        if let base = options.baseURL, !options.dryRun { try store.recordImportRoots(baseURL: base, roots: newRoots) }
+        // Recorded with the first batch of pages, in its transaction (rolled back in a dry run).
+        var rootsToRecord = options.baseURL.flatMap { newRoots.isEmpty ? nil : (baseURL: $0, paths: newRoots) }
         let known = try store.importedFileHashes()
         let start = Date()
         xmlInitParser()  // once, before pages are parsed on several threads
@@ -181,10 +182,11 @@ public struct ImportRun: Sendable {
             if done > 0 { progress?(ImportProgress(done: done, total: sources.count, elapsed: Date().timeIntervalSince(start))) }
             if !pages.isEmpty {
                 let result = WriteResult()
-                let (store, options, toWrite) = (store, options, pages)
+                let (store, options, toWrite, roots) = (store, options, pages, rootsToRecord)
+                rootsToRecord = nil
                 writer.async {
                     result.set(Result {
-                        try store.importPages(toWrite, newStatus: options.newStatus, author: options.author, dryRun: options.dryRun)
+                        try store.importPages(toWrite, newStatus: options.newStatus, author: options.author, dryRun: options.dryRun, roots: roots)
                     })
                 }
                 inFlight = (pages, pageFiles, result)

@@ -93,13 +93,18 @@ extension ContentStore {
     /// Imports pages in one transaction, each page inside its own savepoint: a page that fails
     /// is rolled back alone and reported, the others are kept. With `dryRun` everything is
     /// computed and then rolled back, so the outcomes say what would change.
+    ///
+    /// `roots` are site roots to record for a base URL (`import_root`), in the same transaction
+    /// as the pages identified from them: no commit of its own.
     public func importPages(
-        _ pages: [PageImport], newStatus: Status, author: String, message: String? = nil, dryRun: Bool = false
+        _ pages: [PageImport], newStatus: Status, author: String, message: String? = nil, dryRun: Bool = false,
+        roots: (baseURL: String, paths: [String])? = nil
     ) throws -> [PageImportResult] {
         try Self.translatingErrors(path: path) {
             var results: [PageImportResult] = []
             try database.inTransaction(.immediate) { db in
                 let now = Timestamp.now()
+                if let roots { try Self.recordImportRoots(db, baseURL: roots.baseURL, roots: roots.paths, now: now) }
                 for page in pages {
                     var outcomes: [ImportOutcome] = []
                     do {

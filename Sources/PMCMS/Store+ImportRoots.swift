@@ -9,16 +9,13 @@ extension ContentStore {
         }
     }
 
-    /// Records `roots` as site roots of `baseURL` (those recorded already stay), in one transaction.
-    public func recordImportRoots(baseURL: String, roots: [String]) throws {
-        guard !roots.isEmpty else { return }
-        try write { db in
-            let now = Timestamp.now()
-            for root in roots {
-                try db.execute(
-                    sql: "INSERT INTO import_root (base_url, root, recorded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    arguments: [baseURL, root, now])
-            }
+    /// Records `roots` as site roots of `baseURL` (those recorded already stay); called inside
+    /// the import's write transaction.
+    static func recordImportRoots(_ db: Database, baseURL: String, roots: [String], now: String) throws {
+        for root in roots {
+            try db.execute(
+                sql: "INSERT INTO import_root (base_url, root, recorded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [baseURL, root, now])
         }
     }
 }
