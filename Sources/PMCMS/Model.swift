@@ -60,9 +60,10 @@ public struct Content: Hashable, Codable, Sendable {
     }
 
     /// The canonical form the store keeps: a body without trailing blank lines, so that an
-    /// editor adding or dropping the final newline is not a change.
+    /// editor adding or dropping the final newline is not a change, and `edited_at` in UTC.
     public func normalized() -> Content {
         var copy = self
+        if let editedAt, let canonical = Timestamp.canonical(editedAt) { copy.editedAt = canonical }
         while let last = copy.body.last, last == "\n" || last == "\r" || last == " " || last == "\t" {
             copy.body.removeLast()
         }
