@@ -21,4 +21,34 @@ struct CLIConventionsTests {
         let sorted = try pm.run(["list", "--sort", "edited", "--json"]).json() as? [[String: Any]] ?? []
         #expect(sorted.compactMap { $0["slug"] as? String } == ["late", "early", "day"])
     }
+
+    @Test("search takes what people type: punctuation inside words, quotes, c++; operators only when meant")
+    func searchAsTyped() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        try pm.run(["new", "--kind", "question", "--title", "Can non-IT people manage projects?", "--body-file", "-"], input: "Yes: what's needed is C++ or none.")
+        try pm.run(["new", "--kind", "question", "--title", "Agile or not?", "--body-file", "-"], input: "IT teams and agile.")
+        for query in [["non-IT"], ["\"what's\""], ["what's"], ["c++"], ["C++", "needed"], ["\"unclosed phrase"], ["manag*"], ["non-IT", "NOT", "agile"]] {
+            let result = try pm.run(["search"] + query + ["--json"])
+            #expect(result.status == 0, "\(query): \(result.stderr)")
+            let slugs = (try? result.json() as? [[String: Any]])?.compactMap { $0["slug"] as? String }
+            if query != ["\"unclosed phrase"] {
+                #expect(slugs == ["can-non-it-people-manage-projects"], "\(query)")
+            }
+        }
+        // Lower-case operator words are words.
+        #expect(try pm.run(["search", "agile", "or", "not", "--json"]).json() as? [[String: Any]] != nil)
+        for (query, message) in [(["NOT", "agile"], "'NOT' needs words before it"), (["--", "+++"], "no words to search for")] {
+            let result = try pm.run(["search"] + query)
+            #expect(result.status == 2, "\(query)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+            #expect(!result.stderr.contains("SQLite") && !result.stderr.contains("fts5"))
+        }
+        let long = try pm.run(["search", String(repeating: "word ", count: 300)])
+        #expect(long.status == 2)
+        #expect(long.stderr.contains("the limit is 1000"))
+        let many = try pm.run(["search"] + (1...65).map { "w\($0)" })
+        #expect(many.status == 2)
+        #expect(many.stderr.contains("the limit is 64"))
+    }
 }
