@@ -51,4 +51,27 @@ struct CLIConventionsTests {
         #expect(many.status == 2)
         #expect(many.stderr.contains("the limit is 64"))
     }
+
+    /// Publishes a new question whose page is `url`; returns its slug.
+    func publishedQuestion(_ pm: PMCMSRun, _ title: String, url: String, edited: String) throws {
+        let made = try pm.run(["new", "--kind", "question", "--title", title, "--set", "source_url=\(url)", "--set", "edited_at=\(edited)", "--json"])
+        let id = String(describing: try made.object()["id"] ?? "")
+        for step in ["submit", "approve", "publish"] { #expect(try pm.run([step, id]).status == 0) }
+    }
+
+    @Test("export sitemap lists each page once, without fragments, with its newest lastmod")
+    func sitemapPages() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        #expect(try pm.run(["config", "site.url", "https://www.example.org"]).status == 0)
+        try publishedQuestion(pm, "Kanban?", url: "https://www.example.org/faq/agile-questions#kanban", edited: "2026-05-01")
+        try publishedQuestion(pm, "Other?", url: "https://www.example.org/faq/other", edited: "2026-05-02")
+        try publishedQuestion(pm, "Scrum?", url: "https://www.example.org/faq/agile-questions#scrum", edited: "2026-06-01T10:00:00Z")
+        let result = try pm.run(["export", "sitemap"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let locs = result.stdout.components(separatedBy: "<loc>").dropFirst().compactMap { $0.components(separatedBy: "</loc>").first }
+        #expect(locs.sorted() == ["https://www.example.org/faq/agile-questions", "https://www.example.org/faq/other"])
+        #expect(!result.stdout.contains("#"))
+        #expect(result.stdout.contains("<loc>https://www.example.org/faq/agile-questions</loc>\n    <lastmod>2026-06-01T10:00:00Z</lastmod>"), "\(result.stdout)")
+    }
 }
