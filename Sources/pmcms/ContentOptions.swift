@@ -15,6 +15,9 @@ struct ContentOptions: ParsableArguments {
     var isEmpty: Bool { assignments.isEmpty && bodyFile == nil }
 
     func validate() throws {
+        if bodyFile != nil, assignments.contains(where: { (try? EditableField.parseAssignment($0))?.0 == .body }) {
+            throw ValidationError("give the body with --set body=… or --body-file, not both")
+        }
         for assignment in assignments {
             do {
                 _ = try EditableField.parseAssignment(assignment)

@@ -56,7 +56,7 @@ struct DiffCommand: ParsableCommand {
         } else if stat {
             print(DiffText.stat(diff, style: Self.style))
         } else {
-            print(DiffText.render(diff, words: word, style: Self.style))
+            print(DiffText.render(diff, words: word, named: a != nil, style: Self.style))
         }
     }
 

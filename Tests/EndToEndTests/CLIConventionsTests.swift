@@ -74,4 +74,49 @@ struct CLIConventionsTests {
         #expect(!result.stdout.contains("#"))
         #expect(result.stdout.contains("<loc>https://www.example.org/faq/agile-questions</loc>\n    <lastmod>2026-06-01T10:00:00Z</lastmod>"), "\(result.stdout)")
     }
+
+    @Test("list shows titles; diff of a revision with itself says no changes; show --rev takes every revision name")
+    func revisionsAndColumns() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        #expect(try pm.run(["new", "--kind", "question", "--title", "What is a PMO?"]).status == 0)
+        let listed = try pm.run(["list"])
+        #expect(listed.stdout.contains("what-is-a-pmo  What is a PMO?"), "\(listed.stdout)")
+        #expect(try pm.run(["submit", "1"]).status == 0)
+        #expect(try pm.run(["approve", "1"]).status == 0)
+        #expect(try pm.run(["publish", "1"]).status == 0)
+        #expect(try pm.run(["edit", "1", "--set", "title=What is a PMO, really?"]).status == 0)
+        let same = try pm.run(["diff", "1", "r4", "live"])
+        #expect(same.status == 0)
+        #expect(same.stdout.contains("no changes"), "\(same.stdout)")
+        #expect(!same.stdout.contains("nothing before it"))
+        for (name, title) in [("r2", "What is a PMO?"), ("2", "What is a PMO?"), ("live", "What is a PMO?"), ("latest", "What is a PMO, really?")] {
+            let shown = try pm.run(["show", "1", "--rev", name, "--json"])
+            #expect(shown.status == 0, "\(name): \(shown.stderr)")
+            #expect((try? shown.object())?["title"] as? String == title, "\(name)")
+        }
+        let bad = try pm.run(["show", "1", "--rev", "yesterday"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("is not a revision"))
+        #expect(try pm.run(["show", "1", "--rev", "upstream"]).stderr.contains("no upstream import revision"))
+    }
+
+    @Test("editing an entry in review says it went back to draft; --set body with --body-file is a usage error")
+    func editInReview() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        #expect(try pm.run(["new", "--kind", "question", "--title", "Q?"]).status == 0)
+        #expect(try pm.run(["submit", "1"], env: ["PMCMS_AUTHOR": "ana"]).status == 0)
+        let review = try #require(try pm.run(["review", "--json"]).json() as? [[String: Any]])
+        #expect(review.first?["submitted_by"] as? String == "ana")
+        #expect((review.first?["submitted_at"] as? String)?.hasSuffix("Z") == true)
+        let edited = try pm.run(["edit", "1", "--set", "summary=Short."])
+        #expect(edited.status == 0)
+        #expect(edited.stdout.contains("back to draft and out of the review queue"), "\(edited.stdout)")
+        #expect(try pm.run(["review"]).stdout.contains("nothing waits for review"))
+        let both = try pm.run(["edit", "1", "--set", "body=A", "--body-file", "-"], input: "B")
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("not both"))
+        #expect(try pm.run(["show", "1", "--json"]).object()["body"] as? String == "")
+    }
 }
