@@ -35,6 +35,7 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Show changed words inside their lines instead of whole lines.") var word = false
     @Flag(help: "Show only a summary of what changed.") var stat = false
     @OptionGroup var output: JSONFlag
+    @OptionGroup var pager: PagerFlag
 
     func validate() throws {
         for name in [a, b].compactMap({ $0 }) where RevisionName(parsing: name) == nil {
@@ -45,6 +46,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
+        Pager.start(unless: pager.noPager)
         let pair = try RevisionNames.reporting {
             try store.revisionPair(ref, from: a.flatMap(RevisionName.init(parsing:)), to: b.flatMap(RevisionName.init(parsing:)))
         }

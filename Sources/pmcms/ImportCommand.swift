@@ -80,6 +80,10 @@ struct ImportCommand: ParsableCommand {
                 errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) }), pretty: true))
         } else {
             print(Self.describe(summary, dryRun: dryRun, store: store))
+            // Per-file errors go to standard error, one line each, like every other error.
+            for failure in summary.failures {
+                Terminal.warn("pmcms: error: \(Terminal.oneLine(failure.file)): \(Terminal.oneLine(failure.reason))")
+            }
         }
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
@@ -95,9 +99,6 @@ struct ImportCommand: ParsableCommand {
         for conflict in s.conflicts {
             let head = (try? store.header(conflict.slug).head).map(String.init) ?? "HEAD"
             lines.append("  \(Terminal.styled("conflict", .yellow)) \(conflict.slug): the page changed after an edit; the edit stays. Compare: pmcms diff \(conflict.slug) \(head) \(conflict.upstream)")
-        }
-        for failure in s.failures {
-            lines.append("  \(Terminal.styled("error", .red))    \(failure.file): \(failure.reason)")
         }
         return lines.joined(separator: "\n")
     }

@@ -23,6 +23,7 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Show the live (published) revision.") var live = false
     @Flag(help: "Print only the body rendered as HTML.") var html = false
     @OptionGroup var output: JSONFlag
+    @OptionGroup var pager: PagerFlag
 
     func validate() throws {
         if rev != nil && live { throw ValidationError("give --rev or --live, not both") }
@@ -32,6 +33,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
+        Pager.start(unless: pager.noPager)
         var selector: RevisionSelector = live ? .live : .head
         if let name = rev.flatMap(RevisionName.init(parsing:)) {
             selector = .number(try RevisionNames.reporting { try store.revisionNumber(ref, name) })

@@ -119,4 +119,72 @@ struct CLIConventionsTests {
         #expect(both.stderr.contains("not both"))
         #expect(try pm.run(["show", "1", "--json"]).object()["body"] as? String == "")
     }
+
+    @Test("terminal control characters in titles, authors, messages and file names are escaped; a newline cannot forge a line")
+    func controlCharacters() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        let author = "evil\u{1B}]0;pwned\u{07}"
+        let made = try pm.run(["new", "--kind", "question", "--title", "Bad \u{1B}[31mred\u{1B}[0m \u{9B}2J title", "-m", "one\nr9  2026-01-01 00:00:00Z  admin  forged"],
+                              env: ["PMCMS_AUTHOR": author])
+        #expect(made.status == 0, "\(made.stderr)")
+        var outputs: [String] = []
+        for command in [["show", "1"], ["history", "1"], ["log"], ["list"], ["review"], ["search", "title"], ["blame", "1"]] {
+            let result = try pm.run(command)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            outputs.append(result.stdout)
+        }
+        for output in outputs {
+            #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "\(output.debugDescription)")
+        }
+        #expect(outputs[0].contains("Bad \\e[31mred\\e[0m \\x9B2J title"), "\(outputs[0])")
+        #expect(outputs[1].contains("evil\\e]0;pwned\\a"))
+        #expect(outputs[1].contains("one\\nr9  2026-01-01"))
+        #expect(outputs[1].split(separator: "\n").count == 1, "\(outputs[1])")
+        // A file name with a newline and an escape, in an import error, stays on one line.
+        let folder = pm.directory.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data().write(to: folder.appendingPathComponent("x\n  imported 9 pages: 9 created\u{1B}[2J.html"))
+        let imported = try pm.run(["import", folder.path])
+        #expect(imported.status == 1)
+        #expect(!imported.stdout.contains("imported 9 pages") && !imported.stderr.contains("\n  imported 9"), "\(imported.stdout)")
+        #expect(imported.stderr.contains("x\\n  imported 9 pages: 9 created\\e[2J.html"), "\(imported.stderr)")
+    }
+
+    @Test("long output goes through $PAGER only on a terminal: never when piped, never with --no-pager")
+    func pager() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        #expect(try pm.run(["new", "--kind", "question", "--title", "Paged?", "--body-file", "-"], input: "Body.").status == 0)
+        let mark = pm.directory.appendingPathComponent("paged").path
+        let env = ["PAGER": "touch '\(mark)'; cat"]
+        for command in [["show", "1"], ["log"], ["diff", "1"], ["blame", "1"], ["check", "--full"], ["history", "1"]] {
+            let piped = try pm.run(command, env: env)
+            #expect(piped.status == 0, "\(command): \(piped.stderr)")
+            #expect(!piped.stdout.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: mark), "\(command) used the pager while piped")
+        }
+        // On a terminal (script(1) gives one) the pager runs, unless --no-pager.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        func inTerminal(_ arguments: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", "\(PMCMSRun.executable.path) \(arguments)", "/dev/null"]
+            process.currentDirectoryURL = pm.directory
+            process.environment = pm.environment.merging(env) { $1 }
+            process.standardInput = FileHandle.nullDevice
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return text
+        }
+        let unpaged = try inTerminal("show 1 --no-pager")
+        #expect(unpaged.contains("Paged?"))
+        #expect(!FileManager.default.fileExists(atPath: mark))
+        let paged = try inTerminal("show 1")
+        #expect(paged.contains("Paged?"))
+        #expect(FileManager.default.fileExists(atPath: mark))
+    }
 }
