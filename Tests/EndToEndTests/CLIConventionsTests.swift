@@ -187,4 +187,50 @@ struct CLIConventionsTests {
         #expect(paged.contains("Paged?"))
         #expect(FileManager.default.fileExists(atPath: mark))
     }
+
+    @Test("errors: one prefix on stderr, exit 2 for any bad flag value, JSON with --json, did you mean")
+    func errors() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        #expect(try pm.run(["new", "--kind", "question", "--title", "What is a PMO?"]).status == 0)
+        // The same kind of mistake, the same exit code: a bad value given to a flag.
+        for arguments in [["edit", "1", "--set", "colour=red"], ["edit", "1", "--set", "edited_at=yesterday"],
+                          ["edit", "1", "--set", "source_url=not a url"], ["list", "--limit", "0"], ["list", "--kind", "poem"], ["list", "--bogus"]] {
+            let result = try pm.run(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.hasPrefix("pmcms: error: "), "\(arguments): \(result.stderr)")
+        }
+        let typo = try pm.run(["lsit"])
+        #expect(typo.status == 2)
+        #expect(typo.stderr.hasPrefix("pmcms: error: 'lsit' is not a pmcms command; did you mean 'list'?"), "\(typo.stderr)")
+        let missing = try pm.run(["show", "what-is-a-pmx"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("did you mean 'what-is-a-pmo'?"), "\(missing.stderr)")
+        let json = try pm.run(["show", "nothing-like-it", "--json"])
+        #expect(json.status == 1)
+        #expect(json.stdout.isEmpty)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stderr.utf8)) as? [String: Any]
+        #expect((object?["error"] as? String)?.contains("no entry 'nothing-like-it'") == true, "\(json.stderr)")
+        #expect(object?["exit_code"] as? Int == 1)
+        let usage = try pm.run(["list", "--limit", "0", "--json"])
+        #expect(usage.status == 2)
+        #expect((try JSONSerialization.jsonObject(with: Data(usage.stderr.utf8)) as? [String: Any])?["exit_code"] as? Int == 2)
+    }
+
+    @Test("pmcms with no arguments prints help and exits 2; the top-level help shows --db and --author")
+    func helpAndNoArguments() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        let bare = try pm.run([])
+        #expect(bare.status == 2)
+        #expect(bare.stderr.contains("SUBCOMMANDS:"))
+        let help = try pm.run(["--help"])
+        #expect(help.status == 0)
+        let options = help.stdout.components(separatedBy: "OPTIONS:").last ?? ""
+        #expect(options.contains("--db <path>") && options.contains("--author <name>"), "\(help.stdout)")
+        #expect(try pm.run(["--db", pm.storePath, "--author", "x"]).status == 2)
+        let completion = try pm.run(["--generate-completion-script", "bash"])
+        #expect(completion.status == 0 && completion.stdout.contains("pmcms"))
+    }
 }
