@@ -30,6 +30,7 @@ let package = Package(
                 .embedInCode("Migrations/0002_search.sql"),
                 .embedInCode("Migrations/0003_export_order.sql"),
                 .embedInCode("Migrations/0004_no_link_url_index.sql"),
+                .embedInCode("Migrations/0005_feed_date_known.sql"),
             ]),
         .target(
             name: "PMCMS",

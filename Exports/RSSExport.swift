@@ -31,7 +31,7 @@ struct RSSExportWriter: EntryWriter {
         try xml.element("title", entry.view.content.title)
         try xml.element("link", item.link)
         try xml.element("guid", item.guid, attributes: ["isPermaLink": item.guidIsPermaLink ? "true" : "false"])
-        try xml.element("pubDate", FeedDate.rfc822(item.edited))
+        if let known = item.knownDate { try xml.element("pubDate", FeedDate.rfc822(known)) }
         if let description = item.html ?? entry.view.content.summary {
             try xml.element("description", description)
         }

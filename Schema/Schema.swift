@@ -12,6 +12,7 @@ public enum Schema {
         Migration(identifier: "0002_search", sql: text(PackageResources._002_search_sql)),
         Migration(identifier: "0003_export_order", sql: text(PackageResources._003_export_order_sql)),
         Migration(identifier: "0004_no_link_url_index", sql: text(PackageResources._004_no_link_url_index_sql)),
+        Migration(identifier: "0005_feed_date_known", sql: text(PackageResources._005_feed_date_known_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -233,4 +233,27 @@ struct CLIConventionsTests {
         let completion = try pm.run(["--generate-completion-script", "bash"])
         #expect(completion.status == 0 && completion.stdout.contains("pmcms"))
     }
+
+    @Test("feed.url is the feed's self link; an undated entry sorts after dated ones with no pubDate of its own")
+    func feeds() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        for (key, value) in [("site.title", "PM FAQ"), ("site.url", "https://www.example.org"), ("feed.url", "https://feeds.example.org/pm/all.rss")] {
+            #expect(try pm.run(["config", key, value]).status == 0)
+        }
+        #expect(try pm.run(["config", "feed.url", "not a url"]).status != 0)
+        try publishedQuestion(pm, "Dated?", url: "https://www.example.org/faq/dated", edited: "2026-01-01")
+        // An undated entry, published much later (as an import of an undated page is).
+        #expect(try pm.run(["new", "--kind", "question", "--title", "Undated?"]).status == 0)
+        #expect(try pm.run(["edit", "undated", "--set", "edited_at="]).status == 0)
+        for step in ["submit", "approve", "publish"] { #expect(try pm.run([step, "undated"], env: ["PMCMS_NOW": "2026-11-30T10:00:00Z"]).status == 0) }
+        #expect(try pm.run(["show", "undated", "--json"]).object()["edited_at"] is NSNull)
+        let rss = try pm.run(["export", "rss", "--out", "feed.xml"])
+        #expect(rss.status == 0, "\(rss.stderr)")
+        let text = try String(contentsOf: pm.directory.appendingPathComponent("feed.xml"), encoding: .utf8)
+        #expect(text.contains("<atom:link href=\"https://feeds.example.org/pm/all.rss\" rel=\"self\""), "\(text)")
+        let titles = text.components(separatedBy: "<title>").dropFirst(2).compactMap { $0.components(separatedBy: "</title>").first }
+        #expect(titles == ["Dated?", "Undated?"])
+        #expect(!text.contains("30 Nov 2026 10:00:00"), "the publication time is not the undated entry's date")
+    }
 }
