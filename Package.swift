@@ -20,6 +20,9 @@ let package = Package(
             name: "CLibXML2", path: "Sources/CLibXML2",
             pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
             name: "CCmarkGFM", path: "Sources/CCmarkGFM",
             pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .target(
@@ -42,7 +45,7 @@ let package = Package(
             path: "Sources/PMCMS"),
         .target(
             name: "Imports",
-            dependencies: ["PMCMS", "CLibXML2"],
+            dependencies: ["PMCMS", "CLibXML2", "CZlib"],
             path: "Imports",
             resources: [
                 .embedInCode("SampleSite/faq/is-pmo-more-senior-than-project-manager.html"),
@@ -56,7 +59,7 @@ let package = Package(
             ]),
         .target(
             name: "Exports",
-            dependencies: ["PMCMS", "CLibXML2"],
+            dependencies: ["PMCMS", "CLibXML2", .product(name: "Yams", package: "Yams")],
             path: "Exports"),
         .executableTarget(
             name: "pmcms",

@@ -10,6 +10,8 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
     case xmlWriter(step: String)
     case writeFailed(reason: String)
     case outputFile(path: String, reason: String)
+    case badPostType(String)
+    case notAStream(format: ExportFormat)
 
     public var description: String {
         switch self {
@@ -30,6 +32,10 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
             return "could not write the export: \(reason)"
         case .outputFile(let path, let reason):
             return "could not write \(path): \(reason)"
+        case .notAStream(let format):
+            return "export \(format.rawValue) writes a folder: name it (`pmcms export \(format.rawValue) DIR`)"
+        case .badPostType(let name):
+            return "--post-type '\(name)' is not a WordPress post type name (1 to 20 characters: a-z, 0-9, - and _)"
         }
     }
 
@@ -48,6 +54,8 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
         switch option {
         case "--with-history": "it applies to json and ndjson"
         case "--bom", "--columns", "--raw": "it applies to csv"
+        case "--post-type": "it applies to wxr"
+        case "--since": "a Hugo tree holds every exported entry, and a re-export updates only the files that changed"
         case "--kind article": "faq-jsonld holds questions only"
         default: "see `pmcms export --help`"
         }

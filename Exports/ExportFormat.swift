@@ -5,13 +5,17 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case json, ndjson, csv, rss, atom, jsonfeed
     case faqJSONLD = "faq-jsonld"
     case sitemap
+    /// WordPress eXtended RSS 1.2, for WordPress's importer.
+    case wxr
+    /// A Hugo content tree: a folder, not a stream (see `HugoExport`).
+    case hugo
 
     /// The settings the format cannot be written without.
     public var requiredSettings: [SettingKey] {
         switch self {
-        case .rss, .atom, .jsonfeed: [.siteTitle, .siteURL]
+        case .rss, .atom, .jsonfeed, .wxr: [.siteTitle, .siteURL]
         case .sitemap: [.siteURL]
-        case .json, .ndjson, .csv, .faqJSONLD: []
+        case .json, .ndjson, .csv, .faqJSONLD, .hugo: []
         }
     }
 
@@ -29,6 +33,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         case .jsonfeed: "feed.json"
         case .faqJSONLD: "faq.jsonld"
         case .sitemap: "sitemap.xml"
+        case .wxr: "wordpress.xml"
+        case .hugo: "content"
         }
     }
 }
@@ -49,6 +55,9 @@ public struct ExportOptions: Sendable {
     public var fileName: String?
     /// What feeds name as their generator.
     public var generator = "pmcms"
+    /// wxr: the WordPress post type questions become (`--post-type`); articles are posts.
+    public var questionPostType = "post"
+    public var postTypeGiven = false
 
     public init(format: ExportFormat) {
         self.format = format
@@ -65,9 +74,23 @@ public struct ExportOptions: Sendable {
             if columnsGiven { problems.append(.unsupportedOption(format: format, option: "--columns")) }
             if raw { problems.append(.unsupportedOption(format: format, option: "--raw")) }
         }
+        if postTypeGiven {
+            if format != .wxr { problems.append(.unsupportedOption(format: format, option: "--post-type")) }
+            if !Self.isWordPressPostType(questionPostType) { problems.append(.badPostType(questionPostType)) }
+        }
+        if format == .hugo, since != nil {
+            // The tree mirrors every exported entry; a partial export would remove the rest.
+            problems.append(.unsupportedOption(format: format, option: "--since"))
+        }
         if format == .faqJSONLD && kind == .article {
             problems.append(.unsupportedOption(format: format, option: "--kind article"))
         }
         return problems
+    }
+
+    /// WordPress's rule for a post type's name: 1 to 20 lower-case letters, digits, `-` or `_`.
+    static func isWordPressPostType(_ name: String) -> Bool {
+        (1...20).contains(name.utf8.count)
+            && name.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 || $0 == 95 }
     }
 }

@@ -14,6 +14,7 @@ public struct ExportSummary: Sendable, Equatable {
 public enum Exporter {
     public static func export(_ options: ExportOptions, from store: ContentStore, to sink: OutputSink) throws -> ExportSummary {
         if let problem = options.problems().first { throw problem }
+        if options.format == .hugo { throw ExportError.notAStream(format: .hugo) }
         let site = Site(settings: try store.settings())
         // Checked before a byte is written, so that a feed missing its settings leaves nothing behind.
         try site.require(for: options.format)
@@ -49,6 +50,12 @@ public enum Exporter {
             writer = FAQJSONLDExportWriter(stream: JSONObjectStream(sink: sink))
         case .sitemap:
             writer = SitemapExportWriter(xml: try XMLWriter(sink: sink), site: site)
+        case .hugo:
+            throw ExportError.notAStream(format: .hugo)
+        case .wxr:
+            writer = WXRExportWriter(
+                xml: try XMLWriter(sink: sink), site: site, generatedAt: generatedDate, generator: options.generator,
+                questionPostType: options.questionPostType)
         }
 
         try writer.begin()

@@ -16,8 +16,11 @@ struct FeedItem {
     /// none, and its import time is not passed off as its date (RSS and JSON Feed leave it out).
     let knownDate: Date?
     let published: Date?
-    /// The body as HTML, or nil when the body is blank.
-    let html: String?
+    /// The body as HTML, or nil when the body is blank. Rendered when asked for: not every
+    /// writer prints it.
+    var html: String? {
+        entry.content.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(entry.content.body)
+    }
 
     init(_ entry: EntryView, site: Site) {
         self.entry = entry
@@ -36,7 +39,6 @@ struct FeedItem {
         // long after it went live): a publication date after the last edit would contradict
         // it, and without a known date it is only the time of the import.
         published = knownDate.flatMap { known in c.publishedAt.flatMap(Timestamp.parse).flatMap { $0 <= known ? $0 : nil } }
-        html = c.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(c.body)
     }
 
     /// The link when it is a page of the site, else the site's page for the entry: a sitemap

@@ -63,6 +63,18 @@ final class XMLWriter {
         try end()
     }
 
+    /// Text as CDATA sections, as WordPress writes WXR. A CDATA section cannot hold `]]>`, so
+    /// the text is split after its `]]` into two sections; a reader joins them back.
+    func cdata(_ text: String) throws {
+        let pieces = Self.clean(text).components(separatedBy: "]]>")
+        for (index, piece) in pieces.enumerated() {
+            let isLast = index == pieces.count - 1
+            // Each split moves "]]" to the end of one section and ">" to the start of the next.
+            let section = (index == 0 ? "" : ">") + piece + (isLast ? "" : "]]")
+            try check("write CDATA", Self.withXMLChars(section) { xmlTextWriterWriteCDATA(writer, $0) })
+        }
+    }
+
     /// `<name attributes…/>`.
     func empty(_ name: String, attributes: KeyValuePairs<String, String>) throws {
         try start(name)

@@ -8,7 +8,7 @@ extension ExportFormat: ExpressibleByArgument {}
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the site's entries as JSON, NDJSON, CSV, RSS, Atom, JSON Feed, FAQPage JSON-LD or a sitemap.",
+        abstract: "Write the site's entries as JSON, NDJSON, CSV, RSS, Atom, JSON Feed, FAQPage JSON-LD, a sitemap or WordPress WXR.",
         discussion: """
             By default exports the live (published) revision of each published entry; --all \
             exports the latest revision of every entry, whatever its status. Entries are read \
@@ -17,12 +17,17 @@ struct ExportCommand: ParsableCommand {
             Formats: json ({"generated_at", "site", "entries"}), ndjson (one entry per line), \
             csv (RFC 4180, CRLF), rss (RSS 2.0), atom (RFC 4287), jsonfeed (JSON Feed 1.1), \
             faq-jsonld (schema.org FAQPage of the questions that have an answer), sitemap \
-            (sitemaps.org). JSON output escapes <, > and & as \\u003c, \\u003e, \\u0026, so it \
+            (sitemaps.org), wxr (WordPress eXtended RSS 1.2, for Tools → Import → WordPress: \
+            every entry a post, its kind a category, published → publish, in review or \
+            approved → pending, draft or archived → draft; --post-type gives questions a post \
+            type of their own), hugo DIR (a Hugo content tree: DIR/questions/SLUG.md and \
+            DIR/articles/SLUG.md with YAML front matter; a re-export rewrites only changed files \
+            and removes the files of entries no longer exported, and never writes outside DIR). JSON output escapes <, > and & as \\u003c, \\u003e, \\u0026, so it \
             can be pasted into a web page.
 
             rss, atom and jsonfeed hold the newest feed.limit entries (default 50) by edited_at, \
             and need site.title and site.url (`pmcms config site.title ...`, `pmcms config \
-            site.url ...`); sitemap needs site.url. An item links to the entry's source_url \
+            site.url ...`), as does wxr; sitemap needs site.url. An item links to the entry's source_url \
             when it is absolute, else to site.url/slug.
 
             With --out, the file is written beside FILE and renamed into place when complete: a \
@@ -35,11 +40,15 @@ struct ExportCommand: ParsableCommand {
               pmcms export rss --out feed.xml
               pmcms export atom --kind question --out atom.xml
               pmcms export sitemap --out sitemap.xml
+              pmcms export wxr --all --post-type faq --out wordpress.xml
+              pmcms export hugo site/content
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The format to write.", valueName: "format"))
     var format: ExportFormat
+    @Argument(help: ArgumentHelp("hugo: the content folder to write (created if missing; its parent must exist).", valueName: "dir"))
+    var directory: String?
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
     @Flag(help: "Every entry at its latest revision, whatever its status (default: published entries, live revision).")
@@ -56,12 +65,20 @@ struct ExportCommand: ParsableCommand {
     var columns: String?
     @Flag(help: "csv: keep cells that begin with =, +, - or @ as they are (default: prefix them with ' against formula injection).")
     var raw = false
+    @Option(name: .customLong("post-type"), help: ArgumentHelp("wxr: the WordPress post type of questions (default: post).", valueName: "name"))
+    var postType: String?
 
     func validate() throws {
         if let since, Timestamp.parse(since) == nil {
             throw ValidationError("--since '\(since)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
         }
         if let out, out.isEmpty || out.hasSuffix("/") { throw ValidationError("--out needs a file name") }
+        if format == .hugo {
+            guard let directory, !directory.isEmpty else { throw ValidationError("export hugo needs the content folder to write: pmcms export hugo DIR") }
+            if out != nil { throw ValidationError("export hugo writes a folder: name it as DIR, not with --out") }
+        } else if let directory {
+            throw ValidationError("export \(format.rawValue) takes no folder ('\(directory)'): write to a file with --out FILE")
+        }
         let options = try makeOptions()
         if let problem = options.problems().first { throw ValidationError(problem.description) }
     }
@@ -82,6 +99,10 @@ struct ExportCommand: ParsableCommand {
             }
             options.columnsGiven = true
         }
+        if let postType {
+            options.questionPostType = postType
+            options.postTypeGiven = true
+        }
         options.fileName = out.map { URL(fileURLWithPath: $0).lastPathComponent }
         options.generator = "pmcms \(PMCMSCommand.configuration.version)"
         return options
@@ -91,7 +112,10 @@ struct ExportCommand: ParsableCommand {
         let store = try global.openStore()
         let options = try makeOptions()
         do {
-            if let out {
+            if format == .hugo, let directory {
+                let summary = try HugoExport.export(options, from: store, into: directory)
+                print("\(directory): \(summary.entries) \(summary.entries == 1 ? "entry" : "entries") (hugo: \(summary.written) written, \(summary.unchanged) unchanged, \(summary.removed) removed)")
+            } else if let out {
                 let summary = try AtomicFile.write(to: out) { sink in try Exporter.export(options, from: store, to: sink) }
                 print("\(out): \(summary.entries) \(summary.entries == 1 ? "entry" : "entries") (\(format.rawValue), \(summary.bytes) bytes)")
             } else {

@@ -6,7 +6,7 @@ struct ImportTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = root.appendingPathComponent("Tests/Fixtures")
     static let site = fixtures.appendingPathComponent("site")
-    static let realWorld = root.deletingLastPathComponent().appendingPathComponent("shared/realworld")
+    static let realWorld = fixtures.appendingPathComponent("realworld")
     static let seedSlug = "is-pmo-more-senior-than-project-manager"
 
     /// A copy of the fixture site in the test's folder, to change pages in.
@@ -142,7 +142,7 @@ struct ImportTests {
     @Test("the 24 real-world pages import without a crash, each as an article with a title")
     func realWorld() throws {
         guard FileManager.default.fileExists(atPath: Self.realWorld.path) else {
-            Issue.record("../shared/realworld is missing beside the repository")
+            Issue.record("the real-world fixture pages are missing: \(Self.realWorld.path)")
             return
         }
         let pm = try PMCMSRun()

@@ -1,14 +1,13 @@
 import Foundation
 import Imports
 
-/// Paths of the test fixtures and the shared real-world pages, found relative to this file.
+/// Paths of the test fixtures (the real-world pages among them), found relative to this file.
 enum Fixtures {
     /// The repository root: this file is `<root>/Tests/ImportsTests/Fixtures.swift`.
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let directory = repositoryRoot.appendingPathComponent("Tests/Fixtures")
-    /// `../shared/realworld` beside the repository root, as on the development machines and in CI.
-    static let realWorld = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/realworld")
-    static var hasRealWorldPages: Bool { FileManager.default.fileExists(atPath: realWorld.path) }
+    /// 24 real pages from other sites, kept in the repository with their licence (see its README).
+    static let realWorld = directory.appendingPathComponent("realworld")
 
     static func bytes(_ relativePath: String) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent(relativePath)))

@@ -1,5 +1,5 @@
-/// The seed page as `../shared/seed/faq-page.txt` renders it, kept here so the tests do not
-/// depend on the shared folder.
+/// The seed page as the project's brief renders it (its text rendering of the real scraped page),
+/// kept here so the tests need nothing outside the repository.
 enum Seed {
     static let question = "Is PMO more senior than project manager?"
     static let answer = "A project manager typically focuses on delivering specific projects, while a PMO leader operates at a higher organisational level, overseeing multiple projects or a portfolio. They also design tailored solutions for PMO clients to ensure they meet organisational needs and deliver effective value."

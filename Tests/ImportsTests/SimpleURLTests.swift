@@ -6,14 +6,12 @@ import Testing
 /// The byte-level address handling (`SimpleURL`) must give exactly what Foundation gives, for
 /// every address it accepts: it replaced Foundation on the import's hot path.
 @Suite struct SimpleURLTests {
-    /// Every `href` and `src` written in the fixture pages and the shared real-world pages, plus
+    /// Every `href` and `src` written in the fixture pages (the real-world pages included), plus
     /// shapes chosen to sit on the edge of what the fast path accepts.
     static func addresses() throws -> [String] {
         var files: [URL] = []
-        for root in [Fixtures.directory, Fixtures.realWorld] {
-            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
-            for case let url as URL in walker where ["html", "htm"].contains(url.pathExtension) { files.append(url) }
-        }
+        let walker = try #require(FileManager.default.enumerator(at: Fixtures.directory, includingPropertiesForKeys: nil))
+        for case let url as URL in walker where ["html", "htm"].contains(url.pathExtension) { files.append(url) }
         let attribute = try NSRegularExpression(pattern: #"(?:href|src)\s*=\s*["']([^"']*)["']"#, options: [.caseInsensitive])
         var found = Set<String>()
         for file in files {
@@ -64,9 +62,8 @@ import Testing
             fast += 1
             #expect(URLResolver.comparisonKey(address) == URLResolver.foundationComparisonKey(address), "\(address)")
         }
-        // The fixtures alone hold about 45 simple absolute addresses; the real-world pages
-        // (`../shared`, present in CI) add hundreds.
-        #expect(fast > (Fixtures.hasRealWorldPages ? 100 : 30))
+        // The site fixtures hold about 45 simple absolute addresses; the real-world pages add hundreds.
+        #expect(fast > 100)
     }
 
     /// `URLCheck` accepts a simple address without asking Foundation; Foundation must agree.
