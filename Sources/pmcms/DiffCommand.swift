@@ -46,13 +46,13 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        Pager.start(unless: pager.noPager)
         let pair = try RevisionNames.reporting {
             try store.revisionPair(ref, from: a.flatMap(RevisionName.init(parsing:)), to: b.flatMap(RevisionName.init(parsing:)))
         }
         let diff = EntryDiff(
             entryID: pair.header.id, slug: pair.header.slug, from: pair.old, to: pair.new,
             old: pair.oldContent, new: pair.newContent)
+        Pager.start(unless: pager.noPager)
         if output.json {
             print(try JSONOutput.string(DiffJSON(diff, words: word, statOnly: stat), pretty: true))
         } else if stat {

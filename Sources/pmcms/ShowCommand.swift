@@ -33,12 +33,13 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
-        Pager.start(unless: pager.noPager)
         var selector: RevisionSelector = live ? .live : .head
         if let name = rev.flatMap(RevisionName.init(parsing:)) {
             selector = .number(try RevisionNames.reporting { try store.revisionNumber(ref, name) })
         }
         let entry = try store.entry(ref, at: selector)
+        // Started once the entry is found, so that an error never opens an empty pager.
+        Pager.start(unless: pager.noPager)
         if output.json {
             print(try JSONOutput.string(entry, pretty: true))
         } else if html {
