@@ -32,7 +32,7 @@ struct BlameCommand: ParsableCommand {
     }
 
     func run() throws {
-        let blame = try global.openStore().blame(ref)
+        let blame = try global.openStore(.read).blame(ref)
         Pager.start(unless: pager.noPager)
         if output.json {
             print(try JSONOutput.string(blame, pretty: true))

@@ -34,7 +34,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         Pager.start(unless: pager.noPager || !full)
         let findings = try store.check(CheckOptions(staleDays: staleDays))
         if output.json {

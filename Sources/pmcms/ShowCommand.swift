@@ -32,7 +32,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         var selector: RevisionSelector = live ? .live : .head
         if let name = rev.flatMap(RevisionName.init(parsing:)) {
             selector = .number(try RevisionNames.reporting { try store.revisionNumber(ref, name) })
