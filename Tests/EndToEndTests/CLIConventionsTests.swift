@@ -124,23 +124,27 @@ struct CLIConventionsTests {
     func controlCharacters() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
-        let author = "evil\u{1B}]0;pwned\u{07}"
-        let made = try pm.run(["new", "--kind", "question", "--title", "Bad \u{1B}[31mred\u{1B}[0m \u{9B}2J title", "-m", "one\nr9  2026-01-01 00:00:00Z  admin  forged"],
+        // Input refuses C0 controls (ESC, BEL), but C1 ones (CSI, U+009B, which some terminals
+        // obey like ESC [) and DEL are text, newlines are allowed in messages and authors, and
+        // stores made before that check may hold anything: the output escapes them all.
+        let author = "evil\nr9  forged"
+        let made = try pm.run(["new", "--kind", "question", "--title", "Bad \u{9B}2J title\u{7F}", "-m", "one\nr9  2026-01-01 00:00:00Z  admin  forged"],
                               env: ["PMCMS_AUTHOR": author])
         #expect(made.status == 0, "\(made.stderr)")
         var outputs: [String] = []
-        for command in [["show", "1"], ["history", "1"], ["log"], ["list"], ["review"], ["search", "title"], ["blame", "1"]] {
+        for command in [["show", "1"], ["history", "1"], ["log"], ["list"], ["search", "title"], ["blame", "1"]] {
             let result = try pm.run(command)
             #expect(result.status == 0, "\(command): \(result.stderr)")
             outputs.append(result.stdout)
         }
         for output in outputs {
-            #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "\(output.debugDescription)")
+            #expect(!output.unicodeScalars.contains { $0.value == 0x9B || $0.value == 0x7F }, "\(output.debugDescription)")
         }
-        #expect(outputs[0].contains("Bad \\e[31mred\\e[0m \\x9B2J title"), "\(outputs[0])")
-        #expect(outputs[1].contains("evil\\e]0;pwned\\a"))
+        #expect(outputs[0].contains("Bad \\x9B2J title\\x7F"), "\(outputs[0])")
+        #expect(outputs[1].contains("evil\\nr9"))
         #expect(outputs[1].contains("one\\nr9  2026-01-01"))
         #expect(outputs[1].split(separator: "\n").count == 1, "\(outputs[1])")
+        #expect(outputs[2].split(separator: "\n").count == 1, "\(outputs[2])")
         // A file name with a newline and an escape, in an import error, stays on one line.
         let folder = pm.directory.appendingPathComponent("site")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
