@@ -77,7 +77,10 @@ let package = Package(
             path: "Benchmarks/StoreGenerator"),
         .testTarget(
             name: "PMCMSTests",
-            dependencies: ["PMCMS", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PMCMS", "CCmarkGFM", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             path: "Tests/PMCMSTests"),
         .testTarget(
             name: "ImportsTests",
@@ -85,7 +88,7 @@ let package = Package(
             path: "Tests/ImportsTests"),
         .testTarget(
             name: "ExportsTests",
-            dependencies: ["Exports", "PMCMS", "CLibXML2"],
+            dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2"],
             path: "Tests/ExportsTests",
             exclude: ["Golden"]),  // read from the source tree by path, so they can be regenerated in place
         .testTarget(

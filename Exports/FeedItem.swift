@@ -17,9 +17,10 @@ struct FeedItem {
     let knownDate: Date?
     let published: Date?
     /// The body as HTML, or nil when the body is blank. Rendered when asked for: not every
-    /// writer prints it.
+    /// writer prints it. Feeds are read away from the site, so links resolve against the
+    /// entry's page (and a link the store emptied shows as its text).
     var html: String? {
-        entry.content.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(entry.content.body)
+        entry.content.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Markdown.html(entry.content.body, baseURL: guid)
     }
 
     init(_ entry: EntryView, site: Site) {

@@ -15,9 +15,9 @@ struct RSSExportWriter: EntryWriter {
         try xml.attribute("version", "2.0")
         try xml.attribute("xmlns:atom", "http://www.w3.org/2005/Atom")
         try xml.start("channel")
-        try xml.element("title", site.title ?? "")
+        try xml.plainText("title", site.title ?? "")
         try xml.element("link", site.url ?? "")
-        try xml.element("description", site.description ?? site.title ?? "")
+        try xml.plainText("description", site.description ?? site.title ?? "")
         if let language = site.language { try xml.element("language", language) }
         try xml.element("lastBuildDate", FeedDate.rfc822(generatedAt))
         try xml.element("generator", generator)
@@ -28,11 +28,12 @@ struct RSSExportWriter: EntryWriter {
     mutating func write(_ entry: StreamedEntry) throws {
         let item = FeedItem(entry.view, site: site)
         try xml.start("item")
-        try xml.element("title", entry.view.content.title)
+        try xml.plainText("title", entry.view.content.title)
         try xml.element("link", item.link)
         try xml.element("guid", item.guid, attributes: ["isPermaLink": item.guidIsPermaLink ? "true" : "false"])
         if let known = item.knownDate { try xml.element("pubDate", FeedDate.rfc822(known)) }
-        if let description = item.html ?? entry.view.content.summary {
+        // An item's description is HTML to every reader: a plain-text summary is escaped as such.
+        if let description = item.html ?? entry.view.content.summary.map(XMLWriter.htmlEscaped) {
             try xml.element("description", description)
         }
         try xml.element("category", entry.view.kind.rawValue)

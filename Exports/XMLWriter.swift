@@ -63,6 +63,39 @@ final class XMLWriter {
         try end()
     }
 
+    /// `<name>text</name>` for RSS's plain-text elements (titles, the channel description): `&`
+    /// and `<` are written as the hexadecimal references `&#x26;` and `&#x3C;`, which the RSS
+    /// Profile asks for so that readers do not take the text for HTML. The text itself still
+    /// goes through libxml2's escaping; only those two constant references are written raw.
+    func plainText(_ name: String, _ text: String) throws {
+        try start(name)
+        var run = ""
+        func flush() throws {
+            guard !run.isEmpty else { return }
+            try check("write <\(name)> text", Self.withXMLChars(run) { xmlTextWriterWriteString(writer, $0) })
+            run = ""
+        }
+        for character in Self.clean(text) {
+            switch character {
+            case "&", "<":
+                try flush()
+                try check("write <\(name)> text", xmlTextWriterWriteRaw(writer, character == "&" ? "&#x26;" : "&#x3C;"))
+            default:
+                run.append(character)
+            }
+        }
+        try flush()
+        try end()
+    }
+
+    /// `text` escaped for HTML (`&`, `<`, `>`, `"`) by libxml2: plain text carried where a
+    /// reader expects HTML (an RSS description, an Atom `type="html"` text construct).
+    static func htmlEscaped(_ text: String) -> String {
+        guard let encoded = withXMLChars(clean(text), { xmlEncodeSpecialChars(nil, $0) }) else { return "" }
+        defer { pmcms_xmlFree(encoded) }
+        return String(cString: encoded)
+    }
+
     /// Text as CDATA sections, as WordPress writes WXR. A CDATA section cannot hold `]]>`, so
     /// the text is split after its `]]` into two sections; a reader joins them back.
     func cdata(_ text: String) throws {
@@ -103,19 +136,21 @@ final class XMLWriter {
     }
 
     /// XML 1.0 cannot hold most control characters, nor NUL (which would also cut the C
-    /// string): they become U+FFFD so that the document stays well-formed.
+    /// string), and discourages DEL and the C1 controls: they are left out so that the
+    /// document stays well-formed. (A U+FFFD in their place reads to feed readers and the W3C
+    /// Feed Validator as text damaged by a wrong encoding.)
     static func clean(_ text: String) -> String {
         func allowed(_ scalar: Unicode.Scalar) -> Bool {
             switch scalar.value {
             case 0x09, 0x0A, 0x0D: true
-            case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+            case 0x20...0x7E, 0xA0...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
             default: false
             }
         }
         guard !text.unicodeScalars.allSatisfy(allowed) else { return text }
         var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            scalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
+        for scalar in text.unicodeScalars where allowed(scalar) {
+            scalars.append(scalar)
         }
         return String(scalars)
     }

@@ -120,8 +120,10 @@ extension ContentStore {
                         results.append(PageImportResult(fileKey: page.fileKey, outcomes: [], error: "\(error)"))
                     }
                 }
+                if !dryRun { CrashPoint.reach(.beforeCommit) }
                 return dryRun ? .rollback : .commit
             }
+            if !dryRun { CrashPoint.reach(.afterCommit) }
             return results
         }
     }

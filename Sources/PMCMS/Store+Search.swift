@@ -34,6 +34,18 @@ public struct SearchQuery: Sendable {
 extension ContentStore {
     /// Full-text search over the current title, body and summary of every entry, ranked by
     /// bm25 with the title weighted above the summary and the body.
+    /// The search, before its optional filters and its `ORDER BY rank LIMIT ?`; the tests read
+    /// its query plan (arguments: the two snippet marks, the query).
+    static let searchSQL = """
+        SELECT e.id, e.slug, e.kind, r.status, r.title,
+               snippet(search, -1, ?, ?, '…', 14) AS snippet,
+               bm25(search, 10.0, 1.0, 4.0) AS rank
+        FROM search
+        JOIN entry e ON e.id = search.rowid
+        JOIN revision r ON r.entry_id = e.id AND r.number = e.head
+        WHERE search MATCH ?
+        """
+
     public func search(_ query: SearchQuery) throws -> [SearchHit] {
         let text = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalidField(name: "query", reason: "it is empty") }
@@ -44,15 +56,7 @@ extension ContentStore {
             throw StoreError.invalidField(name: "query", reason: error.description)
         }
         return try read { db in
-            var sql = """
-                SELECT e.id, e.slug, e.kind, r.status, r.title,
-                       snippet(search, -1, ?, ?, '…', 14) AS snippet,
-                       bm25(search, 10.0, 1.0, 4.0) AS rank
-                FROM search
-                JOIN entry e ON e.id = search.rowid
-                JOIN revision r ON r.entry_id = e.id AND r.number = e.head
-                WHERE search MATCH ?
-                """
+            var sql = Self.searchSQL
             var arguments: StatementArguments = [SearchHit.markOpen, SearchHit.markClose, expression]
             if let kind = query.kind {
                 sql += " AND e.kind = ?"

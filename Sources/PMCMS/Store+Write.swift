@@ -138,7 +138,9 @@ extension ContentStore {
                 throw StoreError.unknownRevision(slug: header.slug, number: number)
             }
             let current = try Self.fetchContent(db, entryID: header.id, number: header.head)
+            // A revision saved before the store made bodies safe comes back safe; otherwise as it was.
             var next = try Self.fetchContent(db, entryID: header.id, number: number)
+            next.body = SafeMarkdown.sanitize(next.body)
             next.status = current.status
             next.publishedAt = current.publishedAt
             if publish {

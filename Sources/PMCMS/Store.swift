@@ -174,8 +174,10 @@ public final class ContentStore: Sendable {
             var result: T?
             try database.inTransaction(.immediate) { db in
                 result = try body(db)
+                CrashPoint.reach(.beforeCommit)
                 return .commit
             }
+            CrashPoint.reach(.afterCommit)
             guard let result else { throw StoreError.invalidField(name: "transaction", reason: "produced no result") }
             return result
         }

@@ -12,19 +12,25 @@ struct ConcurrencyTests {
         #expect(try pm.run(["new", "--kind", "question", "--title", "Race?", "--body-file", "-"], input: "start").status == 0)
         let writers = 4, editsEach = 6
         let landed = Counter(), stale = Counter(), problems = Messages()
-        let deadline = Date().addingTimeInterval(60)
+        let finishedWriters = Counter()
+        // A bound on work, not on time: an attempt is stale only when another writer's edit
+        // landed between its `show` and its `edit`, so a writer needs at most its own edits
+        // plus one retry per edit of the others. A few more cover a failed `show`.
+        let attemptsEach = editsEach + (writers - 1) * editsEach + 5
         // All at once, one thread each (concurrentPerform would run only one per core).
         ConcurrentWritersTests.runTogether(writers + 2) { worker in
             if worker >= writers {
-                // Readers: list and show while the writers write.
-                while landed.value < writers * editsEach && Date() < deadline {
+                // Readers: list and show until every writer is done.
+                while finishedWriters.value < writers {
                     guard let result = try? pm.run(["list", "--json"]) else { continue }
                     if result.status != 0 { problems.add("reader: \(result.stderr)") }
                 }
                 return
             }
-            var done = 0
-            while done < editsEach && Date() < deadline {
+            defer { finishedWriters.increment() }
+            var done = 0, attempts = 0
+            while done < editsEach && attempts < attemptsEach {
+                attempts += 1
                 guard let shown = try? pm.run(["show", "1", "--json"]), let object = try? shown.object(),
                       let revision = object["revision"] as? Int else {
                     problems.add("show failed")

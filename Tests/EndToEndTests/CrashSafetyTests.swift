@@ -25,25 +25,66 @@ struct CrashSafetyTests {
 
     enum DumpError: Error { case failed(String) }
 
-    /// Runs `pmcms ARGS` and SIGKILLs it after `delay` seconds unless it ends first; returns
-    /// whether it was killed.
-    static func runKilled(_ pm: PMCMSRun, _ arguments: [String], after delay: TimeInterval) throws -> Bool {
+    /// How a run that was told to stop ended.
+    enum StopOutcome: Equatable {
+        /// It reached the point and was SIGKILLed there.
+        case killed
+        /// It never reached the point (it had fewer transactions) and exited with this status.
+        case finished(Int32, String)
+    }
+
+    /// Runs `pmcms ARGS`, telling it (`PMCMS_TEST_STOP_AT`, see `CrashPoint`) to stop the
+    /// `count`-th time it reaches `point` and signal it with a file; SIGKILLs it there. No
+    /// guessed delay: the kill lands at that point whatever the machine's speed.
+    static func run(_ pm: PMCMSRun, _ arguments: [String], stoppingAt point: String, _ count: Int) throws -> StopOutcome {
+        let child = try start(pm, arguments, stoppingAt: point, count)
+        defer { child.cleanup() }
+        if child.stopped {
+            child.kill()
+            return .killed
+        }
+        child.process.waitUntilExit()
+        return .finished(child.process.terminationStatus, child.stderr)
+    }
+
+    /// A `pmcms` child told where to stop; `stopped` says whether it is waiting there.
+    struct StoppedChild {
+        let process: Process
+        let marker: URL
+        let errors: URL
+        var stopped: Bool { FileManager.default.fileExists(atPath: marker.path) }
+        var stderr: String { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
+
+        func kill() {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func cleanup() {
+            try? FileManager.default.removeItem(at: marker)
+            try? FileManager.default.removeItem(at: errors)
+        }
+    }
+
+    /// Starts `pmcms ARGS` and returns once it is stopped at the point or has ended.
+    static func start(_ pm: PMCMSRun, _ arguments: [String], stoppingAt point: String, _ count: Int) throws -> StoppedChild {
+        let marker = pm.directory.appendingPathComponent("stop-\(UUID().uuidString)")
+        let errors = pm.directory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = PMCMSRun.executable
         process.arguments = arguments
         process.currentDirectoryURL = pm.directory
-        process.environment = pm.environment
-        // Nothing reads the output: send it nowhere, so a full pipe can never block the process.
+        process.environment = pm.environment.merging(
+            ["PMCMS_TEST_STOP_AT": "\(point):\(count)", "PMCMS_TEST_STOP_FILE": marker.path]) { $1 }
+        // Output goes to nothing (stdout) and a file (stderr): a full pipe can never block it.
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(delay)
-        while process.isRunning && Date() < deadline { usleep(500) }
-        let killed = process.isRunning
-        if killed { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return killed && process.terminationReason == .uncaughtSignal
+        // Waits for an event (the marker, or the end of the process), not for a time.
+        while process.isRunning && !FileManager.default.fileExists(atPath: marker.path) { usleep(1_000) }
+        return StoppedChild(process: process, marker: marker, errors: errors)
     }
 
     /// The invariants `pmcms verify` checks, plus the two a reader can see from outside with the
@@ -61,55 +102,53 @@ struct CrashSafetyTests {
         #expect(broken == "0", "\(context): \(broken) entries with a missing head or live revision or a gap in the numbers")
     }
 
-    @Test("an import killed at random moments leaves a sound store, and re-running it gives the uninterrupted result")
-    func importKilledAtRandomMoments() throws {
+    @Test("an import killed before and after each of its commits leaves a sound store, and re-running it gives the uninterrupted result")
+    func importKilledAtEveryCommit() throws {
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-crash-site-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: site) }
         try GeneratedSite.write(count: 300, to: site, seed: 0xC0FFEE)
         let importArguments = ["import", site.path, "--base-url", GeneratedSite.baseURL]
 
-        // The reference: one uninterrupted run, timed to spread the kills over its length.
+        // The reference: one uninterrupted run.
         let reference = try PMCMSRun()
         defer { reference.cleanup() }
-        let started = Date()
         let full = try reference.run(importArguments)
-        let duration = Date().timeIntervalSince(started)
         #expect(full.status == 0, "\(full.stderr)")
         #expect(full.stdout.contains("0 errors"), "\(full.stdout)")
         let expected = try Self.contentDump(reference)
         #expect(expected.components(separatedBy: "\nentry|").count > 300, "the site gives several hundred entries")
 
-        let seed = UInt64(Date().timeIntervalSince1970)
-        var random = SeededRandom(seed: seed)
-        var killedMidRun = 0
-        let trials = 24
-        // Four stores, six kills each: every kill is followed by the checks and a re-run that is
-        // itself killed, until the last re-run of each store finishes and is compared.
-        for store in 0..<4 {
-            let pm = try PMCMSRun()
-            defer { pm.cleanup() }
-            for kill in 0..<(trials / 4) {
-                // Re-runs skip the files already imported, so they are shorter: kill within the
-                // first half of a full run's time to land most kills while work is going on.
-                let delay = Double.random(in: 0.02...(duration * 0.5), using: &random)
-                let killed = try Self.runKilled(pm, importArguments, after: delay)
-                if killed { killedMidRun += 1 }
-                let context = "seed \(seed), store \(store), kill \(kill) after \(String(format: "%.3f", delay)) s"
-                if FileManager.default.fileExists(atPath: pm.storePath) { try Self.expectSound(pm, context) }
-                if !killed {
-                    // The run finished first (the machine was faster than when the reference was
-                    // timed), so every later run would only skip files: start this store again.
-                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: pm.storePath + suffix) }
+        // Kill the import at the n-th commit point, for every n until a run finishes without
+        // reaching it: each kill lands inside (or right after) a transaction that holds work.
+        var dumps: [String: [Int: String]] = [:]
+        for point in ["before-commit", "after-commit"] {
+            for n in 1...50 {
+                let pm = try PMCMSRun()
+                defer { pm.cleanup() }
+                let context = "killed at \(point) #\(n)"
+                let outcome = try Self.run(pm, importArguments, stoppingAt: point, n)
+                if case .finished(let status, let stderr) = outcome {
+                    // Fewer than n transactions: the run itself must have succeeded.
+                    #expect(status == 0, "\(context): an import that was not killed failed: \(stderr)")
+                    #expect(try Self.contentDump(pm) == expected, "\(context): a run that was not killed gives the reference")
+                    break
                 }
+                try Self.expectSound(pm, context)
+                dumps[point, default: [:]][n] = try Self.contentDump(pm)
+                let finish = try pm.run(importArguments)
+                #expect(finish.status == 0, "\(context): the re-run: \(finish.stderr)")
+                #expect(try Self.contentDump(pm) == expected, "\(context): the state after the kill and a re-run differs from an uninterrupted run")
+                try Self.expectSound(pm, "\(context), finished")
             }
-            let finish = try pm.run(importArguments)
-            #expect(finish.status == 0, "seed \(seed), store \(store): \(finish.stderr)")
-            let actual = try Self.contentDump(pm)
-            #expect(actual == expected, "seed \(seed), store \(store): the state after the kills differs from an uninterrupted run")
-            try Self.expectSound(pm, "seed \(seed), store \(store), finished")
         }
-        print("crash safety: full import \(String(format: "%.2f", duration)) s, \(killedMidRun) of \(trials) kills mid-run, seed \(seed)")
-        #expect(killedMidRun >= trials / 2, "most kills land while the import runs (\(killedMidRun) of \(trials), full run \(duration) s)")
+        let before = dumps["before-commit"] ?? [:], after = dumps["after-commit"] ?? [:]
+        // 300 pages are written in batches of 128: at least three import transactions.
+        #expect(before.count >= 3, "kills before \(before.count) commits")
+        #expect(before.count == after.count, "as many commit points before as after")
+        // A kill before commit n leaves exactly what commit n-1 left: nothing of n survives.
+        for n in before.keys.sorted() where n >= 2 {
+            #expect(before[n] == after[n - 1], "a kill before commit \(n) leaves the state after commit \(n - 1)")
+        }
     }
 
     /// About 300 KB in 60 long lines: big enough that writing the revision (hash, snapshot,
@@ -119,52 +158,57 @@ struct CrashSafetyTests {
         return Array(repeating: line.trimmingCharacters(in: .whitespaces), count: 60).joined(separator: "\n")
     }
 
-    @Test("an edit killed mid-write lands whole or not at all")
-    func editKilledMidWrite() throws {
+    @Test("an edit killed before its commit leaves the previous revision, after it the whole new one; an edit left alone succeeds")
+    func editKilledAroundItsCommit() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
         #expect(try pm.run(["new", "--kind", "question", "--title", "Crash?", "--body-file", "-"], input: "start").status == 0)
-        // A large body makes the write itself take a while, so kills land inside it.
+        // A large body makes the transaction hold a lot of uncommitted pages when it is killed.
         let bodyFile = pm.directory.appendingPathComponent("body.md")
-        let started = Date()
-        try Self.bigBody("A long answer line that makes the revision big.").write(to: bodyFile, atomically: true, encoding: .utf8)
-        #expect(try pm.run(["edit", "1", "--body-file", bodyFile.path, "--set", "title=Crash 0?"]).status == 0)
-        let duration = Date().timeIntervalSince(started)
-
-        let seed = UInt64(Date().timeIntervalSince1970)
-        var random = SeededRandom(seed: seed)
-        var expectedHead = 2, expectedTitle = "Crash 0?", killed = 0
-        for trial in 1...24 {
-            let line = "Trial \(trial) line, whole or nothing."
-            let body = Self.bigBody(line)
-            try body.write(to: bodyFile, atomically: true, encoding: .utf8)
-            let delay = Double.random(in: 0.005...(duration * 1.1), using: &random)
-            if try Self.runKilled(pm, ["edit", "1", "--body-file", bodyFile.path, "--set", "title=Crash \(trial)?"], after: delay) {
-                killed += 1
-            }
-            let context = "seed \(seed), trial \(trial), killed after \(String(format: "%.3f", delay)) s"
-            try Self.expectSound(pm, context)
-            let state = try pm.sqlite("""
-                SELECT e.head, r.title, length(r.body), r.body = replace(r.body, 'Trial \(trial) line', '') FROM entry e
-                JOIN revision r ON r.entry_id = e.id AND r.number = e.head WHERE e.id = 1;
-                """).stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
-            guard state.count == 4, let head = Int(state[0]) else {
-                Issue.record("\(context): unreadable state \(state)")
-                continue
-            }
-            if head == expectedHead + 1 {
-                // Landed: the whole new title and body, nothing of the old.
-                #expect(state[1] == "Crash \(trial)?", "\(context)")
-                #expect(state[2] == String(body.count), "\(context): body length \(state[2]), expected \(body.count)")
-                #expect(state[3] == "0", "\(context): the body is the new one")
-                expectedHead = head
-                expectedTitle = state[1]
-            } else {
-                // Not landed: exactly the previous revision is still the head.
-                #expect(head == expectedHead, "\(context): head r\(head), expected r\(expectedHead) or r\(expectedHead + 1)")
+        var expectedHead = 1, expectedTitle = "Crash?", expectedBody = "start"
+        for trial in 1...4 {
+            for point in ["before-commit", "after-commit", "none"] {
+                let title = "Crash \(trial) \(point)?"
+                let body = Self.bigBody("Trial \(trial) \(point) line, whole or nothing.")
+                try body.write(to: bodyFile, atomically: true, encoding: .utf8)
+                let arguments = ["edit", "1", "--body-file", bodyFile.path, "--set", "title=\(title)"]
+                let context = "trial \(trial), \(point)"
+                if point == "none" {
+                    // Not killed: its exit status counts, a failing edit cannot pass as "not landed".
+                    let result = try pm.run(arguments)
+                    #expect(result.status == 0, "\(context): \(result.stderr)")
+                    // And it has one transaction: told to stop at a second commit, it finishes.
+                    let second = try Self.run(pm, arguments + ["--set", "summary=again \(trial)"], stoppingAt: "before-commit", 2)
+                    if case .finished(let status, let stderr) = second {
+                        #expect(status == 0, "\(context): \(stderr)")
+                    } else {
+                        Issue.record("\(context): an edit reached a second commit")
+                    }
+                    expectedHead += 2
+                    expectedTitle = title
+                    expectedBody = body
+                } else {
+                    #expect(try Self.run(pm, arguments, stoppingAt: point, 1) == .killed, "\(context): the edit reached its commit")
+                    if point == "after-commit" {
+                        expectedHead += 1
+                        expectedTitle = title
+                        expectedBody = body
+                    }
+                }
+                try Self.expectSound(pm, context)
+                let state = try pm.sqlite("""
+                    SELECT e.head, r.title, r.body = CAST(readfile('\(bodyFile.path)') AS TEXT), length(r.body) FROM entry e
+                    JOIN revision r ON r.entry_id = e.id AND r.number = e.head WHERE e.id = 1;
+                    """).stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
+                guard state.count == 4, let head = Int(state[0]) else {
+                    Issue.record("\(context): unreadable state \(state)")
+                    continue
+                }
+                #expect(head == expectedHead, "\(context): head r\(head), expected r\(expectedHead)")
                 #expect(state[1] == expectedTitle, "\(context): title \(state[1])")
+                #expect(state[3] == String(expectedBody.utf8.count), "\(context): body length \(state[3])")
+                #expect(state[2] == (point == "before-commit" ? "0" : "1"), "\(context): the head's body is \(point == "before-commit" ? "the previous one" : "the new one, whole")")
             }
         }
-        #expect(killed >= 8, "enough kills land while the edit runs (\(killed) of 24)")
     }
 }

@@ -77,11 +77,15 @@ struct EditorTests {
     func validationErrors() throws {
         let pm = try publishedQuestion()
         defer { pm.cleanup() }
+        // The first pass types a body line and a bad date; the second saves unchanged. Each
+        // pass keeps a copy of the file as the editor left it: what the user typed.
         let editor = try pm.script("bad.sh", """
             if [ ! -f "$0.ran" ]; then
                 touch "$0.ran"
                 sed -i 's/^edited_at: .*/edited_at: last tuesday/' "$1"
+                sed -i 's/^Second line.$/Typed words that must survive./' "$1"
             fi
+            cp "$1" "$0.typed"
 
             """)
         let result = try pm.run(["edit", "1"], env: ["EDITOR": editor])
@@ -89,6 +93,13 @@ struct EditorTests {
         #expect(result.stderr.contains("edited_at"))
         #expect(result.stderr.contains(".pmcms-recovery"))
         #expect(try revisionCount(pm) == 4)
+        // The recovery file holds exactly the text as last saved in the editor.
+        let path = try #require(result.stderr.components(separatedBy: " ").first { $0.contains(".pmcms-recovery/") }?
+            .trimmingCharacters(in: CharacterSet(charactersIn: ";\n`")))
+        let recovered = try String(contentsOfFile: path, encoding: .utf8)
+        let typed = try String(contentsOfFile: editor + ".typed", encoding: .utf8)
+        #expect(recovered == typed)
+        #expect(recovered.contains("Typed words that must survive.") && recovered.contains("edited_at: last tuesday"))
         let unknown = try pm.script("unknown.sh", "sed -i 's/^summary:.*/colour: red/' \"$1\"\n")
         let second = try pm.run(["edit", "1"], env: ["EDITOR": unknown])
         #expect(second.stderr.contains("unknown key 'colour'"))

@@ -45,7 +45,8 @@ struct ExportTests {
         let rss = try String(contentsOf: run.directory.appendingPathComponent("feed.xml"), encoding: .utf8)
         #expect(rss.contains("<generator>pmcms 0.1.0</generator>"))
         #expect(rss.contains(#"<atom:link href="https://www.example.org/feed.xml" rel="self""#))
-        #expect(rss.contains("&lt;b&gt;&quot;scope&quot;, really?"))
+        // A plain-text title: `<` as the hexadecimal reference the RSS Profile asks for.
+        #expect(rss.contains("&#x3C;b&gt;&quot;scope&quot;, really?"))
         #expect(!rss.contains("A draft card"))
     }
 

@@ -49,7 +49,7 @@ struct CSVTests {
         #expect(rows.count == 6)
         let hostile = try #require(rows.first { $0["slug"] == "script-alert-1-script-quotes-commas-e-u" })
         #expect(hostile["title"] == Fixture.hostileTitle)
-        #expect(hostile["body"] == Fixture.hostileBody)
+        #expect(hostile["body"] == Fixture.hostileBodyStored)
         #expect(hostile["source_url"] == "/faq/hostile")
         #expect(hostile["summary"] == "")
         let formula = try #require(rows.first { $0["slug"] == "cmd-c-calc-a0" })

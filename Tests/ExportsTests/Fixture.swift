@@ -26,6 +26,18 @@ enum Fixture {
 
         A vertical tab \u{0B} and a bell \u{07} that XML cannot hold.
         """
+    /// `hostileBody` as the store keeps it: raw HTML escaped, the script link without its
+    /// destination (stored Markdown is safe for any renderer).
+    static let hostileBodyStored = """
+        Line one, with "quotes", commas & ampersands.
+        Line two: é ü ñ 😀 — and a ]]> terminator.
+
+        &lt;script>alert(1)&lt;/script>
+
+        &lt;img src=x onerror="alert(2)"> [click](<>)
+
+        A vertical tab \u{0B} and a bell \u{07} that XML cannot hold.
+        """
     static let formulaTitle = "=cmd|' /C calc'!A0"
 
     /// Makes the fixture store in a new temporary folder and returns it.

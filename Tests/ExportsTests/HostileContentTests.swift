@@ -22,6 +22,23 @@ struct HostileContentTests {
         #expect(!text.contains("</script"))
         #expect(!text.contains("<img"))
         #expect(text.contains("script"), "the hostile entry is in the export, escaped")
+        guard [.json, .ndjson, .jsonfeed, .faqJSONLD].contains(format) else { return }
+        // JSON's `\u003c` escaping alone would pass the checks above: the decoded values must
+        // hold no markup either. The Markdown `body` is stored safe for any renderer, so raw
+        // HTML in it reads as text (`&lt;script>`) and a script link has lost its destination.
+        // Titles are plain text, not markup: a consumer escapes them like any text.
+        let decoded = Self.strings(in: try Self.jsonValues(data), keys: ["body", "body_html", "content_html", "content_text", "text", "summary"])
+        #expect(decoded.contains { $0.contains("alert(1)") }, "the hostile body is among the decoded values")
+        for value in decoded {
+            let lower = value.lowercased()
+            #expect(!lower.contains("<script") && !lower.contains("<img") && !lower.contains("javascript:"), "\(value)")
+        }
+    }
+
+    /// The export's JSON values: one document, or one per line for NDJSON.
+    static func jsonValues(_ data: Data) throws -> [Any] {
+        if let whole = try? JSONSerialization.jsonObject(with: data) { return [whole] }
+        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONSerialization.jsonObject(with: Data($0)) }
     }
 
     /// Where an export carries HTML (entry `body_html`, feed descriptions and content, FAQ
@@ -43,7 +60,9 @@ struct HostileContentTests {
         #expect(html.count >= 3)
         for fragment in html {
             let lower = fragment.lowercased()
-            #expect(!lower.contains("<script") && !lower.contains("onerror") && !lower.contains("javascript:"), "\(fragment)")
+            // The hostile text may read "onerror" as words; no tag may carry an event handler.
+            #expect(!lower.contains("<script") && !lower.contains("<img") && !lower.contains("javascript:"), "\(fragment)")
+            #expect(lower.firstMatch(of: #/<[^>]*\son[a-z]+\s*=/#) == nil, "\(fragment)")
         }
         #expect(html.contains { $0.contains("é ü ñ 😀") }, "accents and emoji survive")
     }

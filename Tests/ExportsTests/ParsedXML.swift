@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import Testing
 
 /// An export parsed back with libxml2's strict XML parser (no recovery, no network): if it
 /// parses, it is well-formed.
@@ -30,12 +31,26 @@ final class ParsedXML {
     deinit { xmlFreeDoc(document) }
 
     /// The text content of every node `xpath` selects, in document order.
-    func strings(_ xpath: String) -> [String] {
-        guard let context = xmlXPathNewContext(document) else { return [] }
+    ///
+    /// An expression that does not evaluate, or that yields something other than a node set (a
+    /// typo, an unregistered prefix, `count(…)`), records a test failure: otherwise every
+    /// "nothing matches" check built on it would pass whatever the export holds.
+    func strings(_ xpath: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
+        guard let context = xmlXPathNewContext(document) else {
+            Issue.record("no XPath context for \(xpath)", sourceLocation: sourceLocation)
+            return []
+        }
         defer { xmlXPathFreeContext(context) }
         for (prefix, uri) in namespaces { _ = xmlXPathRegisterNs(context, prefix, uri) }
-        guard let result = xmlXPathEvalExpression(xpath, context) else { return [] }
+        guard let result = xmlXPathEvalExpression(xpath, context) else {
+            Issue.record("XPath \(xpath) does not evaluate", sourceLocation: sourceLocation)
+            return []
+        }
         defer { xmlXPathFreeObject(result) }
+        guard result.pointee.type == XPATH_NODESET else {
+            Issue.record("XPath \(xpath) does not select nodes", sourceLocation: sourceLocation)
+            return []
+        }
         guard let nodes = result.pointee.nodesetval, let table = nodes.pointee.nodeTab else { return [] }
         return (0..<Int(nodes.pointee.nodeNr)).compactMap { index in
             guard let node = table[index], let content = xmlNodeGetContent(node) else { return nil }
@@ -44,7 +59,11 @@ final class ParsedXML {
         }
     }
 
-    func count(_ xpath: String) -> Int { strings(xpath).count }
+    func count(_ xpath: String, sourceLocation: SourceLocation = #_sourceLocation) -> Int {
+        strings(xpath, sourceLocation: sourceLocation).count
+    }
 
-    func string(_ xpath: String) -> String? { strings(xpath).first }
+    func string(_ xpath: String, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        strings(xpath, sourceLocation: sourceLocation).first
+    }
 }

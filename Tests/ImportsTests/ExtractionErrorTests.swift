@@ -41,20 +41,26 @@ import Testing
             let depth = 20_000
             let html = "<html><body><h1>Deep?</h1>" + String(repeating: open, count: depth) + "deep text" + String(repeating: close, count: depth) + "</body></html>"
             let page = try Extractor.extract(Array(html.utf8), pageURL: nil)
-            #expect(!page.questions.isEmpty || page.article != nil, "no content for nested \(open)")
+            // The page is the question "Deep?" answered by the deep text. Today libxml2's depth
+            // cap drops what is nested past 256 levels, so most of these come out as something
+            // else: issue 14 item 8, fixed elsewhere; the known issue ends when it is.
+            withKnownIssue("issue 14.8: libxml2's depth cap drops deeply nested text", isIntermittent: true) {
+                #expect(page.questions.first?.title == "Deep?", "the question of a page nested in \(open)")
+                #expect(page.questions.first?.answerMarkdown.contains("deep text") == true, "the answer nested in \(open)")
+            }
+            #expect(!page.questions.isEmpty || page.article != nil, "no crash, and something came out for nested \(open)")
         }
     }
 
-    @Test func deepDateLinesAndHugeListsStayFast() throws {
+    @Test func deepDateLinesAndHugeListsAreRead() throws {
         let deep = "<body><h1>Deep date?</h1><p>Answer.</p>" + String(repeating: "<span>", count: 20_000) + "Updated 2026-01-02" + "</body>"
         // libxml2 stops building the tree at its depth limit; what matters is that nothing crashes.
         #expect(try Extractor.extract(Array(deep.utf8), pageURL: nil).questions.first?.answerMarkdown == "Answer.")
         let items = (0..<20_000).map { "<li><a href=\"/faq/q\($0)\">Question \($0)?</a></li>" }.joined()
         let wide = "<body><h1>Wide?</h1><p>Answer.</p><ul>\(items)</ul></body>"
-        let start = Date()
         let page = try Extractor.extract(Array(wide.utf8), pageURL: "https://www.example.org/faq/wide")
         #expect(page.questions.first?.related.count == 20_000)
-        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(page.questions.first?.related.last?.url == "https://www.example.org/faq/q19999")
     }
 
     @Test func textWithoutMarkupIsAnArticle() throws {

@@ -60,6 +60,7 @@ import Testing
         #expect(question.articles.count == 12)
     }
 
+    /// Determinism only (two extractions agree); the values themselves are checked above.
     @Test func extractionIsDeterministic() throws {
         #expect(try Fixtures.page(Fixtures.seedPath) == page)
     }

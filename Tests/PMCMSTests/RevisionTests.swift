@@ -68,7 +68,8 @@ struct RevisionTests {
     func contentHash() throws {
         let content = Content(status: .draft, title: "Q?", body: "A.", related: [LinkRef(title: "R", url: "https://x.org/r")])
         let first = ContentStore.contentHash(kind: .question, content: content)
-        #expect(first == ContentStore.contentHash(kind: .question, content: content))
+        #expect(first == ContentStore.contentHash(kind: .question, content: content), "deterministic")
+        #expect(first == "sha256:" + (try Self.independentHash(kind: "question", content: content)), "the documented layout")
         #expect(first.hasPrefix("sha256:") && first.count == 7 + 64)
         var changed = content
         changed.body = "B."
@@ -78,6 +79,37 @@ struct RevisionTests {
         let t = try TestStore()
         try t.store.createEntry(kind: .question, content: content, author: "sam")
         #expect(try t.store.revisions("1")[0].hash == first)
+    }
+
+    /// The hash recomputed outside pmcms's code: the layout `SnapshotBytes` documents
+    /// ("pmcms-snapshot-1", then each field as a presence byte, a little-endian 64-bit length and
+    /// its UTF-8; link lists as a count and their fields), hashed by coreutils' `sha256sum`.
+    static func independentHash(kind: String, content: Content) throws -> String {
+        var bytes = Array("pmcms-snapshot-1".utf8)
+        func length(_ n: Int) { bytes += withUnsafeBytes(of: UInt64(n).littleEndian, Array.init) }
+        func field(_ text: String?) {
+            guard let text else { return bytes.append(0) }
+            bytes.append(1)
+            length(text.utf8.count)
+            bytes += Array(text.utf8)
+        }
+        for text in [kind, content.status.rawValue, content.title, content.body, content.summary, content.imageURL,
+                     content.sourceURL, content.editedAt, content.publishedAt] { field(text) }
+        for links in [content.related, content.articles] {
+            length(links.count)
+            for link in links { field(link.title); field(link.url); field(link.slug) }
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(bytes))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(text.prefix(64))
     }
 
     @Test("SHA-256 matches the FIPS 180-4 test vectors")
