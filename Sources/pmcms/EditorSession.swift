@@ -448,39 +448,50 @@ struct EditorSession {
     }
 }
 
-/// A recovery file: the editor's text with the revision it was made from and its message, so
-/// that resuming applies the person's changes to the entry as it is now.
+/// A recovery file: the editor's text as it was saved, which names the revision it was made
+/// from (the `latest rN` of pmcms's note on top), so that resuming applies the person's changes
+/// to the entry as it is now.
 struct Recovery {
     static let basePrefix = "\(FrontMatter.notePrefix) recovered edit, made from r"
+    static let editingPrefix = "\(FrontMatter.notePrefix) editing "
 
     var text: String
     var base: Int?
     var message: String?
 
-    /// The file's contents: a note with the base revision right after the opening `---`.
+    /// The file's contents: the text exactly as saved when it names its base revision (the
+    /// editor's note does); otherwise with a note naming it after the opening `---`.
     static func compose(_ text: String, base: Int?, message: String?) -> String {
-        var lines = FrontMatter.strippingNotes(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let base else { return lines.joined(separator: "\n") }
+        guard let base, baseRevision(in: text) != base else { return text }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let note = "\(basePrefix)\(base); resume it with pmcms edit --recover"
-        if let open = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) {
-            lines.insert(note, at: open + 1)
-        } else {
-            lines.insert(note, at: 0)
-        }
+        let open = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }).map { $0 + 1 } ?? 0
+        lines.insert(note, at: open)
         if FrontMatter.message(in: text) == nil, let message, !message.isEmpty {
-            lines.insert("\(FrontMatter.messagePrefix) \(message)", at: (lines.firstIndex(of: note) ?? 0) + 1)
+            lines.insert("\(FrontMatter.messagePrefix) \(FrontMatter.oneLine(message))", at: open + 1)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The revision a saved text was made from: pmcms's own recovery note, else the editor's
+    /// note (`… · latest r4`).
+    static func baseRevision(in text: String) -> Int? {
+        func number(after marker: String, in line: Substring) -> Int? {
+            guard let range = line.range(of: marker, options: .backwards) else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isASCII && $0.isNumber })
+        }
+        var fromEditor: Int?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix(basePrefix) { return number(after: basePrefix, in: line) }
+            if line.hasPrefix(editingPrefix), fromEditor == nil { fromEditor = number(after: "· latest r", in: line) }
+        }
+        return fromEditor
     }
 
     static func read(_ path: String) throws -> Recovery {
         guard let data = FileManager.default.contents(atPath: path), let contents = String(data: data, encoding: .utf8) else {
             throw CLIError(message: "cannot read recovery file \(path)")
         }
-        var base: Int?
-        for line in contents.split(separator: "\n") where line.hasPrefix(basePrefix) {
-            base = Int(line.dropFirst(basePrefix.count).prefix { $0.isASCII && $0.isNumber })
-        }
-        return Recovery(text: FrontMatter.strippingNotes(contents), base: base, message: FrontMatter.message(in: contents))
+        return Recovery(text: FrontMatter.strippingNotes(contents), base: baseRevision(in: contents), message: FrontMatter.message(in: contents))
     }
 }
