@@ -35,6 +35,7 @@ let package = Package(
                 .embedInCode("Migrations/0004_no_link_url_index.sql"),
                 .embedInCode("Migrations/0005_import_roots.sql"),
                 .embedInCode("Migrations/0006_revision_hash.sql"),
+                .embedInCode("Migrations/0007_feed_date_known.sql"),
             ]),
         .target(
             name: "PMCMS",

@@ -46,6 +46,7 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
         case .siteDescription: "'What the site is about'"
         case .siteLanguage: "en"
         case .feedLimit: "50"
+        case .feedURL: "https://www.example.org/feed.xml"
         }
     }
 

@@ -20,7 +20,8 @@ public enum Exporter {
         try site.require(for: options.format)
         let generatedAt = Timestamp.now()
         let generatedDate = Timestamp.parse(generatedAt) ?? Date()
-        let selfURL = site.page(options.fileName ?? options.format.defaultFileName)
+        // `feed.url` says where the feed lives; without it, the site's URL and the file name.
+        let selfURL = site.feedURL ?? site.page(options.fileName ?? options.format.defaultFileName)
 
         var query = StreamQuery(selection: options.selection, kind: options.kind, since: options.since, withHistory: options.withHistory)
         if options.format.isFeed {

@@ -9,8 +9,12 @@ struct FeedItem {
     let link: String
     /// `site.url` + "/" + slug: the slug never changes, so neither does the guid.
     let guid: String
-    /// When the reader-facing text last changed: `edited_at`, else `published_at`, else `updated_at`.
+    /// When the reader-facing text last changed: `edited_at`, else `published_at`, else `updated_at`
+    /// (Atom requires a date on every entry).
     let edited: Date
+    /// `edited_at`, the one date known of the content itself; an undated imported page has
+    /// none, and its import time is not passed off as its date (RSS and JSON Feed leave it out).
+    let knownDate: Date?
     let published: Date?
     /// The body as HTML, or nil when the body is blank. Rendered when asked for: not every
     /// writer prints it. Feeds are read away from the site, so links resolve against the
@@ -31,9 +35,11 @@ struct FeedItem {
         let edited = [c.editedAt, c.publishedAt, entry.header.updatedAt].lazy.compactMap { $0.flatMap(Timestamp.parse) }.first
             ?? Date(timeIntervalSince1970: 0)
         self.edited = edited
+        knownDate = c.editedAt.flatMap(Timestamp.parse)
         // pmcms's publish time can be later than the page's own edit date (a page imported
-        // long after it went live): a publication date after the last edit would contradict it.
-        published = c.publishedAt.flatMap(Timestamp.parse).flatMap { $0 <= edited ? $0 : nil }
+        // long after it went live): a publication date after the last edit would contradict
+        // it, and without a known date it is only the time of the import.
+        published = knownDate.flatMap { known in c.publishedAt.flatMap(Timestamp.parse).flatMap { $0 <= known ? $0 : nil } }
     }
 
     /// The link when it is a page of the site, else the site's page for the entry: a sitemap

@@ -56,7 +56,7 @@ struct JSONFeedExportWriter: EntryWriter {
             try container.encodeIfPresent(c.summary, forKey: .summary)
             if let image = c.imageURL, URLCheck.isAbsoluteWebURL(image) { try container.encode(image, forKey: .image) }
             if let published = item.published { try container.encode(FeedDate.rfc3339(published), forKey: .datePublished) }
-            try container.encode(FeedDate.rfc3339(item.edited), forKey: .dateModified)
+            if let known = item.knownDate { try container.encode(FeedDate.rfc3339(known), forKey: .dateModified) }
             try container.encode([item.entry.kind.rawValue], forKey: .tags)
         }
     }

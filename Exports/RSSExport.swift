@@ -31,7 +31,7 @@ struct RSSExportWriter: EntryWriter {
         try xml.plainText("title", entry.view.content.title)
         try xml.element("link", item.link)
         try xml.element("guid", item.guid, attributes: ["isPermaLink": item.guidIsPermaLink ? "true" : "false"])
-        try xml.element("pubDate", FeedDate.rfc822(item.edited))
+        if let known = item.knownDate { try xml.element("pubDate", FeedDate.rfc822(known)) }
         // An item's description is HTML to every reader: a plain-text summary is escaped as such.
         if let description = item.html ?? entry.view.content.summary.map(XMLWriter.htmlEscaped) {
             try xml.element("description", description)

@@ -7,6 +7,8 @@ public struct Site: Sendable, Equatable {
     public var description: String?
     public var language: String?
     public var feedLimit: Int
+    /// `feed.url`: the feed's own address, for its self link.
+    public var feedURL: String?
 
     /// How many items a feed holds when `feed.limit` is unset.
     public static let defaultFeedLimit = 50
@@ -17,6 +19,7 @@ public struct Site: Sendable, Equatable {
         description = settings[.siteDescription]
         language = settings[.siteLanguage]
         feedLimit = settings[.feedLimit].flatMap { Int($0) }.map { max(1, $0) } ?? Self.defaultFeedLimit
+        feedURL = settings[.feedURL]
         raw = settings
     }
 
@@ -39,7 +42,7 @@ public struct Site: Sendable, Equatable {
             case .siteURL: url == nil
             case .siteDescription: description == nil
             case .siteLanguage: language == nil
-            case .feedLimit: false
+            case .feedLimit, .feedURL: false
             }
         }
         if !missing.isEmpty { throw ExportError.missingSettings(format: format, keys: missing) }

@@ -29,7 +29,9 @@ public enum DiffText {
     }
 
     /// The header, the field and link changes, and the body as a unified (or word) diff.
-    public static func render(_ diff: EntryDiff, words: Bool = false, style: TextStyler = plain) -> String {
+    /// `named` says that the person named the revisions: then one revision compared with
+    /// itself has no changes, rather than nothing before it.
+    public static func render(_ diff: EntryDiff, words: Bool = false, named: Bool = false, style: TextStyler = plain) -> String {
         var out: [String] = []
         out.append(style("diff \(diff.slug) r\(diff.from.number) → r\(diff.to.number)", .heading))
         out.append(style("--- " + revisionLine(diff.from), .heading))
@@ -37,10 +39,10 @@ public enum DiffText {
         if diff.isEmpty {
             if diff.from.number != diff.to.number {
                 out.append("no changes: r\(diff.from.number) and r\(diff.to.number) have the same content")
-            } else if diff.to.parent == nil {
+            } else if diff.to.parent == nil && !named {
                 out.append("r\(diff.to.number) is the first revision: nothing before it to compare (see `pmcms show \(diff.slug) --rev \(diff.to.number)`)")
             } else {
-                out.append("r\(diff.to.number) compared with itself: no changes")
+                out.append("no changes: both are r\(diff.to.number)")
             }
             return out.joined(separator: "\n")
         }

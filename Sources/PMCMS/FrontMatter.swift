@@ -13,6 +13,8 @@ public enum FrontMatter {
     /// Prefix of the lines pmcms writes and removes again: never the user's.
     public static let notePrefix = "# pmcms:"
     public static let errorPrefix = "# ERROR:"
+    /// The comment line that carries the revision message: the person may type one there.
+    public static let messagePrefix = "# message:"
 
     /// What the front matter and body said, before it is checked against the store.
     public struct Document: Equatable, Sendable {
@@ -25,11 +27,35 @@ public enum FrontMatter {
     /// Why a saved file could not be read, with where.
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public let message: String
+        /// The line of the file the problem is on, when the YAML parser says.
+        public let line: Int?
+        private let detail: String?
         public var description: String { message }
+        public init(message: String) {
+            self.message = message
+            line = nil
+            detail = nil
+        }
+
+        init(line: Int, detail: String) {
+            message = "the front matter is not valid YAML: line \(line), \(detail)"
+            self.line = line
+            self.detail = detail
+        }
+
+        /// The same error for a file with `lines` more lines above the problem (the editor
+        /// reopens with the error on top, and its numbers count the file the person sees).
+        public func shifted(by lines: Int) -> ParseError {
+            guard let line, let detail else { return self }
+            return ParseError(line: line + lines, detail: detail)
+        }
     }
 
-    /// Writes `content` as front matter and body, with `notes` and `errors` as comments on top.
-    public static func compose(content: Content, related: [String], articles: [String], notes: [String], errors: [String] = []) throws -> String {
+    /// Writes `content` as front matter and body, with `notes` and `errors` as comments on top,
+    /// then the message line when `message` is given (one line: line breaks become spaces).
+    public static func compose(
+        content: Content, related: [String], articles: [String], notes: [String], errors: [String] = [], message: String? = nil
+    ) throws -> String {
         var pairs: [(Node, Node)] = []
         func scalar(_ value: String?) -> Node {
             Node.scalar(Node.Scalar(value ?? "", .implicit, value == nil || value == "" ? .plain : .any))
@@ -45,12 +71,34 @@ public enum FrontMatter {
         var text = "---\n"
         for error in errors { text += "\(errorPrefix) \(error)\n" }
         for note in notes { text += "\(notePrefix) \(note)\n" }
+        if let message { text += "\(messagePrefix) \(oneLine(message))\n" }
         text += yaml
         if !text.hasSuffix("\n") { text += "\n" }
         text += "---\n"
         text += content.body
         if !content.body.isEmpty && !content.body.hasSuffix("\n") { text += "\n" }
         return text
+    }
+
+    /// A message as the message line shows it.
+    public static func oneLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// The message typed on the message line of the front matter; nil when there is none or it is empty.
+    public static func message(in text: String) -> String? {
+        var opened = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed == "---" {
+                if opened { return nil }
+                opened = true
+            } else if trimmed.hasPrefix(messagePrefix) {
+                let message = trimmed.dropFirst(messagePrefix.count).trimmingCharacters(in: .whitespaces)
+                return message.isEmpty ? nil : message
+            }
+        }
+        return nil
     }
 
     /// Removes the comment lines pmcms wrote (notes and errors), keeping everything else.
@@ -75,7 +123,7 @@ public enum FrontMatter {
         do {
             node = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw ParseError(message: "the front matter is not valid YAML: \(describe(error, lineOffset: open + 1))")
+            throw describe(error, lineOffset: open + 1)
         }
         var document = Document(body: body)
         guard let node else { return document }
@@ -118,17 +166,18 @@ public enum FrontMatter {
         return document
     }
 
-    private static func describe(_ error: YamlError, lineOffset: Int) -> String {
-        func at(_ mark: Mark, _ problem: String) -> String { "line \(mark.line + lineOffset), column \(mark.column): \(problem)" }
+    /// Yams counts lines from 1 within the YAML text, which starts `lineOffset` lines into the file.
+    private static func describe(_ error: YamlError, lineOffset: Int) -> ParseError {
+        func plain(_ text: String) -> ParseError { ParseError(message: "the front matter is not valid YAML: \(text)") }
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return at(mark, problem)
+            return ParseError(line: mark.line + lineOffset, detail: "column \(mark.column): \(problem)")
         case .reader(let problem, _, _, _):
-            return problem
+            return plain(problem)
         case .duplicatedKeysInMapping(let duplicates, _):
-            return "duplicated keys: \(duplicates.joined(separator: ", "))"
+            return plain("duplicated keys: \(duplicates.joined(separator: ", "))")
         default:
-            return String(describing: error).split(separator: "\n").first.map(String.init) ?? "unreadable"
+            return plain(String(describing: error).split(separator: "\n").first.map(String.init) ?? "unreadable")
         }
     }
 }

@@ -60,12 +60,13 @@ public struct Content: Hashable, Codable, Sendable {
     }
 
     /// The canonical form the store keeps: a body without trailing blank lines, so that an
-    /// editor adding or dropping the final newline is not a change, and safe for any Markdown
-    /// renderer (`SafeMarkdown`: raw HTML escaped, script links dropped). Every path that
-    /// saves content (import, new, edit, revert) goes through here.
+    /// editor adding or dropping the final newline is not a change, safe for any Markdown
+    /// renderer (`SafeMarkdown`: raw HTML escaped, script links dropped), and `edited_at` in
+    /// UTC. Every path that saves content (import, new, edit, revert) goes through here.
     public func normalized() -> Content {
         var copy = self
         copy.body = SafeMarkdown.sanitize(copy.body)
+        if let editedAt, let canonical = Timestamp.canonical(editedAt) { copy.editedAt = canonical }
         while let last = copy.body.last, last == "\n" || last == "\r" || last == " " || last == "\t" {
             copy.body.removeLast()
         }

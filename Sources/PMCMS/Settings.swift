@@ -8,6 +8,7 @@ public enum SettingKey: String, Sendable, CaseIterable {
     case siteDescription = "site.description"
     case siteLanguage = "site.language"
     case feedLimit = "feed.limit"
+    case feedURL = "feed.url"
 
     /// What the setting is for, for `pmcms config` listings.
     public var help: String {
@@ -17,6 +18,7 @@ public enum SettingKey: String, Sendable, CaseIterable {
         case .siteDescription: "one sentence describing the site, for feeds"
         case .siteLanguage: "the language of the content, e.g. en or en-GB"
         case .feedLimit: "how many items feeds hold (default 50)"
+        case .feedURL: "where the feed is published, for its self link (default: site.url + the --out file name)"
         }
     }
 
@@ -26,7 +28,7 @@ public enum SettingKey: String, Sendable, CaseIterable {
         switch self {
         case .siteTitle, .siteDescription:
             return value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "cannot be empty" : nil
-        case .siteURL:
+        case .siteURL, .feedURL:
             return URLCheck.isAbsoluteWebURL(URLCheck.encoded(value)) ? nil : "'\(value)' is not an absolute http(s) URL"
         case .siteLanguage:
             let ok = value.range(of: #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) != nil

@@ -49,9 +49,15 @@ extension ContentStore {
     public func search(_ query: SearchQuery) throws -> [SearchHit] {
         let text = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalidField(name: "query", reason: "it is empty") }
+        let expression: String
+        do {
+            expression = try SearchSyntax.fts(text)
+        } catch let error as SearchSyntax.QueryError {
+            throw StoreError.invalidField(name: "query", reason: error.description)
+        }
         return try read { db in
             var sql = Self.searchSQL
-            var arguments: StatementArguments = [SearchHit.markOpen, SearchHit.markClose, text]
+            var arguments: StatementArguments = [SearchHit.markOpen, SearchHit.markClose, expression]
             if let kind = query.kind {
                 sql += " AND e.kind = ?"
                 _ = arguments.append(contentsOf: [kind.rawValue])
@@ -70,9 +76,10 @@ extension ContentStore {
                         rank: row["rank"])
                 }
             } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+                // SearchSyntax writes only phrases and operators, so this is not expected.
                 throw StoreError.invalidField(
                     name: "query",
-                    reason: "'\(text)' is not a search query SQLite understands (\(error.message ?? "syntax error")). Use words, \"a phrase\", prefix*, AND, OR, NOT; quote words with punctuation")
+                    reason: "'\(text)' could not be searched (\(error.message ?? "syntax error")). Use words, \"a phrase\", prefix*, AND, OR, NOT")
             }
         }
     }

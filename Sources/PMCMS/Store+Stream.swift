@@ -13,7 +13,7 @@ public enum StreamSelection: Sendable, Equatable {
 public enum StreamOrder: Sendable, Equatable {
     /// By id, oldest entry first: stable, for data exports.
     case id
-    /// Newest `edited_at` (else `published_at`) first, entries with neither last, then newest
+    /// Newest `edited_at` first, entries without one last (not at the time of their import), then newest
     /// id: for feeds. Served by an index, so a feed of N reads N entries.
     case newestEdited
 }

@@ -4,8 +4,8 @@ import Foundation
 public enum Timestamp {
     /// The current time, or `PMCMS_NOW` when set, so that demos and golden tests are repeatable.
     public static func now() -> String {
-        if let fixed = ProcessEnvironment.value("PMCMS_NOW"), parse(fixed) != nil {
-            return fixed
+        if let fixed = ProcessEnvironment.value("PMCMS_NOW"), let date = parse(fixed) {
+            return format(date)
         }
         return format(Date())
     }
@@ -67,6 +67,15 @@ public enum Timestamp {
         }
         guard let date = components.date, components.isValidDate else { return nil }
         return date.addingTimeInterval(TimeInterval(-offset))
+    }
+
+    /// A date or time as the store keeps it: a date alone stays a date (`2026-06-09`); a time
+    /// with any offset becomes UTC (`2026-12-01T01:00:00+05:00` → `2026-11-30T20:00:00Z`).
+    /// Nil when `text` is neither.
+    public static func canonical(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let date = parse(trimmed) else { return nil }
+        return trimmed.utf8.count == 10 ? trimmed : format(date)
     }
 
     /// Whether `text` is a date or a timestamp the store accepts for `edited_at`.

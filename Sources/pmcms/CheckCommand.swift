@@ -25,6 +25,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("stale-days"), help: "Entries not edited for this many days are stale (default 365).") var staleDays = 365
     @Flag(help: "List every finding; without it each group shows its first \(Self.shownPerGroup).") var full = false
     @OptionGroup var output: JSONFlag
+    @OptionGroup var pager: PagerFlag
 
     static let shownPerGroup = 10
 
@@ -34,6 +35,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore(.read)
+        Pager.start(unless: pager.noPager || !full)
         let findings = try store.check(CheckOptions(staleDays: staleDays))
         if output.json {
             print(try JSONOutput.string(findings, pretty: true))

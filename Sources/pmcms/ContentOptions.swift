@@ -15,9 +15,25 @@ struct ContentOptions: ParsableArguments {
     var isEmpty: Bool { assignments.isEmpty && bodyFile == nil }
 
     func validate() throws {
+        if bodyFile != nil, assignments.contains(where: { (try? EditableField.parseAssignment($0))?.0 == .body }) {
+            throw ValidationError("give the body with --set body=… or --body-file, not both")
+        }
         for assignment in assignments {
             do {
-                _ = try EditableField.parseAssignment(assignment)
+                let (field, value) = try EditableField.parseAssignment(assignment)
+                // A bad value is a usage error like an unknown field (exit 2), found before
+                // the store is opened.
+                let trimmed = value.trimmingCharacters(in: .whitespaces)
+                switch field {
+                case .editedAt where !trimmed.isEmpty && !Timestamp.isValid(trimmed):
+                    throw ValidationError("--set edited_at: '\(value)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, or an offset: 2026-12-01T01:00:00+05:00)")
+                case .imageURL, .sourceURL:
+                    if !trimmed.isEmpty, let reason = URLCheck.problem(trimmed) { throw ValidationError("--set \(field.rawValue): \(reason)") }
+                case .title where trimmed.isEmpty:
+                    throw ValidationError("--set title: a title cannot be empty")
+                default:
+                    break
+                }
             } catch let error as StoreError {
                 throw ValidationError(error.description)
             }

@@ -35,6 +35,7 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Show changed words inside their lines instead of whole lines.") var word = false
     @Flag(help: "Show only a summary of what changed.") var stat = false
     @OptionGroup var output: JSONFlag
+    @OptionGroup var pager: PagerFlag
 
     func validate() throws {
         for name in [a, b].compactMap({ $0 }) where RevisionName(parsing: name) == nil {
@@ -51,12 +52,13 @@ struct DiffCommand: ParsableCommand {
         let diff = EntryDiff(
             entryID: pair.header.id, slug: pair.header.slug, from: pair.old, to: pair.new,
             old: pair.oldContent, new: pair.newContent)
+        Pager.start(unless: pager.noPager)
         if output.json {
             print(try JSONOutput.string(DiffJSON(diff, words: word, statOnly: stat), pretty: true))
         } else if stat {
             print(DiffText.stat(diff, style: Self.style))
         } else {
-            print(DiffText.render(diff, words: word, style: Self.style))
+            print(DiffText.render(diff, words: word, named: a != nil, style: Self.style))
         }
     }
 

@@ -56,7 +56,9 @@ struct EditCommand: ParsableCommand {
             return
         }
         let edits = try fields.resolve(store: store)
+        var before: Status?
         let result = try store.edit(ref, author: global.authorName, message: message, expectRevision: expectRev) { content in
+            before = content.status
             try edits.apply(to: &content)
         }
         edits.warnings.forEach { Terminal.warn("pmcms: warning: \($0)") }
@@ -65,7 +67,7 @@ struct EditCommand: ParsableCommand {
         } else if let revision = result.revision {
             var line = "\(result.header.slug): r\(revision)"
             if let live = result.header.live, live != revision { line += " (draft; live stays r\(live))" }
-            print(line)
+            print(line + (before.map { EditorSession.statusNote(before: $0, after: result.header) } ?? ""))
         } else {
             print("\(result.header.slug): no change")
         }

@@ -52,14 +52,14 @@ enum HistoryText {
         return zip(revisions, tagTexts).map { info, tagText in
             var line = "r\(info.number)".padding(toLength: numberWidth, withPad: " ", startingAt: 0)
             line += "  " + time(info.createdAt)
-            line += "  " + pad(info.author, authorWidth)
+            line += "  " + pad(Terminal.oneLine(info.author), authorWidth)
             line += "  " + Terminal.styled(pad(info.origin.rawValue, 8), .cyan)
             line += "  " + Terminal.styled(pad(info.status.rawValue, 9), EntryLine.color(info.status))
             line += "  " + counts(info).padding(toLength: countWidth, withPad: " ", startingAt: 0)
             if tagWidth > 0 {
                 line += "  " + Terminal.styled(tagText, .yellow) + String(repeating: " ", count: tagWidth - tagText.count)
             }
-            line += "  " + (info.message ?? "")
+            line += "  " + Terminal.oneLine(info.message ?? "")
             return line.trimmingTrailingSpaces()
         }
     }

@@ -109,6 +109,10 @@ struct ImportCommand: ParsableCommand {
                 pretty: true))
         } else {
             print(Self.describe(summary, dryRun: dryRun, store: store))
+            // Per-file errors go to standard error, one line each, like every other error.
+            for failure in summary.failures {
+                Terminal.warn("pmcms: error: \(Terminal.oneLine(failure.file)): \(Terminal.oneLine(failure.reason))")
+            }
         }
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
@@ -126,11 +130,9 @@ struct ImportCommand: ParsableCommand {
             lines.append("  \(Terminal.styled("conflict", .yellow)) \(conflict.slug): the page changed after an edit; the edit stays. Compare: pmcms diff \(conflict.slug) \(head) \(conflict.upstream)")
         }
         for skip in s.skipped {
-            lines.append("  \(Terminal.styled("skipped", .yellow))  \(skip.file): \(skip.reason)")
+            lines.append("  \(Terminal.styled("skipped", .yellow))  \(Terminal.oneLine(skip.file)): \(Terminal.oneLine(skip.reason))")
         }
-        for failure in s.failures {
-            lines.append("  \(Terminal.styled("error", .red))    \(failure.file): \(failure.reason)")
-        }
+        // Per-file errors go to standard error (see `run`).
         return lines.joined(separator: "\n")
     }
 }

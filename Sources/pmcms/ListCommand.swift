@@ -48,24 +48,32 @@ struct ListCommand: ParsableCommand {
         let submitters = status == .inReview
             ? Dictionary(try store.reviewQueue().map { ($0.entry.id, ($0.submittedBy, $0.submittedAt)) }, uniquingKeysWith: { a, _ in a })
             : [:]
+        let slugWidth = EntryLine.slugWidth(entries)
         for entry in entries {
             let submitter = submitters[entry.id]
-            print(EntryLine.format(entry, now: now, author: submitter?.0, since: submitter?.1))
+            print(EntryLine.format(entry, now: now, slugWidth: slugWidth, author: submitter?.0, since: submitter?.1))
         }
     }
 }
 
 /// One line describing an entry, shared by `list` and `review`.
 enum EntryLine {
-    static func format(_ entry: EntryView, now: Date, author: String? = nil, since: String? = nil) -> String {
+    /// The slug column's width: the longest slug shown, up to 40 characters.
+    static func slugWidth(_ entries: [EntryView]) -> Int {
+        min(40, entries.map(\.slug.count).max() ?? 0)
+    }
+
+    static func format(_ entry: EntryView, now: Date, slugWidth: Int = 0, author: String? = nil, since: String? = nil) -> String {
         let status = entry.content.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
         var revision = "r\(entry.revision)"
         if let live = entry.header.live, live != entry.revision { revision += " (live r\(live))" }
         var line = "\(String(entry.id).leftPad(4))  \(Terminal.styled(status, color(entry.content.status)))  "
         line += "\(entry.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  "
-        line += "\(revision.padding(toLength: 13, withPad: " ", startingAt: 0))  \(entry.slug)"
+        line += "\(revision.padding(toLength: 13, withPad: " ", startingAt: 0))  "
+        line += entry.slug.count < slugWidth ? entry.slug.padding(toLength: slugWidth, withPad: " ", startingAt: 0) : entry.slug
+        line += "  \(entry.content.title)"
         if let author {
-            line += "  by \(author), \(age(since: since ?? entry.header.updatedAt, now: now))"
+            line += "  (by \(author), \(age(since: since ?? entry.header.updatedAt, now: now)))"
         }
         return line
     }

@@ -28,6 +28,7 @@ struct LogCommand: ParsableCommand {
     @Option(help: "Only changes of this origin (\(Origin.allCases.map(\.rawValue).joined(separator: ", "))).") var origin: Origin?
     @Option(help: "At most this many changes.") var limit: Int?
     @OptionGroup var output: JSONFlag
+    @OptionGroup var pager: PagerFlag
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -41,6 +42,7 @@ struct LogCommand: ParsableCommand {
         let store = try ContentStore(path: store.path, access: .read)
         let query = LogQuery(since: since.flatMap(LogQuery.normalizedSince), author: author, origin: origin, limit: limit)
         let revisions = try store.log(query)
+        Pager.start(unless: pager.noPager)
         if output.json {
             print(try JSONOutput.string(revisions, pretty: true))
             return
@@ -57,9 +59,9 @@ struct LogCommand: ParsableCommand {
             line += "  " + Terminal.styled(HistoryText.pad(info.slug, slugWidth), .bold)
             line += "  " + "r\(info.number)".padding(toLength: numberWidth, withPad: " ", startingAt: 0)
             line += "  " + Terminal.styled(HistoryText.pad(info.origin.rawValue, 8), .cyan)
-            line += "  " + HistoryText.pad(info.author, authorWidth)
+            line += "  " + HistoryText.pad(Terminal.oneLine(info.author), authorWidth)
             line += "  " + Terminal.styled(HistoryText.pad(info.status.rawValue, 9), EntryLine.color(info.status))
-            line += "  " + (info.message ?? "")
+            line += "  " + Terminal.oneLine(info.message ?? "")
             if info.upstream { line += "  " + Terminal.styled("[upstream, unmerged]", .yellow) }
             print(line.trimmingTrailingSpaces())
         }

@@ -39,8 +39,7 @@ struct NewCommand: ParsableCommand {
         let store = try global.openStore(.create)
         var content = Content(status: .draft, title: title ?? "")
         if usesEditor {
-            guard let written = try EditorSession(store: store, author: global.authorName).compose(kind: kind, title: title) else { return }
-            content = written
+            content = try EditorSession(store: store, author: global.authorName).compose(kind: kind, title: title)
         }
         let edits = try fields.resolve(store: store)
         try edits.apply(to: &content)

@@ -29,4 +29,8 @@ struct PMCMSCommand: ParsableCommand {
             ReviewCommand.self, SearchCommand.self, CheckCommand.self, ConfigCommand.self, BackupCommand.self, VerifyCommand.self,
             ExportCommand.self, DemoCommand.self,
         ])
+
+    /// Listed in the top-level help; given before a command (`pmcms --db s.sqlite list`),
+    /// they are moved behind it (`GlobalOptions.hoisted`), where every command reads them.
+    @OptionGroup var global: GlobalOptions
 }

@@ -28,7 +28,7 @@ struct ReviewCommand: ParsableCommand {
         let store = try global.openStore(.read)
         let queue = try store.reviewQueue(limit: limit)
         if output.json {
-            print(try JSONOutput.string(queue.map(\.entry), pretty: true))
+            print(try JSONOutput.string(queue.map(ReviewItemJSON.init), pretty: true))
             return
         }
         if queue.isEmpty {
@@ -36,8 +36,26 @@ struct ReviewCommand: ParsableCommand {
             return
         }
         let now = Date()
+        let slugWidth = EntryLine.slugWidth(queue.map(\.entry))
         for item in queue {
-            print(EntryLine.format(item.entry, now: now, author: item.submittedBy, since: item.submittedAt))
+            print(EntryLine.format(item.entry, now: now, slugWidth: slugWidth, author: item.submittedBy, since: item.submittedAt))
         }
+    }
+}
+
+/// An entry of the review queue as JSON: the entry's own object plus who submitted it and when,
+/// which the text shows too.
+struct ReviewItemJSON: Encodable {
+    let item: ReviewItem
+
+    enum Key: String, CodingKey {
+        case submittedBy = "submitted_by", submittedAt = "submitted_at"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try item.entry.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(item.submittedBy, forKey: .submittedBy)
+        try container.encode(item.submittedAt, forKey: .submittedAt)
     }
 }

@@ -9,7 +9,9 @@ struct SearchCommand: ParsableCommand {
         discussion: """
             Searches the current title, summary and body of every entry (SQLite FTS5, ranked by \
             bm25 with the title weighted highest). Accents and case are ignored: "resume" finds \
-            "résumé". Queries take "exact phrases", prefix* and AND / OR / NOT.
+            "résumé". What you type is searched as words: non-IT, what's and c++ find those words. \
+            Deliberate syntax is kept: "exact phrases", prefix*, and AND / OR / NOT in capitals \
+            between words. A query is at most \(SearchSyntax.maxCharacters) characters and \(SearchSyntax.maxTerms) terms.
 
             Examples:
               pmcms search "scrum master"
@@ -26,6 +28,11 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         if query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("give words to search for") }
+        do {
+            _ = try SearchSyntax.fts(query.joined(separator: " "))
+        } catch let error as SearchSyntax.QueryError {
+            throw ValidationError(error.description)
+        }
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 

@@ -12,27 +12,34 @@ struct ShowCommand: ParsableCommand {
             Examples:
               pmcms show is-pmo-more-senior-than-project-manager
               pmcms show 12 --rev 3
+              pmcms show 12 --rev upstream
               pmcms show 12 --live --json
               pmcms show 12 --html > answer.html
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The entry's id or slug.") var ref: String
-    @Option(help: "Show this revision number instead of the latest.") var rev: Int?
+    @Option(help: ArgumentHelp("Show this revision instead of the latest: \(RevisionName.accepted).", valueName: "rev")) var rev: String?
     @Flag(help: "Show the live (published) revision.") var live = false
     @Flag(help: "Print only the body rendered as HTML.") var html = false
     @OptionGroup var output: JSONFlag
+    @OptionGroup var pager: PagerFlag
 
     func validate() throws {
         if rev != nil && live { throw ValidationError("give --rev or --live, not both") }
-        if let rev, rev < 1 { throw ValidationError("--rev must be at least 1") }
+        if let rev, RevisionName(parsing: rev) == nil { throw ValidationError("--rev '\(rev)' is not a revision: give \(RevisionName.accepted)") }
         if html && output.json { throw ValidationError("give --html or --json, not both") }
     }
 
     func run() throws {
         let store = try global.openStore(.read)
-        let selector: RevisionSelector = live ? .live : rev.map { .number($0) } ?? .head
+        var selector: RevisionSelector = live ? .live : .head
+        if let name = rev.flatMap(RevisionName.init(parsing:)) {
+            selector = .number(try RevisionNames.reporting { try store.revisionNumber(ref, name) })
+        }
         let entry = try store.entry(ref, at: selector)
+        // Started once the entry is found, so that an error never opens an empty pager.
+        Pager.start(unless: pager.noPager)
         if output.json {
             print(try JSONOutput.string(entry, pretty: true))
         } else if html {

@@ -126,19 +126,54 @@ struct EditorTests {
         #expect((try pm.run(["show", "1", "--json"]).object()["body"] as? String)?.contains("Words I must not lose.") == true)
     }
 
-    @Test("saving unchanged or emptying the file aborts with no change")
+    @Test("saving unchanged or emptying the file aborts: exit 1, \"aborted\", nothing written")
     func noChange() throws {
         let pm = try publishedQuestion()
         defer { pm.cleanup() }
         let unchanged = try pm.script("same.sh", "exit 0\n")
         let same = try pm.run(["edit", "1"], env: ["EDITOR": unchanged])
-        #expect(same.status == 0)
-        #expect(same.stdout.contains("no change"))
+        #expect(same.status == 1)
+        #expect(same.stderr.contains("pmcms: error: aborted"))
         let emptier = try pm.script("empty.sh", ": > \"$1\"\n")
         let emptied = try pm.run(["edit", "1"], env: ["EDITOR": emptier])
-        #expect(emptied.status == 0)
-        #expect(emptied.stdout.contains("no change"))
+        #expect(emptied.status == 1)
+        #expect(emptied.stderr.contains("aborted"))
+        #expect(try pm.run(["new", "--kind", "question", "--edit"], env: ["EDITOR": unchanged]).status == 1)
         #expect(try revisionCount(pm) == 4)
+    }
+
+    @Test("the message line gives the revision its message; -m fills it in")
+    func messageLine() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        let typing = try pm.script("msg.sh", "sed -i 's/^# message:.*/# message: reword the answer/; s/^Second line.$/Second, reworded./' \"$1\"\n")
+        #expect(try pm.run(["edit", "1"], env: ["EDITOR": typing]).status == 0)
+        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 5;").stdout == "reword the answer\n")
+        let keeping = try pm.script("keep.sh", "grep -q '^# message: from the flag$' \"$1\" || exit 5\nsed -i 's/^First line.$/First, reworded./' \"$1\"\n")
+        let flagged = try pm.run(["edit", "1", "-m", "from the flag"], env: ["EDITOR": keeping])
+        #expect(flagged.status == 0, "\(flagged.stderr)")
+        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 6;").stdout == "from the flag\n")
+    }
+
+    @Test("a YAML error's line number counts the lines of the file the editor shows")
+    func yamlErrorLines() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        // First save: a bad summary line. Second and third: the file shown must have the line
+        // the error names as its summary line (the third shows the error of the second).
+        let editor = try pm.script("lines.sh", """
+            n=$(cat "$0.n" 2>/dev/null || echo 0); echo $((n + 1)) > "$0.n"
+            if [ "$n" = 0 ]; then sed -i 's/^summary:.*/summary: a: b/' "$1"; exit 0; fi
+            line=$(sed -n 's/^# ERROR: the front matter is not valid YAML: line \\([0-9]*\\),.*/\\1/p' "$1")
+            sed -n "${line}p" "$1" | grep -q '^summary: a: b' || exit 7
+            if [ "$n" = 1 ]; then echo '# a line of mine' >> "$1"; exit 0; fi
+            : > "$1"
+
+            """)
+        let result = try pm.run(["edit", "1"], env: ["EDITOR": editor])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("aborted"), "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "reopening the editor").count - 1 == 2)
     }
 
     @Test("two edits from the same revision: the second exits 3, its text is recoverable, nothing is lost")
@@ -151,7 +186,7 @@ struct EditorTests {
             "$PMCMS_BIN" edit 1 --set 'title=Changed meanwhile' -m 'fast edit' > /dev/null || exit 4
 
             """)
-        let result = try pm.run(["edit", "1"], env: ["EDITOR": racing, "PMCMS_BIN": PMCMSRun.executable.path])
+        let result = try pm.run(["edit", "1", "-m", "slow edit"], env: ["EDITOR": racing, "PMCMS_BIN": PMCMSRun.executable.path])
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("pmcms diff what-is-a-pmo 4 5"))
         #expect(try revisionCount(pm) == 5)
@@ -159,10 +194,70 @@ struct EditorTests {
         let path = try #require(result.stderr.split(separator: "\n").first { $0.contains("your text:") }?
             .components(separatedBy: "your text:").last?.trimmingCharacters(in: .whitespaces))
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("Text from the slow editor."))
-        // Retrying from the recovery file applies on top of the newer revision.
+        let editedBefore = try pm.sqlite("SELECT edited_at FROM revision WHERE number = 5;").stdout
+        // Retrying from the recovery file applies the slow editor's change on top of r5: the
+        // fast editor's title stays, the original message is kept, the recovery file goes.
         let accept = try pm.script("accept.sh", "exit 0\n")
-        #expect(try pm.run(["edit", "1", "--recover", path], env: ["EDITOR": accept]).status == 0)
+        let resumed = try pm.run(["edit", "1", "--recover", path], env: ["EDITOR": accept])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try revisionCount(pm) == 6)
+        let shown = try pm.run(["show", "1", "--json"]).object()
+        #expect(shown["title"] as? String == "Changed meanwhile")
+        #expect(shown["body"] as? String == "First line.\n\nText from the slow editor.")
+        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 6;").stdout == "slow edit\n")
+        #expect(try pm.sqlite("SELECT edited_at FROM revision WHERE number = 6;").stdout >= editedBefore)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("resuming when both changed the same lines: exit 3 with both off a terminal; on one, the editor shows both")
+    func staleEditConflict() throws {
+        let pm = try publishedQuestion()
+        defer { pm.cleanup() }
+        let racing = try pm.script("race.sh", """
+            sed -i 's/^Second line.$/Mine./' "$1"
+            "$PMCMS_BIN" edit 1 --set 'body=First line.
+
+            Theirs.' -m 'fast edit' > /dev/null || exit 4
+
+            """)
+        let result = try pm.run(["edit", "1", "-m", "slow edit"], env: ["EDITOR": racing, "PMCMS_BIN": PMCMSRun.executable.path])
+        #expect(result.status == 3, "\(result.stderr)")
+        let path = try #require(result.stderr.split(separator: "\n").first { $0.contains("your text:") }?
+            .components(separatedBy: "your text:").last?.trimmingCharacters(in: .whitespaces))
+        let accept = try pm.script("accept.sh", "exit 0\n")
+        let refused = try pm.run(["edit", "1", "--recover", path], env: ["EDITOR": accept])
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stdout.contains("<<<<<<< yours\nMine.\n=======\nTheirs.\n>>>>>>> r5"))
+        #expect(try revisionCount(pm) == 5)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try pm.run(["show", "1", "--json"]).object()["body"] as? String == "First line.\n\nTheirs.")
+
+        // On a terminal (script(1) gives one) the editor opens with both; saving with the
+        // markers still in reopens it; keeping both lines resolves the conflict.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let resolve = try pm.script("resolve.sh", """
+            if [ ! -f "$0.ran" ]; then touch "$0.ran"; grep -q '^<<<<<<< yours$' "$1" || exit 5; echo >> "$1"; exit 0; fi
+            grep -q '^# ERROR: the body still has conflict markers' "$1" || exit 6
+            sed -i '/^<<<<<<< yours$/d; /^=======$/d; /^>>>>>>> /d' "$1"
+
+            """)
+        let command = "\(PMCMSRun.executable.path) edit 1 --recover '\(path)'"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.currentDirectoryURL = pm.directory
+        process.environment = pm.environment.merging(["EDITOR": resolve]) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let transcript = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(transcript)")
+        #expect(try revisionCount(pm) == 6)
+        #expect(try pm.run(["show", "1", "--json"]).object()["body"] as? String == "First line.\n\nMine.\nTheirs.")
+        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 6;").stdout == "slow edit\n")
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 
     @Test("links in the front matter: known slugs resolve, unknown URLs are kept with a warning")

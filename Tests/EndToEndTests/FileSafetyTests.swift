@@ -313,7 +313,7 @@ struct FileSafetyTests {
         try #require(try run.run(["new", "--kind", "question", "--title", "Is a body limited?"]).status == 0)
         let zero = try #require(FileHandle(forReadingAtPath: "/dev/zero"))
         let piped = try #require(try run.runBounded(["import", "-", "--max-size", "1000", "--base-url", "https://example.org/p"], input: zero))
-        #expect(piped.status == 1 && piped.stdout.contains("1000-byte limit"), "\(piped.stdout)")
+        #expect(piped.status == 1 && piped.stderr.contains("1000-byte limit"), "\(piped.stderr)")
         let bodyPiped = try #require(try run.runBounded(["edit", "1", "--body-file", "-"], input: zero))
         #expect(bodyPiped.status == 1 && bodyPiped.stderr.contains("over the 20000000-byte limit"), "\(bodyPiped.stderr)")
         let bodyDevice = try #require(try run.runBounded(["edit", "1", "--body-file", "/dev/zero"]))

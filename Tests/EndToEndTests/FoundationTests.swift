@@ -95,7 +95,8 @@ struct FoundationTests {
         let commands = root.stdout.components(separatedBy: "SUBCOMMANDS:").last?
             .split(separator: "\n").compactMap { line -> String? in
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
-                guard line.hasPrefix("  "), let name = trimmed.split(separator: " ").first else { return nil }
+                // Two spaces start a command; deeper lines continue the abstract above them.
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = trimmed.split(separator: " ").first else { return nil }
                 return String(name)
             } ?? []
         #expect(commands.count >= 10)

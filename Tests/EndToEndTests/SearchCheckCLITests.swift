@@ -23,10 +23,10 @@ struct SearchCheckCLITests {
         #expect(json.count == 1)
         #expect(Set(json[0].keys) == ["id", "slug", "kind", "status", "title", "snippet", "rank"])
         #expect((json[0]["snippet"] as? String)?.contains("<mark>") == true)
-        let bad = try pm.run(["search", "\"unclosed"])
-        #expect(bad.status == 1)
-        #expect(bad.stderr.contains("not a search query"))
-        #expect(!bad.stderr.contains("SQLite error"))
+        let bad = try pm.run(["search", "scrum", "OR"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("'OR' needs words after it"))
+        #expect(!bad.stderr.contains("SQLite"))
     }
 
     @Test("check exits 0 with warnings only and lists findings grouped")

@@ -33,9 +33,14 @@ struct XMLFeedTests {
         #expect(titles.count == 6)
         #expect(!titles.contains("Draft question, not live"))
         #expect(!xml.strings("/rss/channel/item/description").contains { $0.contains("A DRAFT answer") })
-        for element in ["title", "link", "guid", "pubDate", "category"] {
+        for element in ["title", "link", "guid", "category"] {
             #expect(xml.count("/rss/channel/item[\(element)]") == 6, "every item has <\(element)>")
         }
+        // The undated question (no edited_at) comes last, without the time of its publication
+        // in pmcms passed off as its date.
+        #expect(xml.count("/rss/channel/item[pubDate]") == 5)
+        #expect(titles.last == "Unanswered question?")
+        #expect(xml.count("/rss/channel/item[title='Unanswered question?'][pubDate]") == 0)
 
         let dates = xml.strings("/rss/channel/item/pubDate")
         #expect(dates.allSatisfy { matches($0, Self.rfc822) }, "\(dates)")
@@ -69,7 +74,7 @@ struct XMLFeedTests {
         let (store, folder) = try Fixture.makeStore(settings: settings)
         defer { try? FileManager.default.removeItem(at: folder) }
         let xml = try ParsedXML(try Fixture.export(Fixture.options(.rss), from: store, in: folder))
-        #expect(xml.strings("/rss/channel/item/title") == ["Unanswered question?", "What does a PMO do?"])
+        #expect(xml.strings("/rss/channel/item/title") == ["What does a PMO do?", Fixture.hostileTitle])
     }
 
     @Test func atomFeed() throws {
@@ -88,12 +93,30 @@ struct XMLFeedTests {
         }
         let updated = xml.strings("/a:feed/a:entry/a:updated")
         #expect(updated.allSatisfy { matches($0, Self.rfc3339) })
-        #expect(updated == updated.sorted(by: >), "newest first")
+        // Dated entries newest first; the undated one last (Atom requires a date: its update time).
+        #expect(Array(updated.dropLast()) == updated.dropLast().sorted(by: >), "newest first")
+        #expect(xml.strings("/a:feed/a:entry/a:title").last == "Unanswered question?")
         #expect(Set(xml.strings("/a:feed/a:entry/a:id")).count == 6, "ids are unique")
-        #expect(xml.count("/a:feed/a:entry/a:published") > 0, "the fixture has published dates to compare")
+        // The fixture's entries were all published in pmcms after their edit date (or, the
+        // undated one, have no date of their own), so none has a <published>:
+        // `atomPublishedDates` checks entries that have one.
         #expect(Self.publishedAfterUpdated(xml).isEmpty, "no entry is published after its last update")
         let content = xml.strings("/a:feed/a:entry/a:content[@type='html']")
         #expect(!content.isEmpty && content.allSatisfy { !$0.lowercased().contains("<script") })
+    }
+
+    @Test func atomPublishedDates() throws {
+        let (store, folder) = try Fixture.makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Published in pmcms (at the fixture's now, 2026-11-29), edited later: a real publication date.
+        try store.createEntry(
+            kind: .question, content: Content(status: .published, title: "Edited after publication?", body: "Yes.", editedAt: "2027-01-01"),
+            author: "fixture")
+        let xml = try ParsedXML(
+            try Fixture.export(Fixture.options(.atom), from: store, in: folder), namespaces: ["a": "http://www.w3.org/2005/Atom"])
+        #expect(xml.count("/a:feed/a:entry/a:published") == 1, "the entry edited after publication has its publication date")
+        #expect(Self.publishedAfterUpdated(xml).isEmpty, "no entry is published after its last update")
+        #expect(xml.count("/a:feed/a:entry[a:title='Unanswered question?']/a:published") == 0, "an undated entry has no publication date of its import")
     }
 
     /// The ids of Atom entries whose `published` is later than their `updated`. The dates are

@@ -24,7 +24,9 @@ struct SearchCheckTests {
         #expect(try t.store.search(SearchQuery("scr*")).count == 3)
         #expect(try t.store.search(SearchQuery("scrum NOT usually")).count == 2)
         #expect(try t.store.search(SearchQuery("scrum", kind: .article)).isEmpty)
-        #expect(throws: StoreError.self) { try t.store.search(SearchQuery("\"unclosed")) }
+        // An unclosed quote is a phrase to the end; a query that is only an operator is an error.
+        #expect(try t.store.search(SearchQuery("\"whole programme")).map(\.slug) == ["what-does-a-pmo-do"])
+        #expect(throws: StoreError.self) { try t.store.search(SearchQuery("OR")) }
         #expect(throws: StoreError.self) { try t.store.search(SearchQuery("   ")) }
     }
 

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// Runs pmcms as an unprivileged user when the tests run as root (as CI does), so that file
+/// modes count: root may write anywhere.
+extension PMCMSRun {
+    var runsAsRoot: Bool { getuid() == 0 }
+
+    /// Hands the test's folder to the user the child runs as.
+    func handOverFolder() throws {
+        guard runsAsRoot else { return }
+        let chown = Process()
+        chown.executableURL = URL(fileURLWithPath: "/bin/chown")
+        chown.arguments = ["-R", "nobody:nogroup", directory.path]
+        try chown.run()
+        chown.waitUntilExit()
+    }
+
+    func runUnprivileged(_ arguments: [String], env extra: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        if runsAsRoot {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Self.executable.path] + arguments
+        } else {
+            process.executableURL = Self.executable
+            process.arguments = arguments
+        }
+        process.currentDirectoryURL = directory
+        process.environment = environment.merging(extra) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+@Suite("End to end: recovery files when the usual folder cannot be written")
+struct RecoveryFallbackTests {
+    func setUp() throws -> PMCMSRun {
+        let pm = try PMCMSRun()
+        #expect(try pm.run(["new", "--kind", "question", "--title", "What is a PMO?", "--body-file", "-"], input: "First line.\n").status == 0)
+        for name in ["home", "state", "tmp"] {
+            try FileManager.default.createDirectory(at: pm.directory.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        // Someone else's recovery folder: the child may not write in it.
+        let theirs = pm.directory.appendingPathComponent(".pmcms-recovery")
+        try FileManager.default.createDirectory(at: theirs, withIntermediateDirectories: true)
+        try pm.handOverFolder()
+        if pm.runsAsRoot {
+            try FileManager.default.setAttributes([.ownerAccountID: 0, .groupOwnerAccountID: 0, .posixPermissions: 0o755], ofItemAtPath: theirs.path)
+        } else {
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: theirs.path)
+        }
+        return pm
+    }
+
+    /// Makes every folder writable again so the test's folder can be removed without root.
+    func restore(_ pm: PMCMSRun) {
+        let chmod = Process()
+        chmod.executableURL = URL(fileURLWithPath: "/bin/chmod")
+        chmod.arguments = ["-R", "u+w", pm.directory.path]
+        try? chmod.run()
+        chmod.waitUntilExit()
+    }
+
+    func environment(_ pm: PMCMSRun, editor: String) -> [String: String] {
+        ["EDITOR": editor, "HOME": pm.directory.appendingPathComponent("home").path,
+         "XDG_STATE_HOME": pm.directory.appendingPathComponent("state").path,
+         "TMPDIR": pm.directory.appendingPathComponent("tmp").path]
+    }
+
+    @Test("an unwritable .pmcms-recovery falls back to $XDG_STATE_HOME, then ~/.local/state, and says where")
+    func fallsBack() throws {
+        let pm = try setUp()
+        defer { restore(pm); pm.cleanup() }
+        let failing = try pm.script("fail.sh", "sed -i 's/^First line.$/Words I must not lose./' \"$1\"\nexit 1\n")
+        let first = try pm.runUnprivileged(["edit", "1"], env: environment(pm, editor: failing))
+        #expect(first.status == 1)
+        #expect(!first.stderr.contains("NSCocoaErrorDomain"), "\(first.stderr)")
+        let inState = pm.directory.appendingPathComponent("state/pmcms/recovery").path
+        #expect(first.stderr.contains("Your text is in \(inState)/"), "\(first.stderr)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: inState)
+        #expect(kept.count == 1)
+        #expect(try String(contentsOfFile: "\(inState)/\(kept[0])", encoding: .utf8).contains("Words I must not lose."))
+
+        // With the state folder taken too, ~/.local/state.
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: pm.directory.appendingPathComponent("state").path)
+        if pm.runsAsRoot {
+            try FileManager.default.setAttributes([.ownerAccountID: 0], ofItemAtPath: pm.directory.appendingPathComponent("state").path)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: inState)
+        let second = try pm.runUnprivileged(["edit", "1"], env: environment(pm, editor: failing))
+        #expect(second.stderr.contains("Your text is in \(pm.directory.path)/home/.local/state/pmcms/recovery/"), "\(second.stderr)")
+    }
+
+    @Test("when no recovery folder can be written, the editor's own file is kept and named")
+    func keepsEditorFile() throws {
+        let pm = try setUp()
+        defer { restore(pm); pm.cleanup() }
+        // Every fallback is unwritable: the state and home folders now, the temporary folder
+        // once the editor has its file in it.
+        for name in ["home", "state"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: pm.directory.appendingPathComponent(name).path)
+            if pm.runsAsRoot { try FileManager.default.setAttributes([.ownerAccountID: 0], ofItemAtPath: pm.directory.appendingPathComponent(name).path) }
+        }
+        let failing = try pm.script("fail.sh", "sed -i 's/^First line.$/Words I must not lose./' \"$1\"\nchmod 555 \"$TMPDIR\"\nexit 1\n")
+        let result = try pm.runUnprivileged(["edit", "1"], env: environment(pm, editor: failing))
+        #expect(result.status == 1)
+        let tmp = pm.directory.appendingPathComponent("tmp").path
+        #expect(result.stderr.contains("Your text is still in \(tmp)/"), "\(result.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp).filter { $0.hasSuffix(".md") }
+        #expect(left.count == 1)
+        #expect(try String(contentsOfFile: "\(tmp)/\(left.first ?? "")", encoding: .utf8).contains("Words I must not lose."))
+    }
+}
