@@ -54,7 +54,7 @@ struct ImportIdentityTests {
         defer { pm.cleanup() }
         let refused = try pm.run(["import", "-"], input: Self.budget)
         #expect(refused.status == 1)
-        #expect(refused.stdout.contains("--url"), "\(refused.stdout)")
+        #expect(refused.stderr.contains("--url"), "\(refused.stderr)")
         let entries = FileManager.default.fileExists(atPath: pm.storePath) ? try count(pm, "entry") : "0"
         #expect(entries == "0")
         #expect(try pm.run(["import", "-", "--url", "\(Self.base)/budget"], input: Self.budget).status == 0)
@@ -92,7 +92,7 @@ struct ImportIdentityTests {
         #expect(try other.run(["import", legacy.path, "--base-url", Self.base]).status == 0)
         let refused = try other.run(["import", site.path, "--base-url", Self.base])
         #expect(refused.status == 1)
-        #expect(refused.stdout.contains("--root"), "\(refused.stdout)")
+        #expect(refused.stderr.contains("--root"), "\(refused.stderr)")
         #expect(try count(other, "entry") == "1")
     }
 
@@ -106,7 +106,7 @@ struct ImportIdentityTests {
         try Self.retro.write(to: page, atomically: true, encoding: .utf8)
         let collided = try pm.run(["import", site, "--base-url", Self.base])
         #expect(collided.status == 1)
-        #expect(collided.stdout.contains("collision"), "\(collided.stdout)")
+        #expect(collided.stderr.contains("collision"), "\(collided.stderr)")
         #expect(try count(pm, "revision") == "1")
         #expect(try pm.run(["show", "how-to-plan-a-project-budget", "--json"]).object()["title"] as? String == "How to plan a project budget")
         // A revised page (new title, most of its text kept) is the same page.
@@ -127,8 +127,8 @@ struct ImportIdentityTests {
         let good = try write(Self.budget, to: "docs/page.html", in: pm)
         let result = try pm.run(["import", markdown.path, text.deletingLastPathComponent().path])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("README.md: the file is not an HTML page"), "\(result.stdout)")
-        #expect(result.stdout.contains("notes.html: the file is not an HTML page"), "\(result.stdout)")
+        #expect(result.stderr.contains("README.md: the file is not an HTML page"), "\(result.stderr)")
+        #expect(result.stderr.contains("notes.html: the file is not an HTML page"), "\(result.stderr)")
         #expect(result.stdout.contains("2 errors"))
         _ = good
         #expect(try count(pm, "entry") == "1")
@@ -141,7 +141,7 @@ struct ImportIdentityTests {
         let page = try write("<html><body><h1>Where did the answer go?</h1><script>document.write('hidden')</script></body></html>", to: "q.html", in: pm)
         let result = try pm.run(["import", page.path])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("no answer text"), "\(result.stdout)")
+        #expect(result.stderr.contains("no answer text"), "\(result.stderr)")
         #expect(try count(pm, "entry") == "0")
     }
 }
