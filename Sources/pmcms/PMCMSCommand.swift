@@ -27,6 +27,6 @@ struct PMCMSCommand: ParsableCommand {
             UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self,
             HistoryCommand.self, DiffCommand.self, RevertCommand.self, BlameCommand.self, LogCommand.self,
             ReviewCommand.self, SearchCommand.self, CheckCommand.self, ConfigCommand.self, BackupCommand.self, VerifyCommand.self,
-            ExportCommand.self, DemoCommand.self,
+            ExportCommand.self, ServeCommand.self, DemoCommand.self,
         ])
 }
