@@ -80,6 +80,8 @@ let package = Package(
                 .embedInCode("Templates/diff.mustache"),
                 .embedInCode("Templates/message.mustache"),
                 .embedInCode("Templates/link.mustache"),
+                .embedInCode("Templates/edit.mustache"),
+                .embedInCode("Templates/changed.mustache"),
                 .embedInCode("Assets/site.css"),
             ]),
         .executableTarget(

@@ -91,8 +91,8 @@ enum ErrorPage {
         }
     }
 
-    static func response(status: HTTPResponse.Status, heading: String, text: String) -> Response {
-        let html = (try? renderer?.page("message", MessagePage(heading: heading, text: text, back: "/"), title: heading, section: .other))
+    static func response(status: HTTPResponse.Status, heading: String, text: String, back: String = "/") -> Response {
+        let html = (try? renderer?.page("message", MessagePage(heading: heading, text: text, back: back), title: heading, section: .other))
             ?? "Error"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }

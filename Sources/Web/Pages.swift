@@ -161,9 +161,22 @@ struct EntryPage {
     var history: [HistoryRow]
     var hasRelated: Bool
     var hasArticles: Bool
+    var csrf: String
+    var actions: [ActionButton]
 
-    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo]) {
+    /// A workflow step the entry can take now.
+    struct ActionButton {
+        var name: String
+        var label: String
+        var needsMessage: Bool
+    }
+
+    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo], csrf: String) {
         let c = latest.content
+        self.csrf = csrf
+        actions = WorkflowAction.allCases.filter { Workflow.allows($0, from: c.status) }.map { action in
+            ActionButton(name: action.rawValue, label: action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst(), needsMessage: action.requiresMessage)
+        }
         slug = latest.slug
         title = c.title
         kind = latest.kind.rawValue
@@ -261,8 +274,15 @@ struct DiffPage {
     var hasFields: Bool
     var hasLinks: Bool
     var hasBody: Bool
+    var csrf: String
+    /// The entry's head, which a revert must still find.
+    var head: Int
+    var canRevert: Bool
 
-    init(diff: EntryDiff, title: String) {
+    init(diff: EntryDiff, title: String, head: Int, csrf: String) {
+        self.csrf = csrf
+        self.head = head
+        canRevert = diff.from.number != head && !diff.isEmpty
         slug = diff.slug
         self.title = title
         fromNumber = diff.from.number
@@ -363,4 +383,63 @@ struct MessagePage {
     var heading: String
     var text: String
     var back: String?
+}
+
+/// The edit form, filled with the entry's text or with what the person typed.
+struct EditPage {
+    var slug: String
+    var heading: String
+    var kind: String
+    var csrf: String
+    var rev: Int
+    var title: String
+    var summary: String
+    var imageURL: String
+    var sourceURL: String
+    var editedAt: String
+    var body: String
+    var message: String
+    var error: String?
+    /// When the entry moved on meanwhile: the diff of what changed, rendered.
+    var changes: String?
+    var seen: Int?
+    var latest: Int?
+
+    init(view: EntryView, csrf: String) {
+        let c = view.content
+        slug = view.slug
+        heading = c.title
+        kind = view.kind.rawValue
+        self.csrf = csrf
+        rev = view.revision
+        title = c.title
+        summary = c.summary ?? ""
+        imageURL = c.imageURL ?? ""
+        sourceURL = c.sourceURL ?? ""
+        editedAt = c.editedAt ?? ""
+        body = c.body
+        message = ""
+    }
+
+    /// The form again with exactly what was typed.
+    init(view: EntryView, typed form: EditForm, csrf: String, rev: Int, error: String?) {
+        self.init(view: view, csrf: csrf)
+        self.rev = rev
+        title = form.title
+        summary = form.summary ?? ""
+        imageURL = form.image_url ?? ""
+        sourceURL = form.source_url ?? ""
+        editedAt = form.edited_at ?? ""
+        body = form.body ?? ""
+        message = form.message ?? ""
+        self.error = error
+    }
+}
+
+/// A workflow step refused because the entry moved on: what changed, and the way back.
+struct ChangedPage {
+    var slug: String
+    var seen: Int
+    var latest: Int
+    var changes: String
 }

@@ -19,7 +19,8 @@ struct Renderer: Sendable {
             ("layout", PackageResources.layout_mustache), ("queue", PackageResources.queue_mustache),
             ("entries", PackageResources.entries_mustache), ("entry", PackageResources.entry_mustache),
             ("diff", PackageResources.diff_mustache), ("message", PackageResources.message_mustache),
-            ("link", PackageResources.link_mustache),
+            ("link", PackageResources.link_mustache), ("edit", PackageResources.edit_mustache),
+            ("changed", PackageResources.changed_mustache),
         ]
         for (name, bytes) in templates {
             library.register(try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), named: name)
@@ -29,6 +30,12 @@ struct Renderer: Sendable {
 
     /// The stylesheet, served at `/assets/site.css`.
     static let stylesheet = String(decoding: PackageResources.site_css, as: UTF8.self)
+
+    /// A template alone, for a piece of a page (the diff inside the edit form's conflict notice).
+    func fragment(_ template: String, _ object: Any) throws -> String {
+        guard let html = library.render(object, withTemplate: template) else { throw TemplateError(name: template) }
+        return html
+    }
 
     /// A whole page: `template` rendered with `object`, inside the layout.
     func page(_ template: String, _ object: Any, title: String, section: Section, query: String? = nil) throws -> String {

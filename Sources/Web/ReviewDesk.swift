@@ -20,17 +20,23 @@ public struct ReviewDesk: Sendable {
         public var port: Int
         /// The secret in the login link; a browser that presented it holds it in its cookie.
         public var token: String
+        /// Who the revisions made through the desk are signed by (until accounts exist, the
+        /// person who started it, as the CLI signs).
+        public var author: String
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, token: String) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, token: String, author: String) {
             self.host = host
             self.port = port
             self.token = token
+            self.author = author
         }
     }
 
     public let store: ContentStore
     public let options: Options
     let renderer: Renderer
+    /// Every form carries it; a post without it did not come from a page of this server.
+    let csrfToken: String
 
     /// Entries a list page shows.
     static let pageSize = 50
@@ -41,6 +47,7 @@ public struct ReviewDesk: Sendable {
         self.store = store
         self.options = options
         renderer = try Renderer()
+        csrfToken = Self.makeToken()
     }
 
     /// A random login token from the operating system's generator: 32 bytes, hex.
@@ -83,6 +90,129 @@ public struct ReviewDesk: Sendable {
         router.get("/entries/{ref}") { _, context in try self.entry(context.parameters.require("ref")) }
         router.get("/entries/{ref}/diff") { request, context in
             try self.diff(context.parameters.require("ref"), request.uri.queryParameters)
+        }
+        router.get("/entries/{ref}/edit") { _, context in
+            let view = try store.entry(try context.parameters.require("ref"))
+            return HTMLPage(try renderer.page("edit", EditPage(view: view, csrf: csrfToken), title: "Edit \(view.content.title)", section: .entries))
+        }
+        router.post("/entries/{ref}/edit") { request, context in
+            try await self.formResponse { try await self.saveEdit(context.parameters.require("ref"), request) }
+        }
+        router.post("/entries/{ref}/actions/{action}") { request, context in
+            try await self.formResponse {
+                try await self.act(context.parameters.require("ref"), action: context.parameters.require("action"), request)
+            }
+        }
+        router.post("/entries/{ref}/revert") { request, context in
+            try await self.formResponse { try await self.revert(context.parameters.require("ref"), request) }
+        }
+    }
+
+    // MARK: Changes
+
+    /// Turns a refused form into its page: forged 403, too large 413, unreadable 400.
+    func formResponse(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as FormError {
+            switch error {
+            case .forged: return ErrorPage.response(status: .forbidden, heading: "Form refused", text: "This form did not come from a page of this review desk (its token is missing or old). Reload the page and try again.")
+            case .tooLarge: return ErrorPage.response(status: .contentTooLarge, heading: "Too large", text: "The form is larger than \(Self.maxFormSize / 1024) KB.")
+            case .unreadable: return ErrorPage.response(status: .badRequest, heading: "Form not understood", text: "The form's fields could not be read.")
+            }
+        }
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    func saveEdit(_ ref: String, _ request: Request) async throws -> Response {
+        let form = try await decodeForm(EditForm.self, request, csrf: \.csrf)
+        do {
+            try store.edit(ref, author: options.author, message: form.message?.nonEmpty, expectRevision: form.rev) { content in
+                form.apply(to: &content)
+            }
+            return Self.redirect("/entries/\(try store.header(ref).slug)")
+        } catch let error as StoreError {
+            let view = try store.entry(ref)
+            if case .staleRevision(_, let expected, let actual) = error {
+                // Nothing was written. Show what changed since, with the typed text kept, and
+                // let a second save (now knowing) go on from the current revision.
+                var page = EditPage(view: view, typed: form, csrf: csrfToken, rev: actual, error: nil)
+                page.changes = try changes(ref, from: expected, to: actual)
+                page.seen = expected
+                page.latest = actual
+                return try HTMLPage(renderer.page("edit", page, title: "Changed meanwhile", section: .entries), status: .conflict)
+                    .response()
+            }
+            let page = EditPage(view: view, typed: form, csrf: csrfToken, rev: form.rev, error: Self.sentence(error))
+            return try HTMLPage(renderer.page("edit", page, title: "Edit \(view.content.title)", section: .entries), status: .unprocessableContent)
+                .response()
+        }
+    }
+
+    func act(_ ref: String, action name: String, _ request: Request) async throws -> Response {
+        guard let action = WorkflowAction(rawValue: name) else {
+            return ErrorPage.response(status: .notFound, heading: "No such action", text: "'\(name)' is not a workflow step.")
+        }
+        let form = try await decodeForm(ActionForm.self, request, csrf: \.csrf)
+        do {
+            try store.transition(ref, action, author: options.author, message: form.message?.nonEmpty, expectRevision: form.rev)
+            return Self.redirect("/entries/\(try store.header(ref).slug)")
+        } catch let error as StoreError {
+            return try refusal(ref, error)
+        }
+    }
+
+    func revert(_ ref: String, _ request: Request) async throws -> Response {
+        let form = try await decodeForm(ActionForm.self, request, csrf: \.csrf)
+        guard let number = form.number else { throw FormError.unreadable }
+        do {
+            try store.revert(ref, to: number, author: options.author, message: form.message?.nonEmpty, expectRevision: form.rev)
+            return Self.redirect("/entries/\(try store.header(ref).slug)")
+        } catch let error as StoreError {
+            return try refusal(ref, error)
+        }
+    }
+
+    /// A workflow step or revert that was not done, and why, in the desk's words.
+    func refusal(_ ref: String, _ error: StoreError) throws -> Response {
+        let slug = try store.header(ref).slug
+        switch error {
+        case .staleRevision(_, let expected, let actual):
+            let body = try changes(ref, from: expected, to: actual)
+            let page = ChangedPage(slug: slug, seen: expected, latest: actual, changes: body)
+            return try HTMLPage(renderer.page("changed", page, title: "Changed meanwhile", section: .entries), status: .conflict).response()
+        case .illegalTransition(_, let action, let from):
+            let allowed = WorkflowAction.allCases.filter { Workflow.allows($0, from: from) }.map(\.rawValue)
+            return ErrorPage.response(
+                status: .conflict, heading: "Not done",
+                text: "It cannot be \(action.rawValue == "submit" ? "submitted" : action.rawValue + "d") now: it is \(statusLabel(from)). From here it can be: \(allowed.joined(separator: ", ")).",
+                back: "/entries/\(slug)")
+        case .messageRequired(let action):
+            return ErrorPage.response(status: .badRequest, heading: "Say why", text: "To \(action.rawValue), write what needs to change.", back: "/entries/\(slug)")
+        default:
+            return ErrorPage.response(status: .badRequest, heading: "Not done", text: Self.sentence(error), back: "/entries/\(slug)")
+        }
+    }
+
+    /// The diff of what changed between two revisions, as a piece of a page.
+    func changes(_ ref: String, from: Int, to: Int) throws -> String {
+        let pair = try store.revisionPair(ref, from: .number(from), to: .number(to))
+        let diff = EntryDiff(entryID: pair.header.id, slug: pair.header.slug, from: pair.old, to: pair.new, old: pair.oldContent, new: pair.newContent)
+        var page = DiffPage(diff: diff, title: pair.newContent.title, head: pair.header.head, csrf: csrfToken)
+        page.canRevert = false
+        return try renderer.fragment("diff", page)
+    }
+
+    /// A store refusal said for a person at a browser (the store's own text names CLI flags).
+    static func sentence(_ error: StoreError) -> String {
+        switch error {
+        case .invalidField(let name, let reason): "\(name.replacingOccurrences(of: "_", with: " ")): \(reason)"
+        case .unknownEntry: "There is no such entry."
+        case .unknownRevision(_, let number): "There is no revision \(number)."
+        default: error.description
         }
     }
 
@@ -159,7 +289,7 @@ public struct ReviewDesk: Sendable {
     func entry(_ ref: String) throws -> HTMLPage {
         let latest = try store.entry(ref)
         let live = latest.header.live.map { _ in try? store.entry(ref, at: .live) } ?? nil
-        let model = EntryPage(latest: latest, live: live, revisions: try store.revisions(ref))
+        let model = EntryPage(latest: latest, live: live, revisions: try store.revisions(ref), csrf: csrfToken)
         return HTMLPage(try renderer.page("entry", model, title: model.title, section: .entries))
     }
 
@@ -177,7 +307,7 @@ public struct ReviewDesk: Sendable {
         let to = try name("to", default: .latest)
         let pair = try store.revisionPair(ref, from: from, to: to)
         let diff = EntryDiff(entryID: pair.header.id, slug: pair.header.slug, from: pair.old, to: pair.new, old: pair.oldContent, new: pair.newContent)
-        let model = DiffPage(diff: diff, title: pair.newContent.title)
+        let model = DiffPage(diff: diff, title: pair.newContent.title, head: pair.header.head, csrf: csrfToken)
         return HTMLPage(try renderer.page("diff", model, title: "Changes to \(model.title)", section: .entries))
     }
 }
@@ -197,6 +327,10 @@ struct HTMLPage: ResponseGenerator {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
+        response()
+    }
+
+    func response() -> Response {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }

@@ -38,7 +38,7 @@ import Testing
     func withDesk(_ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let (store, directory) = try Self.store()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let desk = try ReviewDesk(store: store, options: .init(token: Self.token))
+        let desk = try ReviewDesk(store: store, options: .init(token: Self.token, author: "reviewer"))
         try await desk.application().test(.router, test)
     }
 
