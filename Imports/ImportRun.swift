@@ -62,6 +62,8 @@ public struct ImportSummary: Sendable {
     public var unchanged = 0
     public var conflicts: [Conflict] = []
     public var failures: [Failure] = []
+    /// Paths passed over on purpose (a symbolic link leaving the imported folder), with why.
+    public var skipped: [Failure] = []
     public var createdSlugs: [String] = []
     public var updatedSlugs: [String] = []
 }
@@ -96,7 +98,8 @@ public struct ImportRun: Sendable {
     /// Imports `paths`; `progress` is called after each batch.
     public func run(paths: [String], progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         var summary = ImportSummary()
-        let (sources, missing) = collect(paths)
+        let (sources, skipped, missing) = collect(paths)
+        summary.skipped += skipped
         summary.failures += missing
         let known = try store.importedFileHashes()
         let start = Date()
@@ -218,25 +221,25 @@ public struct ImportRun: Sendable {
         }
     }
 
+    /// Reads a page with the size limit checked on the file itself (a link followed) before
+    /// reading, and standard input read in bounded chunks, refused once past the limit.
     private static func read(_ source: ImportSource, maxSize: Int) throws -> [UInt8] {
-        switch source.location {
-        case .standardInput:
-            return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        case .file(let path):
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes?[.size] as? Int, size > maxSize {
-                throw ExtractionError.tooLarge(bytes: size, limit: maxSize)
+        do {
+            switch source.location {
+            case .standardInput: return try BoundedInput.read(path: nil, limit: maxSize)
+            case .file(let path): return try BoundedInput.read(path: path, limit: maxSize)
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ImportError.unreadable(path: path)
-            }
-            return [UInt8](data)
+        } catch InputError.tooLarge(_, let bytes?, let limit) {
+            throw ExtractionError.tooLarge(bytes: bytes, limit: limit)
+        } catch InputError.tooLarge(_, nil, let limit) {
+            throw ImportError.tooLargeStream(limit: limit)
         }
     }
 
     /// Expands folders into their HTML files, in a stable order.
-    func collect(_ paths: [String]) -> ([ImportSource], [ImportSummary.Failure]) {
+    func collect(_ paths: [String]) -> (sources: [ImportSource], skipped: [ImportSummary.Failure], failures: [ImportSummary.Failure]) {
         var sources: [ImportSource] = []
+        var skipped: [ImportSummary.Failure] = []
         var failures: [ImportSummary.Failure] = []
         let fm = FileManager.default
         for path in paths {
@@ -252,23 +255,19 @@ public struct ImportRun: Sendable {
             }
             if isDirectory.boolValue {
                 let root = URL(fileURLWithPath: path).standardizedFileURL
-                guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
-                    failures.append(.init(file: path, reason: "cannot read the folder"))
-                    continue
-                }
-                var found: [String] = []
-                for case let url as URL in walker where ["html", "htm"].contains(url.pathExtension.lowercased()) {
-                    found.append(url.standardizedFileURL.path)
-                }
-                for file in found.sorted() {
+                let walk = FolderWalk(root: root.path)
+                skipped += walk.skipped
+                failures += walk.failures
+                for file in walk.files.sorted() {
                     let relative = String(file.dropFirst(root.path.count).drop { $0 == "/" })
                     sources.append(source(file: file, relative: relative))
                 }
             } else {
+                // A file named on the command line is the user's own choice, a link or not.
                 sources.append(source(file: path, relative: URL(fileURLWithPath: path).lastPathComponent))
             }
         }
-        return (sources, failures)
+        return (sources, skipped, failures)
     }
 
     private func source(file: String, relative: String) -> ImportSource {
@@ -287,13 +286,14 @@ public struct ImportRun: Sendable {
 
 /// Errors of the import run itself, outside extraction.
 public enum ImportError: Error, CustomStringConvertible {
-    case unreadable(path: String)
     case nothingFound
+    /// Standard input or a pipe that passed the limit; its size is not known.
+    case tooLargeStream(limit: Int)
 
     public var description: String {
         switch self {
-        case .unreadable(let path): "cannot read \(path): permission denied or not a regular file"
         case .nothingFound: "no question or article found on the page"
+        case .tooLargeStream(let limit): "passed the \(limit)-byte limit (reading stopped there): raise it with --max-size if the page is genuine"
         }
     }
 }

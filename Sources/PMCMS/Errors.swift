@@ -11,6 +11,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case messageRequired(action: WorkflowAction)
     case invalidField(name: String, reason: String)
     case busy(path: String)
+    /// The file is there but is not a pmcms store (empty, foreign, or not SQLite at all).
+    case notAStore(path: String, reason: String)
+    case cannotOpen(path: String, reason: String)
+    case readOnly(path: String)
+    case corrupt(path: String)
+    case diskError(path: String)
 
     public var description: String {
         switch self {
@@ -32,6 +38,16 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "invalid \(name): \(reason)"
         case .busy(let path):
             return "the store \(path) is busy: another pmcms kept it locked too long; try again"
+        case .notAStore(let path, let reason):
+            return "no pmcms store at \(path): \(reason)"
+        case .cannotOpen(let path, let reason):
+            return "cannot open the store \(path): \(reason)"
+        case .readOnly(let path):
+            return "the store \(path) is read-only for you (the file or its folder cannot be written): commands that read it still work; to change it, get write permission on the file and its folder, or work on a copy (`pmcms --db \(path) backup copy.sqlite`)"
+        case .corrupt(let path):
+            return "the store \(path) is damaged (SQLite reports a corrupt database): restore it from your latest backup (`pmcms backup` makes them), and keep the damaged file for inspection"
+        case .diskError(let path):
+            return "reading or writing the store \(path) failed with a disk error: check that the disk is not full or failing and that the file is still there, then try again"
         }
     }
 }

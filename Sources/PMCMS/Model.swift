@@ -66,6 +66,11 @@ public struct Content: Hashable, Codable, Sendable {
         while let last = copy.body.last, last == "\n" || last == "\r" || last == " " || last == "\t" {
             copy.body.removeLast()
         }
+        // Quotes and markup in URLs are stored percent-encoded (`URLCheck.encoded`).
+        copy.imageURL = imageURL.map(URLCheck.encoded)
+        copy.sourceURL = sourceURL.map(URLCheck.encoded)
+        for index in copy.related.indices { copy.related[index].url = copy.related[index].url.map(URLCheck.encoded) }
+        for index in copy.articles.indices { copy.articles[index].url = copy.articles[index].url.map(URLCheck.encoded) }
         return copy
     }
 

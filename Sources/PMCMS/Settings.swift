@@ -22,11 +22,12 @@ public enum SettingKey: String, Sendable, CaseIterable {
 
     /// Why `value` is not acceptable for this key, or nil.
     public func problem(with value: String) -> String? {
+        if let problem = TextCheck.controlProblem(value) { return problem }
         switch self {
         case .siteTitle, .siteDescription:
             return value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "cannot be empty" : nil
         case .siteURL:
-            return URLCheck.isAbsoluteWebURL(value) ? nil : "'\(value)' is not an absolute http(s) URL"
+            return URLCheck.isAbsoluteWebURL(URLCheck.encoded(value)) ? nil : "'\(value)' is not an absolute http(s) URL"
         case .siteLanguage:
             let ok = value.range(of: #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) != nil
             return ok ? nil : "'\(value)' is not a language tag such as en or en-GB"
@@ -59,6 +60,8 @@ extension ContentStore {
         if let value, let problem = key.problem(with: value) {
             throw StoreError.invalidField(name: key.rawValue, reason: problem)
         }
+        // Quotes and markup in the site's URL are stored percent-encoded, as in entries.
+        let value = key == .siteURL ? value.map(URLCheck.encoded) : value
         try write { db in
             if let value {
                 try db.execute(

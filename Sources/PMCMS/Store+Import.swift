@@ -41,7 +41,8 @@ struct PreparedContent: Sendable, Equatable {
     var articles: String
 
     init(kind: Kind, content incoming: Content) throws {
-        var content = incoming.normalized()
+        // A page's stray control characters (a NUL, an ESC) are dropped, not a reason to lose the page.
+        var content = incoming.removingControlCharacters().normalized()
         try content.validate(kind: kind)
         // Status and publication belong to the store's workflow, not to the page.
         content.status = .draft
@@ -91,7 +92,7 @@ extension ContentStore {
     public func importPages(
         _ pages: [PageImport], newStatus: Status, author: String, message: String? = nil, dryRun: Bool = false
     ) throws -> [PageImportResult] {
-        try Self.translatingBusy(path: path) {
+        try Self.translatingErrors(path: path) {
             var results: [PageImportResult] = []
             try database.inTransaction(.immediate) { db in
                 let now = Timestamp.now()
@@ -141,7 +142,7 @@ extension ContentStore {
             db.cachedStatement(sql: "SELECT id, slug, last_import, import_hash FROM entry WHERE import_key = ?"), arguments: [incoming.key])
         // A card of an article the store has is only a link (12 of them on every seed-shaped page).
         if incoming.isCard, let row {
-            if incoming.prepared == nil { try incoming.content.validate(kind: incoming.kind) }
+            if incoming.prepared == nil { try incoming.content.removingControlCharacters().validate(kind: incoming.kind) }
             return .unchanged(slug: row["slug"])
         }
         let prepared = try incoming.prepared ?? PreparedContent(kind: incoming.kind, content: incoming.content)

@@ -82,15 +82,35 @@ extension ContentStore {
 
     /// Writes a consistent copy of the store to `destination` (SQLite's `VACUUM INTO`), even
     /// while other processes write, and checks that the copy opens and verifies.
+    ///
+    /// The destination must be a new file (never the store or one of its files, a device or a
+    /// pipe); the copy is made beside it under a temporary name and linked into place only
+    /// when complete, so a failed backup leaves nothing, and a file that appeared meanwhile is
+    /// not overwritten.
     public func backup(to destination: String) throws -> VerifyReport {
-        if FileManager.default.fileExists(atPath: destination) {
-            throw StoreError.invalidField(name: "backup", reason: "\(destination) exists already; choose a new file")
+        let target = try OutputTarget.inspect(destination, protecting: path)
+        guard target.kind == .new else {
+            throw OutputError.refused(path: destination, reason: target.kind == .stream
+                ? "a backup is an SQLite file; it cannot be written to a device or a pipe"
+                : "it exists already; choose a new file")
         }
-        try Self.translatingBusy(path: path) {
+        guard access(target.folder, W_OK) == 0 else {
+            throw OutputError.refused(path: destination, reason: "the folder \(target.folder) cannot be written (\(String(cString: strerror(errno))))")
+        }
+        let temporary = (target.folder as NSString).appendingPathComponent(".\((target.resolved as NSString).lastPathComponent).\(getpid()).tmp")
+        defer { unlink(temporary) }
+        do {
             try database.writeWithoutTransaction { db in
-                try db.execute(sql: "VACUUM INTO ?", arguments: [destination])
+                try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
             }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw StoreError.busy(path: path)
+        } catch let error as DatabaseError {
+            throw OutputError.refused(path: destination, reason: "SQLite could not write the copy (\(error.message ?? "error \(error.resultCode.rawValue)"))")
         }
-        return try ContentStore(path: destination).verify()
+        guard link(temporary, target.resolved) == 0 else {
+            throw OutputError.refused(path: destination, reason: errno == EEXIST ? "it appeared while the copy was made; choose a new file" : String(cString: strerror(errno)))
+        }
+        return try ContentStore(path: target.resolved, access: .read).verify()
     }
 }

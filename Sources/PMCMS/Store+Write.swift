@@ -172,6 +172,9 @@ extension ContentStore {
         author: String, message: String?, upstream: Bool, now: String, parent: Int? = nil,
         encodedLinks: (related: String, articles: String)? = nil
     ) throws -> Int {
+        // The revision's own text fields follow the content's rule (`TextCheck`).
+        try TextCheck.require(author, field: "author")
+        try TextCheck.require(message, field: "message")
         let number = try maxRevision(db, entryID: header.id) + 1
         let (added, removed) = LineDiff.counts(from: parentContent?.body ?? "", to: content.body)
         // `encodedLinks`, when given, is `encodeLinks` of these very links, done ahead of time.

@@ -15,26 +15,36 @@ public final class ContentStore: Sendable {
     public static let busyTimeout: TimeInterval = 30
 
     /// Opens the store at `path`, creating it when `create` is true, and migrates it in place.
-    public init(path: String, create: Bool = false) throws {
+    public convenience init(path: String, create: Bool = false) throws {
+        try self.init(path: path, access: create ? .create : .write)
+    }
+
+    /// Opens the store at `path` for `access`.
+    ///
+    /// Nothing is written before the file is known to be a pmcms store, or (for `.create`) a
+    /// missing or empty file: a foreign SQLite database, an empty file or any other file is
+    /// refused and left byte-identical. With `.read` nothing is ever written, an older store is
+    /// not migrated, and a store in a read-only file or folder can still be read.
+    public init(path: String, access: StoreAccess) throws {
         self.path = path
-        if !create && !FileManager.default.fileExists(atPath: path) {
+        let file = try StoreFile.inspect(path)
+        switch file {
+        case .missing where access != .create:
             throw StoreError.noStore(path: path)
+        case .empty where access != .create:
+            throw StoreError.notAStore(path: path, reason: "the file is empty; `pmcms --db \(path) init` makes a store in it")
+        case .sqlite:
+            if let tables = StoreFile.foreignTables(path) { throw StoreSchema.foreign(path: path, tables: tables) }
+        default:
+            break
         }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "pmcms"
         configuration.prepareDatabase { db in
-            // WAL, so that readers never wait for a writer. The mode is stored in the file, so it
-            // is set once, when the store is new. (GRDB's `journalMode = .wal` also makes sure a
-            // WAL file exists by committing a throwaway table on every open: a write, with a sync
-            // at close, for every `pmcms show`.)
-            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
-                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-                guard mode == "wal" else {
-                    throw StoreError.invalidField(name: "store", reason: "\(path) cannot use write-ahead logging (journal mode stays \(mode ?? "unknown"))")
-                }
-            }
+            // Connection settings only, which write nothing: the journal mode is set once the
+            // file is known to be ours (`adopt`).
             // What GRDB chose for WAL mode, and SQLite's advice for it: a commit is atomic and
             // consistent; the last ones may be lost on power failure, never half-written.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -43,14 +53,57 @@ public final class ContentStore: Sendable {
             // memory it costs nothing, and it lives only until the savepoint is released.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
+        var opened: DatabaseQueue
+        var schema: StoreSchema
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-            throw StoreError.busy(path: path)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_NOTADB {
-            throw StoreError.invalidField(name: "store", reason: "\(path) is not a pmcms store (\(error.message ?? "cannot open"))")
+            opened = try DatabaseQueue(path: path, configuration: configuration)
+            schema = try opened.read { db in try StoreSchema(db) }
+        } catch let error as DatabaseError where access == .read && StoreFile.mayReadImmutable(path, error: error) {
+            // A store in a folder this user cannot write: SQLite cannot make the shared-memory
+            // file WAL readers need. With no write-ahead log left behind, the database file alone
+            // is the whole store, and SQLite can read it as immutable.
+            configuration.readonly = true
+            do {
+                opened = try DatabaseQueue(path: StoreFile.immutableURI(path), configuration: configuration)
+                schema = try opened.read { db in try StoreSchema(db) }
+            } catch let error as DatabaseError {
+                throw StoreError.translating(error, path: path)
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.translating(error, path: path)
         }
-        try Self.migrate(database, path: path)
+        database = opened
+        try schema.check(path: path, access: access)
+        if access != .read { try Self.adopt(database, path: path) }
+    }
+
+    /// Makes a (new or known) store use write-ahead logging and brings its schema up to date.
+    private static func adopt(_ database: DatabaseQueue, path: String) throws {
+        // WAL, so that readers never wait for a writer. The mode is stored in the file, so it
+        // is set once, when the store is new. (GRDB's `journalMode = .wal` also makes sure a
+        // WAL file exists by committing a throwaway table on every open: a write, with a sync
+        // at close, for every `pmcms show`.)
+        try translatingErrors(path: path) {
+            // Two processes making the same new store switch its mode at once; SQLite answers
+            // one of them BUSY at once, without waiting, to avoid a deadlock between their
+            // locks. It is retried after a pause: the other switch is over in milliseconds.
+            for attempt in 1...100 {
+                do {
+                    try database.writeWithoutTransaction { db in
+                        if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                            guard mode == "wal" else {
+                                throw StoreError.invalidField(name: "store", reason: "\(path) cannot use write-ahead logging (journal mode stays \(mode ?? "unknown"))")
+                            }
+                        }
+                    }
+                    return
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 100 {
+                    usleep(50_000)
+                }
+            }
+        }
+        try migrate(database, path: path)
     }
 
     /// The migrator built from the embedded SQL files in `Schema`.
@@ -76,7 +129,7 @@ public final class ContentStore: Sendable {
     private static func migrate(_ database: DatabaseQueue, path: String) throws {
         let known = Schema.migrations.map(\.identifier)
         let migrator = Self.migrator
-        try translatingBusy(path: path) {
+        try translatingErrors(path: path) {
             for attempt in 1...5 {
                 // An up-to-date store, the common case, needs no write lock.
                 let applied = try database.read { db in try Self.appliedMigrationIdentifiers(db) }
@@ -96,14 +149,14 @@ public final class ContentStore: Sendable {
         }
     }
 
-    private static func refuseNewer(applied: [String], known: [String], path: String) throws {
+    static func refuseNewer(applied: [String], known: [String], path: String) throws {
         let unknown = applied.filter { !known.contains($0) }
         if !unknown.isEmpty { throw StoreError.newerStore(path: path, unknown: unknown.sorted()) }
     }
 
     /// Read from `sqlite_master` in the caller's transaction rather than through GRDB's schema
     /// cache, which another process's migration can make stale.
-    private static func appliedMigrationIdentifiers(_ db: Database) throws -> [String] {
+    static func appliedMigrationIdentifiers(_ db: Database) throws -> [String] {
         let exists = try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'grdb_migrations')") ?? false
         guard exists else { return [] }
@@ -117,7 +170,7 @@ public final class ContentStore: Sendable {
 
     /// Runs `body` in one immediate transaction: all of it is committed, or none of it.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.translatingBusy(path: path) {
+        try Self.translatingErrors(path: path) {
             var result: T?
             try database.inTransaction(.immediate) { db in
                 result = try body(db)
@@ -130,16 +183,18 @@ public final class ContentStore: Sendable {
 
     /// Runs `body` on a consistent snapshot of the store.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.translatingBusy(path: path) {
+        try Self.translatingErrors(path: path) {
             try database.read { db in try body(db) }
         }
     }
 
-    static func translatingBusy<T>(path: String, _ body: () throws -> T) throws -> T {
+    /// Runs `body`, turning SQLite's errors about the file (busy, read-only, corrupt, I/O,
+    /// cannot open) into `StoreError`s that say what to do; other errors pass unchanged.
+    static func translatingErrors<T>(path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-            throw StoreError.busy(path: path)
+        } catch let error as DatabaseError {
+            throw StoreError.translating(error, path: path)
         }
     }
 }

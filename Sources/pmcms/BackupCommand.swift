@@ -8,7 +8,8 @@ struct BackupCommand: ParsableCommand {
         discussion: """
             Copies the store with SQLite's VACUUM INTO: a consistent snapshot even while other \
             pmcms processes write. The copy is verified after it is written. The destination \
-            must not exist.
+            must be a new file in an existing folder (not the store, nor standard output); a \
+            failed backup leaves no file behind.
 
             Example:
               pmcms backup backups/site-2026-11-29.sqlite
@@ -17,8 +18,20 @@ struct BackupCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The new file to write.") var path: String
 
+    func validate() throws {
+        if path == "-" {
+            throw ValidationError("a backup is an SQLite file and cannot go to standard output: give a file name, e.g. `pmcms backup site-backup.sqlite`")
+        }
+        if path.isEmpty || path.hasSuffix("/") { throw ValidationError("give the backup a file name, e.g. backups/site.sqlite") }
+    }
+
     func run() throws {
-        let report = try global.openStore().backup(to: path)
+        let report: VerifyReport
+        do {
+            report = try global.openStore(.read).backup(to: path)
+        } catch let error as OutputError {
+            throw CLIError(message: error.description)
+        }
         guard report.ok else {
             report.problems.forEach { print($0) }
             throw CLIError(message: "the backup at \(path) does not verify: \(report.problems.count) problem(s)")

@@ -31,7 +31,7 @@ struct BlameCommand: ParsableCommand {
     }
 
     func run() throws {
-        let blame = try global.openStore().blame(ref)
+        let blame = try global.openStore(.read).blame(ref)
         if output.json {
             print(try JSONOutput.string(blame, pretty: true))
             return

@@ -33,7 +33,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         let findings = try store.check(CheckOptions(staleDays: staleDays))
         if output.json {
             print(try JSONOutput.string(findings, pretty: true))

@@ -32,13 +32,13 @@ struct ConfigCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore(create: value != nil)
+        let store = try global.openStore(value != nil ? .create : unset ? .write : .read)
         if let key, unset {
             try store.setSetting(key, nil)
             print("\(key.rawValue) unset")
         } else if let key, let value {
             try store.setSetting(key, value)
-            print("\(key.rawValue) = \(value)")
+            print("\(key.rawValue) = \(try store.setting(key) ?? value)")
         } else if let key {
             guard let value = try store.setting(key) else {
                 throw CLIError(message: "\(key.rawValue) is not set; set it with `pmcms config \(key.rawValue) VALUE`")

@@ -43,18 +43,17 @@ struct ContentOptions: ParsableArguments {
         return edits
     }
 
+    /// Reads the body as `git commit -F` reads a message: a file, a pipe (`<(...)`), or `-`
+    /// for standard input, up to the import's default size limit.
     static func readBody(_ path: String) throws -> String {
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw CLIError(message: "cannot read body file \(path): no such file or not readable")
-            }
-            data = contents
+        let bytes: [UInt8]
+        do {
+            bytes = try BoundedInput.read(path: path == "-" ? nil : path, limit: BoundedInput.defaultLimit)
+        } catch let error as InputError {
+            throw CLIError(message: "--body-file: \(error.description)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError(message: "body file \(path == "-" ? "(standard input)" : path) is not UTF-8 text")
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CLIError(message: "--body-file: \(path == "-" ? "(standard input)" : path) is not UTF-8 text")
         }
         return text
     }

@@ -44,7 +44,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         let pair = try RevisionNames.reporting {
             try store.revisionPair(ref, from: a.flatMap(RevisionName.init(parsing:)), to: b.flatMap(RevisionName.init(parsing:)))
         }

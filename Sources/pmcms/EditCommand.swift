@@ -49,7 +49,7 @@ struct EditCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.write)
         if fields.isEmpty {
             let session = EditorSession(store: store, author: global.authorName)
             try session.edit(ref: ref, message: message, recoverFile: recover)

@@ -31,7 +31,10 @@ struct ExportCommand: ParsableCommand {
             when it is absolute, else to site.url/slug.
 
             With --out, the file is written beside FILE and renamed into place when complete: a \
-            failed export leaves no half-written file.
+            failed export leaves no half-written file, and a replaced file keeps its permissions. \
+            A symbolic link is followed (its target is replaced, the link stays); a character \
+            device or a named pipe is written to in place. The store itself, its -wal and -shm \
+            files and links to them are refused, and so is a read-only file unless --force.
 
             Examples:
               pmcms export json --out export.json
@@ -63,6 +66,8 @@ struct ExportCommand: ParsableCommand {
     var bom = false
     @Option(help: ArgumentHelp("csv: these columns, in this order (default: all).", valueName: "a,b,c"))
     var columns: String?
+    @Flag(help: "With --out: replace the file even if it is read-only.")
+    var force = false
     @Flag(help: "csv: keep cells that begin with =, +, - or @ as they are (default: prefix them with ' against formula injection).")
     var raw = false
     @Option(name: .customLong("post-type"), help: ArgumentHelp("wxr: the WordPress post type of questions (default: post).", valueName: "name"))
@@ -73,6 +78,7 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--since '\(since)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
         }
         if let out, out.isEmpty || out.hasSuffix("/") { throw ValidationError("--out needs a file name") }
+        if force && out == nil { throw ValidationError("--force goes with --out") }
         if format == .hugo {
             guard let directory, !directory.isEmpty else { throw ValidationError("export hugo needs the content folder to write: pmcms export hugo DIR") }
             if out != nil { throw ValidationError("export hugo writes a folder: name it as DIR, not with --out") }
@@ -109,14 +115,14 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         let options = try makeOptions()
         do {
             if format == .hugo, let directory {
                 let summary = try HugoExport.export(options, from: store, into: directory)
                 print("\(directory): \(summary.entries) \(summary.entries == 1 ? "entry" : "entries") (hugo: \(summary.written) written, \(summary.unchanged) unchanged, \(summary.removed) removed)")
             } else if let out {
-                let summary = try AtomicFile.write(to: out) { sink in try Exporter.export(options, from: store, to: sink) }
+                let summary = try AtomicFile.write(to: out, protecting: global.storePath, force: force) { sink in try Exporter.export(options, from: store, to: sink) }
                 print("\(out): \(summary.entries) \(summary.entries == 1 ? "entry" : "entries") (\(format.rawValue), \(summary.bytes) bytes)")
             } else {
                 _ = try Exporter.export(options, from: store, to: OutputSink(FileHandle.standardOutput))

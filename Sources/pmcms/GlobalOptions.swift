@@ -53,9 +53,10 @@ struct GlobalOptions: ParsableArguments {
         return [arguments[index]] + leading + arguments[(index + 1)...]
     }
 
-    /// Opens the store; commands that add content pass `create: true`.
-    func openStore(create: Bool = false) throws -> ContentStore {
-        try ContentStore(path: storePath, create: create)
+    /// Opens the store for what the command does: read commands pass `.read` (they never
+    /// create or change a file), and only commands that add content may `.create` a store.
+    func openStore(_ access: StoreAccess) throws -> ContentStore {
+        try ContentStore(path: storePath, access: access)
     }
 }
 

@@ -28,7 +28,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         let header = try store.header(ref)
         let revisions = try store.revisions(ref)
         if output.json {

@@ -35,7 +35,8 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give files, folders or - to import") }
-        if let baseURL, !URLCheck.isAbsoluteWebURL(baseURL) {
+        if let baseURL, let problem = TextCheck.controlProblem(baseURL) { throw ValidationError("--base-url \(problem)") }
+        if let baseURL, !URLCheck.isAbsoluteWebURL(URLCheck.encoded(baseURL)) {
             throw ValidationError("--base-url must be an absolute http(s) URL, e.g. https://www.example.org")
         }
         if maxSize < 1 { throw ValidationError("--max-size must be at least 1") }
@@ -47,26 +48,29 @@ struct ImportCommand: ParsableCommand {
         let pages_read: Int, files_skipped: Int, created: Int, updated: Int, unchanged: Int
         let conflicts: [ConflictJSON]
         let errors: [ErrorJSON]
+        /// Only when something was skipped, so that the usual output stays as it was.
+        let skipped: [ErrorJSON]?
         struct ConflictJSON: Encodable { let file: String, slug: String, upstream: Int }
         struct ErrorJSON: Encodable { let file: String, reason: String }
     }
 
     func run() throws {
-        // A dry run against a store that does not exist yet reports against an empty one,
+        // A dry run against a store that does not exist yet (a missing or empty file) reports against an empty one,
         // made aside and thrown away, so that nothing is created where the user pointed.
         var scratch: URL?
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         let store: ContentStore
-        if dryRun && !FileManager.default.fileExists(atPath: global.storePath) {
+        let storeSize = (try? FileManager.default.attributesOfItem(atPath: global.storePath)[.size] as? Int) ?? nil
+        if dryRun && (storeSize ?? 0) == 0 {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-dry-run-\(getpid())")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             scratch = folder
             store = try ContentStore(path: folder.appendingPathComponent("empty.sqlite").path, create: true)
         } else {
-            store = try global.openStore(create: true)
+            store = try global.openStore(.create)
         }
         let run = ImportRun(store: store, options: ImportOptions(
-            baseURL: baseURL, newStatus: status, dryRun: dryRun, maxSize: maxSize, author: global.authorName))
+            baseURL: baseURL.map(URLCheck.encoded), newStatus: status, dryRun: dryRun, maxSize: maxSize, author: global.authorName))
         let showProgress = Terminal.stderrIsTerminal && !output.json
         var progress: (@Sendable (ImportProgress) -> Void)?
         if showProgress { progress = { @Sendable update in ProgressBar.draw(update) } }
@@ -77,7 +81,9 @@ struct ImportCommand: ParsableCommand {
                 dry_run: dryRun, pages_read: summary.pagesRead, files_skipped: summary.filesSkipped, created: summary.created,
                 updated: summary.updated, unchanged: summary.unchanged,
                 conflicts: summary.conflicts.map { SummaryJSON.ConflictJSON(file: $0.file, slug: $0.slug, upstream: $0.upstream) },
-                errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) }), pretty: true))
+                errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) },
+                skipped: summary.skipped.isEmpty ? nil : summary.skipped.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) }),
+                pretty: true))
         } else {
             print(Self.describe(summary, dryRun: dryRun, store: store))
         }
@@ -95,6 +101,9 @@ struct ImportCommand: ParsableCommand {
         for conflict in s.conflicts {
             let head = (try? store.header(conflict.slug).head).map(String.init) ?? "HEAD"
             lines.append("  \(Terminal.styled("conflict", .yellow)) \(conflict.slug): the page changed after an edit; the edit stays. Compare: pmcms diff \(conflict.slug) \(head) \(conflict.upstream)")
+        }
+        for skip in s.skipped {
+            lines.append("  \(Terminal.styled("skipped", .yellow))  \(skip.file): \(skip.reason)")
         }
         for failure in s.failures {
             lines.append("  \(Terminal.styled("error", .red))    \(failure.file): \(failure.reason)")

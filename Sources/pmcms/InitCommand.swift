@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let store = try global.openStore(create: true)
+        let store = try global.openStore(.create)
         print("store ready: \(store.path) (\(try store.count()) entries)")
     }
 }

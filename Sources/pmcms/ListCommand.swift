@@ -33,7 +33,7 @@ struct ListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         let entries = try store.list(ListQuery(kind: kind, status: status, sort: sort, limit: limit))
         if output.json {
             print(try JSONOutput.string(entries, pretty: true))

@@ -38,7 +38,7 @@ struct LogCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try ContentStore(path: store.path)
+        let store = try ContentStore(path: store.path, access: .read)
         let query = LogQuery(since: since.flatMap(LogQuery.normalizedSince), author: author, origin: origin, limit: limit)
         let revisions = try store.log(query)
         if output.json {

@@ -36,7 +36,7 @@ struct NewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore(create: true)
+        let store = try global.openStore(.create)
         var content = Content(status: .draft, title: title ?? "")
         if usesEditor {
             guard let written = try EditorSession(store: store, author: global.authorName).compose(kind: kind, title: title) else { return }

@@ -40,7 +40,7 @@ struct RevertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.write)
         guard let name = RevisionName(parsing: revision) else { throw CLIError.usage("'\(revision)' is not a revision") }
         let number = try RevisionNames.reporting { try store.revisionNumber(ref, name) }
         let result = try store.revert(

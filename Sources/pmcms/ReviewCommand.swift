@@ -25,7 +25,7 @@ struct ReviewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         let queue = try store.reviewQueue(limit: limit)
         if output.json {
             print(try JSONOutput.string(queue.map(\.entry), pretty: true))

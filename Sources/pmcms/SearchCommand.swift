@@ -34,7 +34,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         let hits = try store.search(SearchQuery(query.joined(separator: " "), kind: kind, status: status, limit: limit))
         if output.json {
             let plain = hits.map {

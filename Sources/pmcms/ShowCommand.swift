@@ -30,7 +30,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.read)
         let selector: RevisionSelector = live ? .live : rev.map { .number($0) } ?? .head
         let entry = try store.entry(ref, at: selector)
         if output.json {

@@ -20,7 +20,7 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let report = try global.openStore().verify()
+        let report = try global.openStore(.read).verify()
         if output.json {
             print(try JSONOutput.string(report, pretty: true))
         } else if report.ok {

@@ -27,7 +27,7 @@ extension WorkflowCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(.write)
         let result = try store.transition(ref, Self.action, author: global.authorName, message: message, expectRevision: expectRev)
         var line = "\(result.header.slug): \(Self.action.target.rawValue) (r\(result.header.head))"
         if let live = result.header.live { line += " · live r\(live)" } else if Self.action == .unpublish || Self.action == .archive { line += " · off the site" }

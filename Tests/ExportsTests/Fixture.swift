@@ -1,6 +1,6 @@
 import Exports
 import Foundation
-import PMCMS
+@testable import PMCMS
 
 /// A fixed store for the export tests: the same entries, dates and settings on every run, with
 /// content chosen to break naive writers (markup, quotes, commas, line breaks, formula
@@ -66,10 +66,15 @@ enum Fixture {
                 ],
                 articles: [LinkRef(title: "Project portfolio management tools", url: "https://www.example.org/articles/ppm-tools", slug: article.slug)]),
             author: "fixture", origin: .import)
-        try store.createEntry(
-            kind: .question,
-            content: Content(status: .published, title: hostileTitle, body: hostileBody, sourceURL: "/faq/hostile", editedAt: "2026-07-01T08:30:00Z"),
-            author: "fixture", origin: .import)
+        // Written past `Content.validate`, which now refuses the body's control characters: a
+        // store from before that rule (or written by another tool) may hold them, and every
+        // export must still cope.
+        _ = try store.write { db in
+            try ContentStore.insertEntry(
+                db, kind: .question,
+                content: Content(status: .published, title: hostileTitle, body: hostileBody, sourceURL: "/faq/hostile", editedAt: "2026-07-01T08:30:00Z"),
+                author: "fixture", origin: .import, message: nil, importKey: nil, now: Timestamp.now())
+        }
         try store.createEntry(
             kind: .article,
             content: Content(

@@ -114,3 +114,24 @@ struct ImportStoreTests {
         #expect(try t.store.importedFileHashes()["bad.html"] == nil)
     }
 }
+
+@Suite("Import: control characters in a page's text")
+struct ImportControlCharacterTests {
+    @Test("a page's NUL and ESC are dropped from every field; the page is imported whole, not cut")
+    func stripped() throws {
+        let t = try TestStore()
+        let page = PageImport(fileKey: "x.html", fileHash: "h", entries: [
+            IncomingEntry(key: "https://www.example.org/x", kind: .question, content: Content(
+                title: "Is \u{1B}[31mred here?", body: "Cut \u{0} here\u{07}, and more after.", summary: "A\u{1B}b",
+                sourceURL: "https://www.example.org/x",
+                related: [LinkRef(title: "Other\u{0}one", url: "https://www.example.org/y")])),
+        ])
+        _ = try t.store.importPages([page], newStatus: .published, author: "importer")
+        let content = try t.store.entry("1").content
+        #expect(content.title == "Is [31mred here?")
+        #expect(content.body == "Cut  here, and more after.")
+        #expect(content.summary == "Ab")
+        #expect(content.related.map(\.title) == ["Otherone"])
+        #expect(try t.store.verify().ok)
+    }
+}

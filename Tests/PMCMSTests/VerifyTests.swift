@@ -39,6 +39,6 @@ struct VerifyTests {
         let report = try t.store.backup(to: destination)
         #expect(report.ok && report.entries == 1)
         #expect(try ContentStore(path: destination).entry("1").content.title == "Is PMO more senior than project manager?")
-        #expect(throws: StoreError.self) { _ = try t.store.backup(to: destination) }
+        #expect(throws: OutputError.self) { _ = try t.store.backup(to: destination) }
     }
 }
