@@ -45,7 +45,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         guard let (host, port) = Self.address(listen) else { throw ValidationError("--listen '\(listen)' is not HOST:PORT") }
-        let store = try global.openStore()
+        let store = try global.openStore(.write)
         let desk = try ReviewDesk(store: store, options: .init(host: host, port: port, token: ReviewDesk.makeToken(), author: global.authorName))
         // Written unbuffered: a script reading the link from a pipe gets it at once.
         let banner = "pmcms serve: the review desk of \(global.storePath)\nopen \(desk.loginURL)\n(Ctrl-C stops it)\n"

@@ -16,7 +16,7 @@ import Testing
     static func store() throws -> (ContentStore, URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try ContentStore(path: directory.appendingPathComponent("store.sqlite").path, create: true)
+        let store = try ContentStore(path: directory.appendingPathComponent("store.sqlite").path, access: .create)
         let body = "A project manager delivers projects.\n\nA PMO oversees many of them."
         try store.createEntry(kind: .question, content: Content(title: "Is PMO more senior than project manager?", body: body), author: "sam")
         for action in [WorkflowAction.submit, .approve, .publish] {
