@@ -9,10 +9,10 @@ import PMCMS
 /// renders the core's values (entries, histories, structured diffs) as HTML; it holds no store
 /// logic of its own.
 ///
-/// This first slice is read-only: the review queue, the entries list and search, an entry with
-/// its history, and any two revisions side by side. Access needs the one-time login link the
-/// server prints (a random token, as Jupyter does); the session cookie is HttpOnly and
-/// SameSite=Strict.
+/// Pages: the review queue, the entries list and search, an entry with its history and its
+/// workflow buttons, the edit form, and any two revisions side by side with a revert button.
+/// Access needs the one-time login link the server prints (a random token, as Jupyter does);
+/// the session cookie is HttpOnly and SameSite=Strict. Accounts and roles are still to come.
 public struct ReviewDesk: Sendable {
     /// Where and how the desk runs.
     public struct Options: Sendable {

@@ -15,8 +15,13 @@ struct ServeCommand: ParsableCommand {
             any two revisions side by side with the changed words marked. Pages are plain HTML \
             and CSS (no script) and work on a phone.
 
+            Entries can be edited, moved through the workflow and reverted from the pages; each \
+            change is one revision signed with --author (else $PMCMS_AUTHOR, else your login \
+            name), and a form whose entry changed meanwhile writes nothing and shows what \
+            changed.
+
             On start it prints a login link with a one-time random token; open it in your \
-            browser. Until accounts exist, the desk is read-only and listens on loopback only.
+            browser. Until accounts exist, the desk listens on loopback only.
 
             Examples:
               pmcms serve
