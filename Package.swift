@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "pmcms",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "pmcms", targets: ["pmcms"]),
         .library(name: "PMCMS", targets: ["PMCMS"]),
@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The web review desk (`pmcms serve`): Hummingbird 2 with its default traits off (no
+        // swift-configuration), Mustache templates.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -63,10 +67,30 @@ let package = Package(
             name: "Exports",
             dependencies: ["PMCMS", "CLibXML2", .product(name: "Yams", package: "Yams")],
             path: "Exports"),
+        .target(
+            name: "Web",
+            dependencies: [
+                "PMCMS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            path: "Sources/Web",
+            resources: [
+                .embedInCode("Templates/layout.mustache"),
+                .embedInCode("Templates/queue.mustache"),
+                .embedInCode("Templates/entries.mustache"),
+                .embedInCode("Templates/entry.mustache"),
+                .embedInCode("Templates/diff.mustache"),
+                .embedInCode("Templates/message.mustache"),
+                .embedInCode("Templates/link.mustache"),
+                .embedInCode("Templates/edit.mustache"),
+                .embedInCode("Templates/changed.mustache"),
+                .embedInCode("Assets/site.css"),
+            ]),
         .executableTarget(
             name: "pmcms",
             dependencies: [
-                "PMCMS", "Imports", "Exports",
+                "PMCMS", "Imports", "Exports", "Web",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -93,6 +117,13 @@ let package = Package(
             dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2"],
             path: "Tests/ExportsTests",
             exclude: ["Golden"]),  // read from the source tree by path, so they can be regenerated in place
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "PMCMS",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/WebTests"),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["PMCMS", "pmcms", .product(name: "GRDB", package: "GRDB.swift")],

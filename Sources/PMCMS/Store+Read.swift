@@ -33,12 +33,15 @@ public struct ListQuery: Sendable {
     public var status: Status?
     public var sort: ListSort
     public var limit: Int?
+    /// Entries to pass over before the first one returned (a page of a longer list).
+    public var offset: Int
 
-    public init(kind: Kind? = nil, status: Status? = nil, sort: ListSort = .updated, limit: Int? = nil) {
+    public init(kind: Kind? = nil, status: Status? = nil, sort: ListSort = .updated, limit: Int? = nil, offset: Int = 0) {
         self.kind = kind
         self.status = status
         self.sort = sort
         self.limit = limit
+        self.offset = offset
     }
 }
 
@@ -89,8 +92,8 @@ extension ContentStore {
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY " + query.sort.orderBy
             if let limit = query.limit {
-                sql += " LIMIT ?"
-                _ = arguments.append(contentsOf: [limit])
+                sql += " LIMIT ? OFFSET ?"
+                _ = arguments.append(contentsOf: [limit, max(0, query.offset)])
             }
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let (header, number, content) = try Self.decodeView(row)

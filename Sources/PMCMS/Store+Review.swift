@@ -6,6 +6,12 @@ public struct ReviewItem: Sendable {
     public var entry: EntryView
     public var submittedBy: String
     public var submittedAt: String
+
+    public init(entry: EntryView, submittedBy: String, submittedAt: String) {
+        self.entry = entry
+        self.submittedBy = submittedBy
+        self.submittedAt = submittedAt
+    }
 }
 
 extension ContentStore {

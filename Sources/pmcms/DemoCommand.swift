@@ -110,6 +110,7 @@ struct DemoCommand: ParsableCommand {
             throw CLIError(message: "the demo had \(demo.failures) unexpected result(s); see above")
         }
         print(Terminal.styled("demo complete: the store is \(store)", .green))
+        print("Review it in a browser: pmcms --db \(store) serve   (then open the login link it prints)")
     }
 
     /// Every export format, with the file the demo writes it to.

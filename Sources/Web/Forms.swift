@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import PMCMS
+
+/// What every form posts besides its own fields: the anti-forgery token of this server and the
+/// revision the person was looking at, so that a change made meanwhile is never overwritten.
+struct ActionForm: Decodable {
+    var csrf: String
+    var rev: Int
+    var message: String?
+    /// revert: the revision to go back to.
+    var number: Int?
+}
+
+/// The edit form: the front-matter fields and the Markdown body, as typed.
+struct EditForm: Decodable {
+    var csrf: String
+    var rev: Int
+    var title: String
+    var summary: String?
+    var image_url: String?
+    var source_url: String?
+    var edited_at: String?
+    var body: String?
+    var message: String?
+
+    /// The typed text applied to `content`: empty optional fields are cleared, the body keeps
+    /// the browser's line breaks as the store's (`\n`).
+    func apply(to content: inout Content) {
+        func optional(_ value: String?) -> String? {
+            guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+            return value
+        }
+        content.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        content.summary = optional(summary)
+        content.imageURL = optional(image_url)
+        content.sourceURL = optional(source_url)
+        content.editedAt = optional(edited_at)
+        content.body = (body ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+    }
+}
+
+/// Why a posted form was not applied.
+enum FormError: Error {
+    case forged
+    case tooLarge
+    case unreadable
+}
+
+extension ReviewDesk {
+    /// The largest form accepted: an entry's body is a few kilobytes; a megabyte is generous.
+    static let maxFormSize = 1 << 20
+
+    /// Reads and decodes a urlencoded form, refusing one without this server's token or from
+    /// another origin.
+    func decodeForm<Form: Decodable>(_ type: Form.Type, _ request: Request, csrf keyPath: KeyPath<Form, String>) async throws -> Form {
+        if let origin = request.headers[.origin], !Self.sameOrigin(origin, host: request.head.authority) {
+            throw FormError.forged
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: Self.maxFormSize)
+        } catch {
+            throw FormError.tooLarge
+        }
+        let text = String(buffer: buffer)
+        let form: Form
+        do {
+            form = try URLEncodedFormDecoder().decode(Form.self, from: text)
+        } catch {
+            throw FormError.unreadable
+        }
+        guard SessionGate<BasicRequestContext>.same(form[keyPath: keyPath], csrfToken) else { throw FormError.forged }
+        return form
+    }
+
+    /// Whether an `Origin` header names the host the request was sent to.
+    static func sameOrigin(_ origin: String, host: String?) -> Bool {
+        guard let host, let url = URL(string: origin), let originHost = url.host else { return false }
+        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+        return originAuthority == host
+    }
+}

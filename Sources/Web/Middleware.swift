@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PMCMS
+
+/// Headers every response carries: no script at all (the desk needs none), nothing loaded from
+/// another origin, no framing, no guessing of content types.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var policy: String {
+        "default-src 'none'; style-src 'self'; img-src 'self' https: http:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as StoreError {
+            response = ErrorPage.response(for: error)
+        }
+        response.headers[HTTPField.Name("Content-Security-Policy")!] = Self.policy
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        return response
+    }
+}
+
+/// Lets a request through only with the session cookie, or to `/login` with the right token;
+/// everything else gets 401 and a page that says how to log in. Compared in constant time.
+struct SessionGate<Context: RequestContext>: RouterMiddleware {
+    let token: String
+    let cookieName: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path == "/assets/site.css" { return try await next(request, context) }
+        if request.uri.path == "/login" {
+            guard let given = request.uri.queryParameters.get("token"), Self.same(given, token) else {
+                return ErrorPage.response(status: .unauthorized, heading: "Login link not valid", text: "Use the login link pmcms serve printed when it started.")
+            }
+            return try await next(request, context)
+        }
+        guard let cookie = request.cookies[cookieName], Self.same(cookie.value, token) else {
+            return ErrorPage.response(status: .unauthorized, heading: "Log in first", text: "Open the login link pmcms serve printed when it started.")
+        }
+        return try await next(request, context)
+    }
+
+    /// Equal strings, compared without stopping at the first difference.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
+
+/// One log line per request: method, path, status, milliseconds.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            log(request, context: context, status: response.status.code, since: start)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            log(request, context: context, status: status, since: start)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, context: Context, status: Int, since start: ContinuousClock.Instant) {
+        let elapsed = start.duration(to: .now)
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        context.logger.info("\(request.method) \(request.uri.path) \(status) \(String(format: "%.1f", ms)) ms")
+    }
+}
+
+/// Error pages, plain text escaped by hand-free means: the text goes through Mustache.
+enum ErrorPage {
+    static let renderer = try? Renderer()
+
+    static func response(for error: StoreError) -> Response {
+        switch error {
+        case .unknownEntry, .unknownRevision:
+            response(status: .notFound, heading: "Not found", text: error.description)
+        default:
+            response(status: .badRequest, heading: "Cannot show this", text: error.description)
+        }
+    }
+
+    static func response(status: HTTPResponse.Status, heading: String, text: String, back: String = "/") -> Response {
+        let html = (try? renderer?.page("message", MessagePage(heading: heading, text: text, back: back), title: heading, section: .other))
+            ?? "Error"
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

@@ -1,0 +1,445 @@
+import Foundation
+import PMCMS
+
+// The values each page template renders, made from the core's values. Templates see only
+// these: plain strings, numbers, booleans and lists, escaped by Mustache when printed; the one
+// exception is an entry's body HTML, rendered by cmark-gfm in safe mode (`Markdown.html`).
+
+/// One status or kind as a filter option.
+struct Option {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+/// How a status reads on a page.
+func statusLabel(_ status: Status) -> String {
+    switch status {
+    case .draft: "draft"
+    case .inReview: "in review"
+    case .approved: "approved"
+    case .published: "published"
+    case .archived: "archived"
+    }
+}
+
+/// The review queue: what is in review or approved, oldest first.
+struct QueuePage {
+    struct Item {
+        var slug: String
+        var title: String
+        var kind: String
+        var status: String
+        var statusLabel: String
+        var submittedBy: String
+        var submittedAt: String
+    }
+
+    var items: [Item]
+    // Stored, not computed: Mustache reads a value's stored properties only.
+    var hasItems: Bool
+
+    init(inReview: [ReviewItem], approved: [ReviewItem]) {
+        items = (inReview + approved).sorted { ($0.submittedAt, $0.entry.id) < ($1.submittedAt, $1.entry.id) }.map { item in
+            Item(
+                slug: item.entry.slug, title: item.entry.content.title, kind: item.entry.kind.rawValue,
+                status: item.entry.content.status.rawValue, statusLabel: statusLabel(item.entry.content.status),
+                submittedBy: item.submittedBy, submittedAt: item.submittedAt)
+        }
+        hasItems = !items.isEmpty
+    }
+}
+
+/// A piece of a search snippet, highlighted when it is a match.
+struct SnippetPart {
+    var text: String
+    var hit: Bool
+
+    /// Splits FTS5's snippet at the store's match markers.
+    static func parts(_ snippet: String) -> [SnippetPart] {
+        var parts: [SnippetPart] = []
+        var rest = Substring(snippet)
+        while let open = rest.range(of: SearchHit.markOpen) {
+            if open.lowerBound > rest.startIndex { parts.append(SnippetPart(text: String(rest[..<open.lowerBound]), hit: false)) }
+            rest = rest[open.upperBound...]
+            let close = rest.range(of: SearchHit.markClose) ?? (rest.endIndex..<rest.endIndex)
+            parts.append(SnippetPart(text: String(rest[..<close.lowerBound]), hit: true))
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { parts.append(SnippetPart(text: String(rest), hit: false)) }
+        return parts
+    }
+}
+
+/// The entries list, or search results when there is a query.
+struct EntriesPage {
+    struct Row {
+        var slug: String
+        var title: String
+        var kind: String
+        var status: String
+        var statusLabel: String
+        var date: String
+        var snippet: Snippet?
+    }
+
+    struct Snippet {
+        var parts: [SnippetPart]
+    }
+
+    var heading: String
+    var query: String?
+    var kinds: [Option]
+    var statuses: [Option]
+    var sorts: [Option]
+    var rows: [Row]
+    var dateHeading: String
+    var page: Int
+    var previous: String?
+    var next: String?
+    var hasRows: Bool
+
+    init(heading: String, query: String?, kinds: [Option], statuses: [Option], sorts: [Option], rows: [Row], dateHeading: String,
+         page: Int, previous: String?, next: String?) {
+        self.heading = heading
+        self.query = query
+        self.kinds = kinds
+        self.statuses = statuses
+        self.sorts = sorts
+        self.rows = rows
+        self.dateHeading = dateHeading
+        self.page = page
+        self.previous = previous
+        self.next = next
+        hasRows = !rows.isEmpty
+    }
+}
+
+/// One entry: latest revision, the live one when they differ, fields, links and history.
+struct EntryPage {
+    struct Field {
+        var name: String
+        var value: String
+        var url: String?
+    }
+
+    struct Link {
+        var title: String
+        var slug: String?
+        var url: String?
+    }
+
+    struct HistoryRow {
+        var number: Int
+        var createdAt: String
+        var author: String
+        var origin: String
+        var status: String
+        var added: Int
+        var removed: Int
+        var message: String
+        var isLive: Bool
+        var isLatest: Bool
+        var upstream: Bool
+        var isFrom: Bool
+        var isTo: Bool
+    }
+
+    var slug: String
+    var title: String
+    var kind: String
+    var status: String
+    var statusLabel: String
+    var revision: Int
+    var live: Int?
+    var liveDiffers: Bool
+    var fields: [Field]
+    var html: String
+    var liveHTML: String
+    var related: [Link]
+    var articles: [Link]
+    var history: [HistoryRow]
+    var hasRelated: Bool
+    var hasArticles: Bool
+    var csrf: String
+    var actions: [ActionButton]
+
+    /// A workflow step the entry can take now.
+    struct ActionButton {
+        var name: String
+        var label: String
+        var needsMessage: Bool
+    }
+
+    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo], csrf: String) {
+        let c = latest.content
+        self.csrf = csrf
+        actions = WorkflowAction.allCases.filter { Workflow.allows($0, from: c.status) }.map { action in
+            ActionButton(name: action.rawValue, label: action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst(), needsMessage: action.requiresMessage)
+        }
+        slug = latest.slug
+        title = c.title
+        kind = latest.kind.rawValue
+        status = c.status.rawValue
+        statusLabel = Web.statusLabel(c.status)
+        revision = latest.revision
+        self.live = latest.header.live
+        liveDiffers = live.map { $0.revision != latest.revision } ?? false
+        var fields: [Field] = []
+        func add(_ name: String, _ value: String?, link: Bool = false) {
+            guard let value, !value.isEmpty else { return }
+            // Only web addresses become links: a stored value is never trusted as a URL scheme.
+            let url = link && (value.hasPrefix("https://") || value.hasPrefix("http://")) ? value : nil
+            fields.append(Field(name: name, value: value, url: url))
+        }
+        add("status", statusLabel)
+        add("summary", c.summary)
+        add("image", c.imageURL, link: true)
+        add("source", c.sourceURL, link: true)
+        add("edited", c.editedAt)
+        add("published", c.publishedAt)
+        add("created", latest.header.createdAt)
+        add("updated", latest.header.updatedAt)
+        self.fields = fields
+        html = Markdown.html(c.body)
+        liveHTML = live.map { Markdown.html($0.content.body) } ?? ""
+        related = latest.related.map { Link(title: $0.title, slug: $0.slug, url: $0.url) }
+        articles = latest.articles.map { Link(title: $0.title, slug: $0.slug, url: $0.url) }
+        hasRelated = !related.isEmpty
+        hasArticles = !articles.isEmpty
+        // Preselected pair: live against latest when they differ, else the latest against its parent.
+        let to = latest.revision
+        let from = liveDiffers ? (latest.header.live ?? to) : (revisions.last(where: { $0.number == to })?.parent ?? to)
+        history = revisions.reversed().map { r in
+            HistoryRow(
+                number: r.number, createdAt: r.createdAt, author: r.author, origin: r.origin.rawValue, status: r.status.rawValue,
+                added: r.linesAdded, removed: r.linesRemoved, message: r.message ?? "", isLive: r.live,
+                isLatest: r.number == latest.header.head, upstream: r.upstream, isFrom: r.number == from, isTo: r.number == to)
+        }
+    }
+}
+
+/// Two revisions side by side: fields, links, and the body with word-level highlights.
+struct DiffPage {
+    /// A changed field, with the words that differ marked on each side.
+    struct Field {
+        var name: String
+        var old: [Piece]?
+        var new: [Piece]?
+    }
+
+    struct LinkRow {
+        var field: String
+        var kind: String
+        var title: String
+        var detail: String?
+    }
+
+    struct Piece {
+        var text: String
+        var hl: Bool
+    }
+
+    /// One row of the side-by-side body: a line on either side (or both), or a gap.
+    struct BodyRow {
+        var kind: String
+        var oldNumber: String
+        var newNumber: String
+        var old: [Piece]
+        var new: [Piece]
+    }
+
+    struct Hunk {
+        var oldStart: Int
+        var newStart: Int
+        var rows: [BodyRow]
+    }
+
+    var slug: String
+    var title: String
+    var fromNumber: Int
+    var toNumber: Int
+    var fromAuthor: String
+    var toAuthor: String
+    var fromDate: String
+    var toDate: String
+    var fromStatus: String
+    var toStatus: String
+    var isEmpty: Bool
+    var fields: [Field]
+    var links: [LinkRow]
+    var hunks: [Hunk]
+    var added: Int
+    var removed: Int
+    var hasFields: Bool
+    var hasLinks: Bool
+    var hasBody: Bool
+    var csrf: String
+    /// The entry's head, which a revert must still find.
+    var head: Int
+    var canRevert: Bool
+
+    init(diff: EntryDiff, title: String, head: Int, csrf: String) {
+        self.csrf = csrf
+        self.head = head
+        canRevert = diff.from.number != head && !diff.isEmpty
+        slug = diff.slug
+        self.title = title
+        fromNumber = diff.from.number
+        toNumber = diff.to.number
+        fromAuthor = diff.from.author
+        toAuthor = diff.to.author
+        fromDate = diff.from.createdAt
+        toDate = diff.to.createdAt
+        fromStatus = diff.from.status.rawValue
+        toStatus = diff.to.status.rawValue
+        isEmpty = diff.isEmpty
+        fields = diff.fields.map { change in
+            guard let old = change.old, let new = change.new else {
+                return Field(name: change.field.rawValue, old: change.old.map { [Piece(text: $0, hl: true)] }, new: change.new.map { [Piece(text: $0, hl: true)] })
+            }
+            let (oldPieces, newPieces) = Self.wordPieces(old: old, new: new)
+            return Field(name: change.field.rawValue, old: oldPieces, new: newPieces)
+        }
+        links = diff.links.map { change in
+            var detail: String?
+            switch change.kind {
+            case .moved: detail = "position \(change.oldPosition ?? 0) → \(change.newPosition ?? 0)"
+            case .retitled: detail = "was “\(change.oldTitle ?? "")”"
+            case .added, .removed: detail = change.link.slug == nil ? change.link.url : nil
+            }
+            return LinkRow(field: change.field.rawValue, kind: change.kind.rawValue, title: change.link.title, detail: detail)
+        }
+        hunks = diff.body.hunks.map(Self.sideBySide)
+        added = diff.body.linesAdded
+        removed = diff.body.linesRemoved
+        hasFields = !fields.isEmpty
+        hasLinks = !links.isEmpty
+        hasBody = !hunks.isEmpty
+    }
+
+    /// Both sides of a changed text, with the words only one side has marked.
+    static func wordPieces(old: String, new: String) -> (old: [Piece], new: [Piece]) {
+        var oldPieces: [Piece] = [], newPieces: [Piece] = []
+        for segment in WordDiff.segments(old: old, new: new) {
+            switch segment.op {
+            case .context:
+                oldPieces.append(Piece(text: segment.text, hl: false))
+                newPieces.append(Piece(text: segment.text, hl: false))
+            case .removed: oldPieces.append(Piece(text: segment.text, hl: true))
+            case .added: newPieces.append(Piece(text: segment.text, hl: true))
+            }
+        }
+        return (oldPieces, newPieces)
+    }
+
+    /// Pairs each run of removed lines with the run of added lines after it, row by row, and
+    /// highlights the words that differ inside each pair; unpaired lines stand alone.
+    static func sideBySide(_ hunk: DiffHunk) -> Hunk {
+        var rows: [BodyRow] = []
+        var removed: [DiffLine] = []
+        var added: [DiffLine] = []
+        func plain(_ text: String) -> [Piece] { [Piece(text: text, hl: false)] }
+        func flush() {
+            for i in 0..<max(removed.count, added.count) {
+                let old = i < removed.count ? removed[i] : nil
+                let new = i < added.count ? added[i] : nil
+                var oldPieces: [Piece] = [], newPieces: [Piece] = []
+                if let old, let new {
+                    (oldPieces, newPieces) = wordPieces(old: old.text, new: new.text)
+                } else {
+                    oldPieces = old.map { plain($0.text) } ?? []
+                    newPieces = new.map { plain($0.text) } ?? []
+                }
+                rows.append(BodyRow(
+                    kind: old != nil && new != nil ? "changed" : (old != nil ? "removed" : "added"),
+                    oldNumber: old?.oldNumber.map(String.init) ?? "", newNumber: new?.newNumber.map(String.init) ?? "",
+                    old: oldPieces, new: newPieces))
+            }
+            removed = []
+            added = []
+        }
+        for line in hunk.lines {
+            switch line.op {
+            case .removed:
+                if !added.isEmpty { flush() }
+                removed.append(line)
+            case .added:
+                added.append(line)
+            case .context:
+                flush()
+                rows.append(BodyRow(
+                    kind: "context", oldNumber: line.oldNumber.map(String.init) ?? "", newNumber: line.newNumber.map(String.init) ?? "",
+                    old: plain(line.text), new: plain(line.text)))
+            }
+        }
+        flush()
+        return Hunk(oldStart: hunk.oldStart, newStart: hunk.newStart, rows: rows)
+    }
+}
+
+/// A page that only says something: not found, bad request, login needed.
+struct MessagePage {
+    var heading: String
+    var text: String
+    var back: String?
+}
+
+/// The edit form, filled with the entry's text or with what the person typed.
+struct EditPage {
+    var slug: String
+    var heading: String
+    var kind: String
+    var csrf: String
+    var rev: Int
+    var title: String
+    var summary: String
+    var imageURL: String
+    var sourceURL: String
+    var editedAt: String
+    var body: String
+    var message: String
+    var error: String?
+    /// When the entry moved on meanwhile: the diff of what changed, rendered.
+    var changes: String?
+    var seen: Int?
+    var latest: Int?
+
+    init(view: EntryView, csrf: String) {
+        let c = view.content
+        slug = view.slug
+        heading = c.title
+        kind = view.kind.rawValue
+        self.csrf = csrf
+        rev = view.revision
+        title = c.title
+        summary = c.summary ?? ""
+        imageURL = c.imageURL ?? ""
+        sourceURL = c.sourceURL ?? ""
+        editedAt = c.editedAt ?? ""
+        body = c.body
+        message = ""
+    }
+
+    /// The form again with exactly what was typed.
+    init(view: EntryView, typed form: EditForm, csrf: String, rev: Int, error: String?) {
+        self.init(view: view, csrf: csrf)
+        self.rev = rev
+        title = form.title
+        summary = form.summary ?? ""
+        imageURL = form.image_url ?? ""
+        sourceURL = form.source_url ?? ""
+        editedAt = form.edited_at ?? ""
+        body = form.body ?? ""
+        message = form.message ?? ""
+        self.error = error
+    }
+}
+
+/// A workflow step refused because the entry moved on: what changed, and the way back.
+struct ChangedPage {
+    var slug: String
+    var seen: Int
+    var latest: Int
+    var changes: String
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Mustache
+
+/// The templates compiled into the binary, rendered with Mustache's escaping: every value a
+/// page prints is HTML-escaped unless the template asks otherwise (`{{{…}}}`, used only for
+/// the page body that a template rendered and for cmark-gfm's safe-mode HTML).
+struct Renderer: Sendable {
+    let library: MustacheLibrary
+
+    /// Why the templates could not be loaded: a build problem, never a user's.
+    struct TemplateError: Error, CustomStringConvertible {
+        var name: String
+        var description: String { "the page template '\(name)' could not be rendered" }
+    }
+
+    init() throws {
+        var library = MustacheLibrary()
+        let templates: [(String, [UInt8])] = [
+            ("layout", PackageResources.layout_mustache), ("queue", PackageResources.queue_mustache),
+            ("entries", PackageResources.entries_mustache), ("entry", PackageResources.entry_mustache),
+            ("diff", PackageResources.diff_mustache), ("message", PackageResources.message_mustache),
+            ("link", PackageResources.link_mustache), ("edit", PackageResources.edit_mustache),
+            ("changed", PackageResources.changed_mustache),
+        ]
+        for (name, bytes) in templates {
+            library.register(try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), named: name)
+        }
+        self.library = library
+    }
+
+    /// The stylesheet, served at `/assets/site.css`.
+    static let stylesheet = String(decoding: PackageResources.site_css, as: UTF8.self)
+
+    /// A template alone, for a piece of a page (the diff inside the edit form's conflict notice).
+    func fragment(_ template: String, _ object: Any) throws -> String {
+        guard let html = library.render(object, withTemplate: template) else { throw TemplateError(name: template) }
+        return html
+    }
+
+    /// A whole page: `template` rendered with `object`, inside the layout.
+    func page(_ template: String, _ object: Any, title: String, section: Section, query: String? = nil) throws -> String {
+        guard let body = library.render(object, withTemplate: template) else { throw TemplateError(name: template) }
+        let layout = Layout(
+            title: title, body: body, query: query ?? "", onQueue: section == .queue, onEntries: section == .entries)
+        guard let html = library.render(layout, withTemplate: "layout") else { throw TemplateError(name: "layout") }
+        return html
+    }
+
+    /// Which top-bar item a page belongs to.
+    enum Section { case queue, entries, other }
+
+    struct Layout {
+        var title: String
+        var body: String
+        var query: String
+        var onQueue: Bool
+        var onEntries: Bool
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// `pmcms serve` as a user starts it: it prints a login link, serves pages to a browser holding
+/// the session cookie (here curl), refuses everyone else, and stops cleanly on SIGTERM.
+@Suite("pmcms serve, end to end")
+struct ServeTests {
+    @Test func servesTheQueueAfterLoginAndStopsOnSIGTERM() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        try #require(try pm.run(["import", ImportTests.site.path, "--base-url", "https://www.example.org"]).status == 0)
+        try #require(try pm.run(["edit", "is-pmo-more-senior-than-project-manager", "--set", "title=Is a PMO senior?", "-m", "shorter"]).status == 0)
+        try #require(try pm.run(["submit", "is-pmo-more-senior-than-project-manager"]).status == 0)
+
+        #expect(try pm.run(["serve", "--listen", "0.0.0.0:8080"]).status == 2, "no accounts: loopback only")
+        #expect(try pm.run(["serve", "--listen", "nonsense"]).status == 2)
+
+        // A free port: bind fails loudly if taken, so try a few.
+        var server: Process?
+        var link: String?
+        var output = Pipe()
+        for port in (0..<5).map({ _ in Int.random(in: 20_000...60_000) }) {
+            let process = Process()
+            process.executableURL = PMCMSRun.executable
+            process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
+            process.environment = pm.environment
+            process.currentDirectoryURL = pm.directory
+            output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The banner comes first, unbuffered; then the server reports it listens.
+            let banner = try Self.readUntil("open http", from: output.fileHandleForReading)
+            link = banner.split(separator: "\n").first { $0.hasPrefix("open ") }.map { String($0.dropFirst(5)) }
+            Thread.sleep(forTimeInterval: 0.5)
+            if process.isRunning {
+                server = process
+                break
+            }
+        }
+        let process = try #require(server)
+        let login = try #require(link)
+        defer { if process.isRunning { process.terminate() } }
+
+        let loginPath = try #require(login.range(of: "/login?token="))
+        let base = String(login[..<loginPath.lowerBound])
+        let token = String(login[loginPath.upperBound...])
+        var page = Result(status: 0, body: "")
+        for _ in 0..<20 {  // bounded: the server may take a moment to accept
+            page = try Self.curl(base + "/", cookie: nil)
+            if page.status != 0 { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(page.status == 401)
+        let queue = try Self.curl(base + "/", cookie: "pmcms_session=\(token)")
+        #expect(queue.status == 200)
+        #expect(queue.body.contains("Is a PMO senior?"))
+        let diff = try Self.curl(base + "/entries/is-pmo-more-senior-than-project-manager/diff", cookie: "pmcms_session=\(token)")
+        #expect(diff.status == 200)
+        #expect(diff.body.contains("Is a PMO senior?"))
+
+        process.terminate()  // SIGTERM: a graceful stop
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "status \(process.terminationStatus)")
+    }
+
+    struct Result {
+        var status: Int
+        var body: String
+    }
+
+    /// An HTTP GET through curl: the status code and the body.
+    static func curl(_ url: String, cookie: String?) throws -> Result {
+        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10"]
+        if let cookie { arguments += ["-b", cookie] }
+        let result = try PMCMSRun.tool("/usr/bin/curl", arguments + [url])
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return Result(status: Int(lines.last ?? "") ?? 0, body: lines.dropLast().joined(separator: "\n"))
+    }
+
+    /// Reads a pipe until `marker` has arrived (or the pipe ends).
+    static func readUntil(_ marker: String, from handle: FileHandle) throws -> String {
+        var text = ""
+        while !text.contains(marker) {
+            let data = handle.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        if let newline = text.range(of: marker).flatMap({ text[$0.upperBound...].firstIndex(of: "\n") }), newline < text.endIndex {
+            return text
+        }
+        // The rest of the link's line.
+        while !text.hasSuffix("\n") {
+            let data = handle.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        return text
+    }
+}
