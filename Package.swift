@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "pmcms",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pmcms", targets: ["pmcms"]),
         .library(name: "PMCMS", targets: ["PMCMS"]),

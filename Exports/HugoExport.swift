@@ -87,9 +87,7 @@ public enum HugoExport {
         var query = StreamQuery(selection: options.selection, kind: options.kind)
         // A link becomes a page reference only when its target is a page of this export;
         // otherwise Hugo would be asked for a page that does not exist.
-        query.withLinks = false
-        var pages = Set<String>()
-        try store.stream(query) { entry in pages.insert(entry.view.slug) }
+        let pages = try store.slugs(query)
         query.withLinks = true
         let encoder = YAMLEncoder()
         encoder.options.allowUnicode = true

@@ -6,25 +6,21 @@ public struct ReviewItem: Sendable {
     public var entry: EntryView
     public var submittedBy: String
     public var submittedAt: String
-
-    public init(entry: EntryView, submittedBy: String, submittedAt: String) {
-        self.entry = entry
-        self.submittedBy = submittedBy
-        self.submittedAt = submittedAt
-    }
 }
 
 extension ContentStore {
-    /// Entries in review, oldest submission first, with the author and time of the revision
-    /// that put them there.
-    public func reviewQueue(limit: Int? = nil) throws -> [ReviewItem] {
+    /// Entries in review (and, when asked, in the other `statuses`), oldest first, with the
+    /// author and time of the revision that put them there: for an approved entry, its approval.
+    public func reviewQueue(statuses: [Status] = [.inReview], limit: Int? = nil) throws -> [ReviewItem] {
         try read { db in
+            // One placeholder per status; the values themselves are bound.
+            let placeholders = Array(repeating: "?", count: max(1, statuses.count)).joined(separator: ", ")
             var sql = """
                 SELECT \(Self.viewColumns), r.author AS submitted_by, r.created_at AS submitted_at
                 FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head
-                WHERE r.status = 'in_review' ORDER BY r.created_at ASC, e.id ASC
+                WHERE r.status IN (\(placeholders)) ORDER BY r.created_at ASC, e.id ASC
                 """
-            var arguments: StatementArguments = []
+            var arguments = StatementArguments(statuses.isEmpty ? [Status.inReview.rawValue] : statuses.map(\.rawValue))
             if let limit {
                 sql += " LIMIT ?"
                 _ = arguments.append(contentsOf: [limit])

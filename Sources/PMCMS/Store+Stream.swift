@@ -85,6 +85,13 @@ extension ContentStore {
         }
     }
 
+    /// The slugs of the entries `query` selects, without reading their revisions: which
+    /// entries an export holds, for links between them.
+    public func slugs(_ query: StreamQuery) throws -> Set<String> {
+        let (sql, arguments) = try Self.streamSQL(query, columns: "e.slug")
+        return try read { db in Set(try String.fetchAll(db, sql: sql, arguments: arguments)) }
+    }
+
     /// SQLite's plan for `query`, one line per step: lets tests check that the newest-N feed
     /// walks an index rather than sorting the whole store.
     public func streamPlan(_ query: StreamQuery) throws -> [String] {

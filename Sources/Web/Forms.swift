@@ -71,7 +71,7 @@ extension ReviewDesk {
         } catch {
             throw FormError.unreadable
         }
-        guard SessionGate<BasicRequestContext>.same(form[keyPath: keyPath], csrfToken) else { throw FormError.forged }
+        guard sameSecret(form[keyPath: keyPath], csrfToken) else { throw FormError.forged }
         return form
     }
 

@@ -35,25 +35,26 @@ struct SessionGate<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path == "/assets/site.css" { return try await next(request, context) }
         if request.uri.path == "/login" {
-            guard let given = request.uri.queryParameters.get("token"), Self.same(given, token) else {
+            guard let given = request.uri.queryParameters.get("token"), sameSecret(given, token) else {
                 return ErrorPage.response(status: .unauthorized, heading: "Login link not valid", text: "Use the login link pmcms serve printed when it started.")
             }
             return try await next(request, context)
         }
-        guard let cookie = request.cookies[cookieName], Self.same(cookie.value, token) else {
+        guard let cookie = request.cookies[cookieName], sameSecret(cookie.value, token) else {
             return ErrorPage.response(status: .unauthorized, heading: "Log in first", text: "Open the login link pmcms serve printed when it started.")
         }
         return try await next(request, context)
     }
+}
 
-    /// Equal strings, compared without stopping at the first difference.
-    static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
-    }
+/// Whether a presented secret (login token, form token) equals ours, compared without stopping
+/// at the first difference, so that response times do not tell how much of a guess was right.
+func sameSecret(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var difference: UInt8 = 0
+    for i in x.indices { difference |= x[i] ^ y[i] }
+    return difference == 0
 }
 
 /// One log line per request: method, path, status, milliseconds.

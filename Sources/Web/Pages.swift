@@ -39,8 +39,9 @@ struct QueuePage {
     // Stored, not computed: Mustache reads a value's stored properties only.
     var hasItems: Bool
 
-    init(inReview: [ReviewItem], approved: [ReviewItem]) {
-        items = (inReview + approved).sorted { ($0.submittedAt, $0.entry.id) < ($1.submittedAt, $1.entry.id) }.map { item in
+    /// `queue` as the store orders it, oldest first.
+    init(_ queue: [ReviewItem]) {
+        items = queue.map { item in
             Item(
                 slug: item.entry.slug, title: item.entry.content.title, kind: item.entry.kind.rawValue,
                 status: item.entry.content.status.rawValue, statusLabel: statusLabel(item.entry.content.status),

@@ -219,13 +219,8 @@ public struct ReviewDesk: Sendable {
     // MARK: Pages
 
     func queue() throws -> HTMLPage {
-        let inReview = try store.reviewQueue()
-        // Approved entries wait for a publisher: listed with who approved them and when.
-        let approved = try store.list(ListQuery(status: .approved, sort: .updated)).map { view in
-            let last = try store.revisions(view.slug).last
-            return ReviewItem(entry: view, submittedBy: last?.author ?? "", submittedAt: last?.createdAt ?? view.header.updatedAt)
-        }
-        return HTMLPage(try renderer.page("queue", QueuePage(inReview: inReview, approved: approved), title: "Review queue", section: .queue))
+        let queue = try store.reviewQueue(statuses: [.inReview, .approved])
+        return HTMLPage(try renderer.page("queue", QueuePage(queue), title: "Review queue", section: .queue))
     }
 
     func entries(_ parameters: Parameters) throws -> HTMLPage {

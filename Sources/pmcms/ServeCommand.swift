@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import PMCMS
+import Synchronization
 import Web
 
 struct ServeCommand: ParsableCommand {
@@ -57,25 +58,17 @@ struct ServeCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(banner.utf8))
         // The server is async; this command waits for it on the main thread until it stops.
         let finished = DispatchSemaphore(value: 0)
-        let outcome = ServeOutcome()
+        // The server task's error, handed back to this thread.
+        let failure = Mutex<String?>(nil)
         Task {
             do {
                 try await desk.application().runService()
             } catch {
-                outcome.set(error)
+                failure.withLock { $0 = "\(error)" }
             }
             finished.signal()
         }
         finished.wait()
-        if let error = outcome.error { throw CLIError(message: "the review desk stopped: \(error)") }
+        if let error = failure.withLock({ $0 }) { throw CLIError(message: "the review desk stopped: \(error)") }
     }
-}
-
-/// The server task's error, handed back to the waiting command.
-final class ServeOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: (any Error)?
-
-    func set(_ error: any Error) { lock.withLock { stored = error } }
-    var error: (any Error)? { lock.withLock { stored } }
 }
