@@ -81,7 +81,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Error pages, plain text escaped by hand-free means: the text goes through Mustache.
 enum ErrorPage {
-    static let renderer = try? Renderer()
+    static let renderer = try? Renderer.shared.get()
 
     static func response(for error: StoreError) -> Response {
         switch error {

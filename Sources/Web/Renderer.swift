@@ -28,6 +28,10 @@ struct Renderer: Sendable {
         self.library = library
     }
 
+    /// The templates are constants of the binary: parsed once per process, for the pages and
+    /// the error pages alike.
+    static let shared = Result { try Renderer() }
+
     /// The stylesheet, served at `/assets/site.css`.
     static let stylesheet = String(decoding: PackageResources.site_css, as: UTF8.self)
 

@@ -46,7 +46,7 @@ public struct ReviewDesk: Sendable {
     public init(store: ContentStore, options: Options) throws {
         self.store = store
         self.options = options
-        renderer = try Renderer()
+        renderer = try Renderer.shared.get()
         csrfToken = Self.makeToken()
     }
 
