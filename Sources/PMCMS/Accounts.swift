@@ -20,9 +20,17 @@ public enum Role: String, Sendable, CaseIterable, Codable, Comparable {
     /// Whether this role may do `permission`.
     public func may(_ permission: Permission) -> Bool { self >= Self.lowest(for: permission) }
 
-    public static func < (a: Role, b: Role) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// The order of the roles, each allowed what the ones before may do.
+    var rank: Int {
+        switch self {
+        case .writer: 0
+        case .reviewer: 1
+        case .publisher: 2
+        case .admin: 3
+        }
     }
+
+    public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
 }
 
 /// One thing a role may or may not do.

@@ -27,7 +27,7 @@ struct UserAddCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore(.create)
-        if try store.account(named: name) != nil { throw StoreError.accountExists(name: name) }
+        if let existing = try store.account(named: name) { throw StoreError.accountExists(name: existing.name) }
         let secret = try password.read(for: name)
         let account = try store.addAccount(name, role: role, password: secret, by: global.authorName, hasher: UserCommand.hasher)
         print("added \(account.name) (\(account.role.rawValue))")
