@@ -12,19 +12,20 @@ struct UserCommand: ParsableCommand {
         abstract: "Manage the accounts of the review desk (pmcms serve).",
         discussion: """
             People who review in the browser log in with an account: a name, which signs every \
-            revision they make there, and a role. Roles, each allowed what the one before may do:
-              writer     create, edit, submit for review, revert to an older revision (as a draft)
-              reviewer   also approve and reject (not a change they wrote, unless \
-            `pmcms config review.self_approve true`)
+            revision they make there, and a role. Each role may do what the one above may:
+              writer     create, edit, submit, revert (a revert is a new draft)
+              reviewer   also approve and reject, not a change of their own
+                         (unless `pmcms config review.self_approve true`)
               publisher  also publish, unpublish, archive and restore
               admin      also accounts and settings
             Once the store has an account, the desk is entered by account only (no login link), \
             and it may listen beyond this machine. Passwords are stored as bcrypt hashes; every \
-            change to an account is recorded with who made it (--author).
+            change to an account is logged with who made it (--author). `pmcms user` alone \
+            lists the accounts.
 
             Examples:
-              pmcms user add alice --role reviewer               # asks for the password twice
-              printf '%s\\n' "$PASSWORD" | pmcms user add bob --role writer --password-stdin
+              pmcms user add alice --role reviewer      # asks for the password twice
+              printf '%s\\n' "$PW" | pmcms user add bob --role writer --password-stdin
               pmcms user list --json
               pmcms user passwd alice
               pmcms user remove bob
