@@ -91,6 +91,7 @@ let package = Package(
                 .embedInCode("Templates/edit.mustache"),
                 .embedInCode("Templates/changed.mustache"),
                 .embedInCode("Templates/login.mustache"),
+                .embedInCode("Templates/accounts.mustache"),
                 .embedInCode("Assets/site.css"),
             ]),
         .executableTarget(

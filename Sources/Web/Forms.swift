@@ -47,6 +47,15 @@ struct LoginForm: Decodable, Sendable {
     var password: String
 }
 
+/// The admin's forms: add an account (name, role, password), remove one (name), set a setting (value).
+struct AccountForm: Decodable, Sendable {
+    var csrf: String
+    var name: String?
+    var role: String?
+    var password: String?
+    var value: String?
+}
+
 /// Why a posted form was not applied.
 enum FormError: Error {
     case forged

@@ -456,3 +456,30 @@ struct LoginPage {
     var csrf: String
     var error: String?
 }
+
+/// The admin's page: the accounts, a form to add one, and the review setting.
+struct AccountsPage {
+    struct Row {
+        var name: String
+        var role: String
+        var createdAt: String
+        var isYou: Bool
+        var csrf: String
+    }
+
+    var accounts: [Row]
+    var roles: [Option]
+    var csrf: String
+    var selfApprove: Bool
+    var name: String
+    var error: String?
+
+    init(accounts: [Account], viewer: String, csrf: String, selfApprove: Bool, typedName: String = "", typedRole: Role = .writer, error: String? = nil) {
+        self.accounts = accounts.map { Row(name: $0.name, role: $0.role.rawValue, createdAt: $0.createdAt, isYou: $0.name.lowercased() == viewer.lowercased(), csrf: csrf) }
+        roles = Role.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == typedRole) }
+        self.csrf = csrf
+        self.selfApprove = selfApprove
+        name = typedName
+        self.error = error
+    }
+}

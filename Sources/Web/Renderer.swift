@@ -21,6 +21,7 @@ struct Renderer: Sendable {
             ("diff", PackageResources.diff_mustache), ("message", PackageResources.message_mustache),
             ("link", PackageResources.link_mustache), ("edit", PackageResources.edit_mustache),
             ("changed", PackageResources.changed_mustache), ("login", PackageResources.login_mustache),
+            ("accounts", PackageResources.accounts_mustache),
         ]
         for (name, bytes) in templates {
             library.register(try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), named: name)
@@ -47,13 +48,14 @@ struct Renderer: Sendable {
         guard let body = library.render(object, withTemplate: template) else { throw TemplateError(name: template) }
         let layout = Layout(
             title: title, body: body, query: query ?? "", onQueue: section == .queue, onEntries: section == .entries,
-            viewer: viewer.map { LayoutViewer(name: $0.name, role: $0.role.rawValue, csrf: $0.csrf) })
+            onAccounts: section == .accounts,
+            viewer: viewer.map { LayoutViewer(name: $0.name, role: $0.role.rawValue, csrf: $0.csrf, isAdmin: $0.may(.manageAccounts)) })
         guard let html = library.render(layout, withTemplate: "layout") else { throw TemplateError(name: "layout") }
         return html
     }
 
     /// Which top-bar item a page belongs to.
-    enum Section { case queue, entries, other }
+    enum Section { case queue, entries, accounts, other }
 
     struct Layout {
         var title: String
@@ -61,6 +63,7 @@ struct Renderer: Sendable {
         var query: String
         var onQueue: Bool
         var onEntries: Bool
+        var onAccounts: Bool
         var viewer: LayoutViewer?
     }
 
@@ -69,5 +72,6 @@ struct Renderer: Sendable {
         var name: String
         var role: String
         var csrf: String
+        var isAdmin: Bool
     }
 }

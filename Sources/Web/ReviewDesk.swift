@@ -176,6 +176,75 @@ public struct ReviewDesk: Sendable {
         router.post("/entries/{ref}/revert") { request, context in
             try await self.formResponse { try await self.revert(context.parameters.require("ref"), request, context.requireViewer()) }
         }
+        addAdminRoutes(to: router)
+    }
+
+    func addAdminRoutes(to router: Router<DeskContext>) {
+        router.get("/accounts") { _, context in
+            let viewer = try context.requireViewer()
+            guard viewer.may(.manageAccounts) else { return Self.forbidden(viewer, .manageAccounts).response() }
+            return try await Blocking.run { try self.accountsPage(viewer) }.response()
+        }
+        router.post("/accounts") { request, context in
+            try await self.formResponse {
+                let viewer = try context.requireViewer()
+                let form = try await self.decodeForm(AccountForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+                guard viewer.may(.manageAccounts) else { return Self.forbidden(viewer, .manageAccounts).response() }
+                return try await Blocking.run { try self.addAccount(form, viewer) }
+            }
+        }
+        router.post("/accounts/remove") { request, context in
+            try await self.formResponse {
+                let viewer = try context.requireViewer()
+                let form = try await self.decodeForm(AccountForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+                guard viewer.may(.manageAccounts) else { return Self.forbidden(viewer, .manageAccounts).response() }
+                guard let name = form.name, name.lowercased() != viewer.name.lowercased() else {
+                    return ErrorPage.response(status: .badRequest, heading: "Not removed", text: "You cannot remove your own account here (use `pmcms user remove`).", back: "/accounts")
+                }
+                return try await Blocking.run {
+                    try store.removeAccount(name, by: viewer.name)
+                    return Self.redirect("/accounts")
+                }
+            }
+        }
+        router.post("/settings/review.self_approve") { request, context in
+            try await self.formResponse {
+                let viewer = try context.requireViewer()
+                let form = try await self.decodeForm(AccountForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+                guard viewer.may(.changeSettings) else { return Self.forbidden(viewer, .changeSettings).response() }
+                guard let value = form.value, SettingKey.reviewSelfApprove.problem(with: value) == nil else { throw FormError.unreadable }
+                return try await Blocking.run {
+                    try store.setSetting(.reviewSelfApprove, value)
+                    return Self.redirect("/accounts")
+                }
+            }
+        }
+    }
+
+    func accountsPage(_ viewer: Viewer, typed form: AccountForm? = nil, error: String? = nil) throws -> HTMLPage {
+        let page = AccountsPage(
+            accounts: try store.accounts(), viewer: viewer.name, csrf: viewer.csrf,
+            selfApprove: try store.setting(.reviewSelfApprove) == "true", typedName: form?.name ?? "",
+            typedRole: form?.role.flatMap(Role.init(rawValue:)) ?? .writer, error: error)
+        return HTMLPage(try renderer.page("accounts", page, title: "Accounts", section: .accounts, viewer: viewer), status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    /// Adds the account the admin typed; on a refusal the page comes back with why (the name and
+    /// role kept, never the password).
+    func addAccount(_ form: AccountForm, _ viewer: Viewer) throws -> Response {
+        guard let role = form.role.flatMap(Role.init(rawValue:)) else {
+            return try accountsPage(viewer, typed: form, error: "Choose a role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).").response()
+        }
+        do {
+            try store.addAccount(form.name ?? "", role: role, password: form.password ?? "", by: viewer.name, hasher: options.hasher)
+            return Self.redirect("/accounts")
+        } catch let error as StoreError {
+            switch error {
+            case .invalidField(_, let reason): return try accountsPage(viewer, typed: form, error: reason).response()
+            case .accountExists(let name): return try accountsPage(viewer, typed: form, error: "There is already an account '\(name)'.").response()
+            default: throw error
+            }
+        }
     }
 
     /// The page for a step the person's role may not take: 403, saying who may.

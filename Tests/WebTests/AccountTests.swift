@@ -298,4 +298,43 @@ import Testing
             #expect(try desk.store.revisions(Self.slug).last?.author == "sam")
         }
     }
+
+    // MARK: Admin
+
+    @Test func adminsManageAccountsAndTheReviewSettingOthersGet403() async throws {
+        try await withDesk { desk, client in
+            let rita = try await Self.logIn(client, "rita")
+            var (status, html) = try await Self.get(client, "/accounts", rita)
+            #expect(status == .forbidden && html.contains("to manage accounts takes an admin"))
+            #expect(try await Self.post(client, "/accounts", rita, ["name": "eve", "role": "admin", "password": "long enough"]).0 == .forbidden)
+            #expect(try desk.store.account(named: "eve") == nil)
+            #expect(try await Self.post(client, "/settings/review.self_approve", rita, ["value": "true"]).0 == .forbidden)
+            #expect(try desk.store.setting(.reviewSelfApprove) == nil)
+            #expect(try await !Self.get(client, "/", rita).1.contains(#"href="/accounts""#))
+
+            let ada = try await Self.logIn(client, "ada")
+            #expect(try await Self.get(client, "/", ada).1.contains(#"href="/accounts""#))
+            (status, html) = try await Self.get(client, "/accounts", ada)
+            #expect(status == .ok && html.contains("<td>wendy</td><td>writer</td>"))
+            (status, html) = try await Self.post(client, "/accounts", ada, ["name": "eve", "role": "reviewer", "password": "short"])
+            #expect(status == .unprocessableContent && html.contains("at least 8 characters") && html.contains(#"value="eve""#))
+            #expect(html.contains(#"<option value="reviewer" selected>"#) && !html.contains("short"), "name and role kept, never the password")
+            (status, _) = try await Self.post(client, "/accounts", ada, ["name": "eve", "role": "reviewer", "password": "long enough"])
+            #expect(status == .seeOther)
+            #expect(try desk.store.account(named: "eve")?.role == .reviewer)
+            let event = try #require(try desk.store.accountEvents().last)
+            #expect(event.account == "eve" && event.action == "add" && event.role == "reviewer" && event.by == "ada", "logged, with the admin")
+            #expect(try await Self.tryLogIn(client, "eve", "long enough").status == .seeOther)
+
+            (status, _) = try await Self.post(client, "/settings/review.self_approve", ada, ["value": "true"])
+            #expect(status == .seeOther)
+            #expect(try desk.store.setting(.reviewSelfApprove) == "true")
+            (status, _) = try await Self.post(client, "/accounts/remove", ada, ["name": "eve"])
+            #expect(status == .seeOther)
+            #expect(try desk.store.account(named: "eve") == nil)
+            (status, _) = try await Self.post(client, "/accounts/remove", ada, ["name": "ada"])
+            #expect(status == .badRequest)
+            #expect(try desk.store.account(named: "ada") != nil)
+        }
+    }
 }
