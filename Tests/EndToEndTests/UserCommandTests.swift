@@ -66,6 +66,14 @@ struct UserCommandTests {
         // ... which cannot be rewritten.
         #expect(try pm.sqlite("DELETE FROM account_event").status != 0)
         #expect(try pm.run(["verify"]).status == 0)
+        // ... and verify says so when its guard is gone.
+        #expect(try pm.sqlite("DROP TRIGGER account_event_append_only_delete").status == 0)
+        let damaged = try pm.run(["verify"])
+        #expect(damaged.status == 1 && damaged.stdout.contains("account_event_append_only_delete"), "\(damaged.stdout)")
+        try #require(try pm.sqlite("""
+            CREATE TRIGGER account_event_append_only_delete BEFORE DELETE ON account_event
+            BEGIN SELECT RAISE(ABORT, 'account events are append-only'); END;
+            """).status == 0)
     }
 
     @Test func serveBeyondLoopbackNeedsAccountsAndThenLogsInByAccount() throws {
