@@ -38,7 +38,7 @@ struct DeskGate: RouterMiddleware {
 
     func handle(_ request: Request, context: DeskContext, next: (Request, DeskContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "/assets/site.css" || path == "/login" { return try await next(request, context) }
+        if ["/assets/site.css", "/login", "/logged-out"].contains(path) { return try await next(request, context) }
         let session = context.sessions.session
         let store = desk.store
         let author = desk.options.author

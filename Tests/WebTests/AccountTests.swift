@@ -180,6 +180,22 @@ import Testing
         }
     }
 
+    @Test func logoutOfTheLoginLinksSessionSaysHowToComeBack() async throws {
+        try await ReviewDeskTests().withDesk { client in
+            let session = ReviewDeskTests.loggedIn
+            try await client.execute(
+                uri: "/logout", method: .post, headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ReviewDeskActionTests.form(["csrf": session.csrf, "rev": "0"])
+            ) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/logged-out")
+            }
+            try await client.execute(uri: "/logged-out", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains("Logged out"))
+            }
+            #expect(try await Self.get(client, "/", session).0 == .unauthorized)
+        }
+    }
+
     @Test func aRemovedAccountsSessionEndsAtItsNextRequest() async throws {
         try await withDesk { desk, client in
             let wendy = try await Self.logIn(client, "wendy")
