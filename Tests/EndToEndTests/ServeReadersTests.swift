@@ -41,7 +41,7 @@ struct ServeReadersTests {
             let page = try ServeTests.curl(base + path, cookie: jar)
             if page.status != 200 { failures.append("\(path): \(page.status)") }
             if importer.isRunning { duringImport += 1 }
-            if index == 20 && importer.isRunning {
+            if index == 5 && importer.isRunning {
                 // A change from the browser while the import writes: it waits its turn.
                 let step = try ServeTests.curl(base + "/entries/waiting-for-review/actions/submit", cookie: jar, form: ["csrf=\(csrf)", "rev=1"])
                 #expect(step.status == 303, "submit during the import: \(step.status)")
