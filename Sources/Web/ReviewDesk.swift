@@ -220,7 +220,8 @@ public struct ReviewDesk: Sendable {
 
     func queue() throws -> HTMLPage {
         let queue = try store.reviewQueue(statuses: [.inReview, .approved])
-        return HTMLPage(try renderer.page("queue", QueuePage(queue), title: "Review queue", section: .queue))
+        let scheduled = try store.list(ListQuery(scheduled: true, sort: .id))
+        return HTMLPage(try renderer.page("queue", QueuePage(queue, scheduled: scheduled), title: "Review queue", section: .queue))
     }
 
     func entries(_ parameters: Parameters) throws -> HTMLPage {

@@ -21,6 +21,10 @@ struct ServeCommand: ParsableCommand {
             name), and a form whose entry changed meanwhile writes nothing and shows what \
             changed.
 
+            While it runs it also does what `pmcms publish-due` does, at start and every minute: \
+            scheduled entries go live and expired ones leave the site on time (the queue page \
+            lists what is scheduled).
+
             On start it prints a login link with a one-time random token; open it in your \
             browser. Until accounts exist, the desk listens on loopback only.
 
@@ -60,7 +64,10 @@ struct ServeCommand: ParsableCommand {
         let finished = DispatchSemaphore(value: 0)
         // The server task's error, handed back to this thread.
         let failure = Mutex<String?>(nil)
+        // publish-due at start and every minute while the desk runs (see `ScheduledPublisher`).
+        let publisher = Task { await ScheduledPublisher(store: store, author: global.authorName).run() }
         Task {
+            defer { publisher.cancel() }
             do {
                 try await desk.application().runService()
             } catch {
