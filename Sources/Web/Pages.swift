@@ -218,6 +218,8 @@ struct EntryPage {
         add("source", c.sourceURL, link: true)
         add("edited", c.editedAt)
         add("published", c.publishedAt)
+        add("goes live", c.schedule.publishAt)  // a schedule (`pmcms schedule`), when there is one
+        add("leaves the site", c.schedule.expireAt)
         add("created", latest.header.createdAt)
         add("updated", latest.header.updatedAt)
         self.fields = fields

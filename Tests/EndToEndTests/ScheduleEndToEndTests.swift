@@ -258,8 +258,11 @@ struct ScheduleEndToEndTests {
         #expect(try pm.run(["show", "question-2", "--json"]).object()["status"] as? String == "approved")
         let login = try #require(link)
         let tokenRange = try #require(login.range(of: "/login?token="))
-        let queue = try ServeTests.curl(String(login[..<tokenRange.lowerBound]) + "/", cookie: "pmcms_session=\(login[tokenRange.upperBound...])")
+        let base = String(login[..<tokenRange.lowerBound]), cookie = "pmcms_session=\(login[tokenRange.upperBound...])"
+        let queue = try ServeTests.curl(base + "/", cookie: cookie)
         #expect(queue.status == 200)
         #expect(queue.body.contains("<h2>Scheduled</h2>") && queue.body.contains("2999-01-01T00:00:00Z"), "\(queue.body)")
+        let entry = try ServeTests.curl(base + "/entries/question-2", cookie: cookie)
+        #expect(entry.body.contains("goes live") && entry.body.contains("2999-01-01T00:00:00Z"), "\(entry.body)")
     }
 }
