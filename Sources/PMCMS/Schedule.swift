@@ -29,15 +29,6 @@ public struct Schedule: Hashable, Codable, Sendable {
         let parts = [publishAt.map { "publish \($0)" }, expireAt.map { "expire \($0)" }].compactMap { $0 }
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
-
-    /// Whether an entry with this schedule is on the site at `now`, given that it is live:
-    /// not before its publication time (a live revision never keeps one, but a store written by
-    /// hand might) and not at or after its expiry.
-    public func isVisible(at now: String) -> Bool {
-        if let publishAt, publishAt > now { return false }
-        if let expireAt, expireAt <= now { return false }
-        return true
-    }
 }
 
 /// A time given on the command line for a schedule.

@@ -109,7 +109,8 @@ extension ContentStore {
         var conditions = query.selection == .live ? ["e.live IS NOT NULL"] : []
         var arguments: StatementArguments = []
         if query.selection == .live {
-            // What the site shows at `now` (see `Schedule.isVisible`); NULL in nearly every row.
+            // What the site shows at `now`: not before its publication time (a live revision never
+            // keeps one, but a file edited by hand might), not from its expiry on. NULL in nearly every row.
             let now = query.now ?? Timestamp.now()
             conditions.append("(r.expire_at IS NULL OR r.expire_at > ?) AND (r.publish_at IS NULL OR r.publish_at <= ?)")
             _ = arguments.append(contentsOf: [now, now])

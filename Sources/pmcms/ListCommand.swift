@@ -37,13 +37,13 @@ struct ListCommand: ParsableCommand {
             Examples:
               pmcms list --kind question --status published
               pmcms list --status in_review          # the review queue
-              pmcms list --status scheduled          # what goes live or expires (pmcms schedule)
+              pmcms list --status scheduled          # what goes live or expires
               pmcms list --sort title --limit 20 --json
             """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only entries of this kind (\(Kind.allCases.map(\.rawValue).joined(separator: ", "))).") var kind: Kind?
-    @Option(help: "Only entries with this status (\(ListStatus.allValueStrings.joined(separator: ", ")); scheduled: with a publication time or an expiry).") var status: ListStatus?
+    @Option(help: "Only entries with this status; scheduled: those with a publication time or an expiry.") var status: ListStatus?
     @Option(help: "Order: \(ListSort.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: ListSort = .updated
     @Option(help: "At most this many entries.") var limit: Int?
     @OptionGroup var output: JSONFlag
