@@ -53,8 +53,10 @@ struct WARCCrawlTests {
             port = found
         }
 
+        /// SIGKILL, not `terminate()`: a child spawned from a test thread inherits that thread's
+        /// signal mask, in which SIGTERM is blocked, so a SIGTERM would wait forever.
         func stop() {
-            if process.isRunning { process.terminate() }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
     }
@@ -84,10 +86,13 @@ struct WARCCrawlTests {
         let warcBase = pm.directory.appendingPathComponent("crawl").path
         // Bounded: wget gives up on a dead connection after 10 s, and `timeout` stops the lot.
         let crawl = try PMCMSRun.tool("/usr/bin/timeout", [
-            "120", wget, "--recursive", "--level=5", "--no-parent", "--no-proxy", "--tries=1", "--timeout=10", "--no-verbose",
+            // --no-directories: the mirror's files are not what is tested, and a page saved as
+            // `faq` (a redirect) beside the folder `faq/` is an I/O error (exit 3) otherwise.
+            "120", wget, "--recursive", "--level=5", "--no-parent", "--no-proxy", "--no-directories", "--tries=1", "--timeout=10", "--no-verbose",
             "--warc-file=\(warcBase)", "--directory-prefix=\(pm.directory.appendingPathComponent("mirror").path)", base,
         ])
-        // wget exits 8 when the server answered an error (its robots.txt request is a 404).
+        // wget exits 8 when the server answered an error: robots.txt and the site's links to
+        // pages it does not hold are 404s.
         #expect(crawl.status == 0 || crawl.status == 8, "wget: \(crawl.status) \(crawl.stderr)")
         server.stop()
         let archive = warcBase + ".warc.gz"
@@ -100,11 +105,17 @@ struct WARCCrawlTests {
         #expect(fromWARC.status == 0, "\(fromWARC.stdout)\(fromWARC.stderr)")
         let summary = try fromWARC.object()
         let skipped = try #require(summary["records_skipped"] as? [String: Int])
-        #expect((skipped["request"] ?? 0) > 10 && skipped["warcinfo"] == 1 && skipped["status 404"] == 1, "\(skipped)")
+        #expect((skipped["request"] ?? 0) > 10 && skipped["warcinfo"] == 1 && (skipped["status 404"] ?? 0) > 0, "\(skipped)")
         let fromFolder = try pm.run(["--db", folderStore, "import", Self.site.path, "--base-url", base], env: now)
         #expect(fromFolder.status == 0, "\(fromFolder.stdout)\(fromFolder.stderr)")
 
-        let warcEntries = try Self.comparable(pm.run(["--db", warcStore, "export", "json", "--all"], env: now))
+        // The server's directory listings (`/`, `/faq/`, …: how wget found the pages) are HTML
+        // pages of the crawl, and become entries; the folder has no such pages. Set aside by
+        // their address and title, they are all that differs.
+        var warcEntries = try Self.comparable(pm.run(["--db", warcStore, "export", "json", "--all"], env: now))
+        let listings = warcEntries.filter { $0.key.hasSuffix("/") && $0.value.contains(#""title":"Directory listing for "#) }
+        #expect(Set(listings.keys) == Set(["", "articles/", "faq/", "legacy/"].map { base + $0 }))
+        for key in listings.keys { warcEntries[key] = nil }
         let folderEntries = try Self.comparable(pm.run(["--db", folderStore, "export", "json", "--all"], env: now))
         #expect(folderEntries.count > 20)
         #expect(Set(warcEntries.keys) == Set(folderEntries.keys))
@@ -119,9 +130,13 @@ struct WARCCrawlTests {
     }
 
     /// `export json --all` as entries keyed by source URL (else title), each re-encoded with
-    /// sorted keys, without the fields that depend on the order pages were met in: `id`.
+    /// sorted keys, without the one field that depends on the order pages were met in: `id`
+    /// (wget fetches in link order, the folder is read in name order). Source URLs are equal:
+    /// the folder is imported with the server's address as `--base-url`, and pages with a
+    /// canonical link keep it either way. Times are equal too (`PMCMS_NOW`); the capture's
+    /// fetch date is kept in the revision message, which `export json` does not hold.
     static func comparable(_ result: PMCMSRun.Result) throws -> [String: String] {
-        let list = try #require(try result.json() as? [[String: Any]], "\(result.stdout.prefix(300))\(result.stderr)")
+        let list = try #require(try result.object()["entries"] as? [[String: Any]], "\(result.stdout.prefix(300))\(result.stderr)")
         var entries: [String: String] = [:]
         for var entry in list {
             entry["id"] = nil
