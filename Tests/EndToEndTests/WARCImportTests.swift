@@ -250,6 +250,28 @@ struct WARCImportTests {
         json.replacingOccurrences(of: #""(created_at|updated_at|published_at)" *: *"[^"]*""#, with: "\"$1\": \"\"", options: .regularExpression)
     }
 
+    @Test("on a terminal an archive's import shows a progress bar by bytes read, then the summary")
+    func progressOnATerminal() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        let path = try write(try Self.crawl().bytes, "crawl.warc.gz", in: pm)
+        // script(1) gives pmcms a terminal, as the pager tests do.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", "\(PMCMSRun.executable.path) import \(path)", "/dev/null"]
+        process.environment = pm.environment
+        process.standardInput = FileHandle.nullDevice
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        // The archive's pages are counted as they come; how far along is its bytes.
+        #expect(text.contains("[########################] 6 pages · 0/0 MB · "), "\(text)")
+        #expect(text.contains("imported 6 pages: 5 created, 1 updated"), "\(text)")
+    }
+
     @Test("an archive cut short imports what came before and names the record it was cut in")
     func truncatedArchive() throws {
         let pm = try PMCMSRun()
