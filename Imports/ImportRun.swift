@@ -378,7 +378,10 @@ public struct ImportRun: Sendable {
                     files.append((file, String(file.dropFirst(given.count).drop { $0 == "/" })))
                 }
             } else {
-                if WARCReader.isArchive(path: path) {
+                // Only a regular file is looked into: reading the first bytes of a pipe
+                // (`<(curl …)`) would take them from the page.
+                var info = stat()
+                if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, WARCReader.isArchive(path: path) {
                     archives.append(path)
                     continue
                 }

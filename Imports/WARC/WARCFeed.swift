@@ -84,6 +84,11 @@ struct WARCFeed {
         do { head = try HTTPResponse.parseHead(block).response } catch { return failure("\(error)") }
         guard head.status == 200 else { return .skip("status \(head.status)") }
         guard head.isHTML else { return .skip("not HTML") }
+        // The crawler stopped reading this response (size or time limit, disconnect): the
+        // page is incomplete, and importing it would make a revision that lost text.
+        if let truncated = record.fields["warc-truncated"] {
+            return failure("the crawler cut this response short (WARC-Truncated: \(truncated)): the page is incomplete")
+        }
         guard record.block != nil else {
             return failure("the page is larger than the \(maxSize)-byte limit (its record holds \(record.contentLength) bytes): raise it with --max-size if the page is genuine")
         }

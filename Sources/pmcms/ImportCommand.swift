@@ -31,18 +31,16 @@ struct ImportCommand: ParsableCommand {
             path from the site root (--root, else the root recorded for that base URL by an \
             earlier import that holds the named folder, else the named folder itself), else \
             file:// plus its absolute path. Standard input needs a canonical URL, --url or \
-            --base-url.
+            --base-url. A page identified by its path that would replace an entirely different \
+            page (other title and text) is reported as a collision and not written.
 
             From a WARC archive every response record with status 200 and an HTML payload is a \
-            page, identified by its canonical URL, else its WARC-Target-URI (--base-url does not \
-            apply), read in the charset of its HTTP header ahead of its <meta>. Requests, \
+            page, identified by its canonical URL, else og:url, else its WARC-Target-URI \
+            (--base-url does not apply), read in the charset of its HTTP header ahead of its <meta>. Requests, \
             revisits, other statuses and other types are skipped and counted. Several captures \
             of one URL become revisions in the archive's order; each revision message keeps the \
             capture's WARC-Date. A damaged or cut-short archive is imported up to the damage, \
             whose byte offset is reported (exit status 1). Records already imported are skipped.
-
-            A page identified by its path that would replace an entirely different \
-            page (other title and text) is reported as a collision and not written.
             """)
 
     @OptionGroup var global: GlobalOptions

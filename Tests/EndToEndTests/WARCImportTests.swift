@@ -244,6 +244,43 @@ struct WARCImportTests {
         #expect(refused.stderr.contains("named like a WARC archive, but it does not start with a WARC record"), "\(refused.stderr)")
     }
 
+    @Test("an archive named through a symbolic link is read as one; a page from a pipe is not looked into")
+    func linksAndPipes() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        let path = try write(try Self.crawl().bytes, "crawl.warc.gz", in: pm)
+        let link = pm.directory.appendingPathComponent("latest-crawl").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        let linked = try pm.run(["import", link, "--json"])
+        #expect(linked.status == 0, "\(linked.stdout)\(linked.stderr)")
+        #expect(try linked.object()["created"] as? Int == 5)
+        // Looking for a WARC header in a pipe would take the page's first bytes away.
+        let page = try write(Self.page(title: "Piped page", answer: "Read once, from a pipe."), "piped.html", in: pm)
+        let piped = try PMCMSRun.tool("/bin/bash", ["-c", "PMCMS_DB='\(pm.storePath)' '\(PMCMSRun.executable.path)' import <(cat '\(page)') --base-url https://example.org/piped --json"])
+        #expect(piped.status == 0, "\(piped.stdout)\(piped.stderr)")
+        #expect(try piped.object()["created"] as? Int == 1)
+    }
+
+    @Test("a response the crawler cut short (WARC-Truncated) is an error, not a page with lost text")
+    func crawlerTruncatedResponse() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        var warc = WARCWriter()
+        let body = Self.page(title: "Half a page", answer: "The crawler stopped reading here")
+        let http = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".utf8) + body
+        try warc.record("response", uri: "https://example.org/half.html", contentType: "application/http; msgtype=response",
+                        block: http, extra: ["WARC-Truncated: length"])
+        try warc.response("https://example.org/whole.html", body: Self.page(title: "A whole page", answer: "Read to its end."))
+        let path = try write(warc.bytes, "crawl.warc.gz", in: pm)
+        let result = try pm.run(["import", path, "--json"])
+        #expect(result.status == 1)
+        let summary = try result.object()
+        #expect(summary["created"] as? Int == 1)
+        let errors = try #require(summary["errors"] as? [[String: String]])
+        #expect(errors.first?["file"] == "\(path) (record at offset 0, https://example.org/half.html)")
+        #expect(errors.first?["reason"]?.contains("WARC-Truncated: length") == true, "\(errors)")
+    }
+
     /// JSON text without its `created_at`/`updated_at` values (the two stores were written at
     /// different moments).
     static func withoutTimes(_ json: String) -> String {
