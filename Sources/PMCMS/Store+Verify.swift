@@ -20,6 +20,8 @@ extension VerifyReport {
 extension ContentStore {
     /// The triggers that keep revisions append-only and contiguous (migration 0001).
     static let guardTriggers = ["revision_is_append_only_update", "revision_is_append_only_delete", "revision_numbers_are_contiguous"]
+    /// The triggers that keep the account log append-only (migration 0009).
+    static let accountLogTriggers = ["account_event_append_only_update", "account_event_append_only_delete"]
 
     /// Checks SQLite's integrity, FTS5's own integrity check of the search index and the store's
     /// own invariants: the guard triggers exist, contiguous revision numbers, hashes that match
@@ -73,6 +75,13 @@ extension ContentStore {
             let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'revision'"))
             for name in Self.guardTriggers where !present.contains(name) {
                 problems.append("the trigger \(name) is missing: revisions are no longer protected against rewriting")
+            }
+            // The account log (migration 0009), when the store has one.
+            let logged = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'account_event'"))
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'account_event')") == true {
+                for name in Self.accountLogTriggers where !logged.contains(name) {
+                    problems.append("the trigger \(name) is missing: the account log is no longer protected against rewriting")
+                }
             }
         }
         part("the counts") {

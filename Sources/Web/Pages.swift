@@ -182,6 +182,7 @@ struct EntryPage {
     var hasRelated: Bool
     var hasArticles: Bool
     var csrf: String
+    var canEdit: Bool
     var actions: [ActionButton]
 
     /// A workflow step the entry can take now.
@@ -191,10 +192,14 @@ struct EntryPage {
         var needsMessage: Bool
     }
 
-    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo], csrf: String) {
+    /// Offers the workflow steps the entry can take now that `offers` allows (the person's
+    /// role, and not approving their own change), and the edit button when `canEdit`.
+    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo], csrf: String, canEdit: Bool = true,
+         offers: (WorkflowAction) -> Bool = { _ in true }) {
         let c = latest.content
         self.csrf = csrf
-        actions = WorkflowAction.allCases.filter { Workflow.allows($0, from: c.status) }.map { action in
+        self.canEdit = canEdit
+        actions = WorkflowAction.allCases.filter { Workflow.allows($0, from: c.status) && offers($0) }.map { action in
             ActionButton(name: action.rawValue, label: action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst(), needsMessage: action.requiresMessage)
         }
         slug = latest.slug
@@ -464,4 +469,38 @@ struct ChangedPage {
     var seen: Int
     var latest: Int
     var changes: String
+}
+
+/// The login form of a desk with accounts; the name comes back after a failed try.
+struct LoginPage {
+    var name: String
+    var csrf: String
+    var error: String?
+}
+
+/// The admin's page: the accounts, a form to add one, and the review setting.
+struct AccountsPage {
+    struct Row {
+        var name: String
+        var role: String
+        var createdAt: String
+        var isYou: Bool
+        var csrf: String
+    }
+
+    var accounts: [Row]
+    var roles: [Option]
+    var csrf: String
+    var selfApprove: Bool
+    var name: String
+    var error: String?
+
+    init(accounts: [Account], viewer: String, csrf: String, selfApprove: Bool, typedName: String = "", typedRole: Role = .writer, error: String? = nil) {
+        self.accounts = accounts.map { Row(name: $0.name, role: $0.role.rawValue, createdAt: $0.createdAt, isYou: $0.name.lowercased() == viewer.lowercased(), csrf: csrf) }
+        roles = Role.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == typedRole) }
+        self.csrf = csrf
+        self.selfApprove = selfApprove
+        name = typedName
+        self.error = error
+    }
 }
