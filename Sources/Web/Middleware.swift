@@ -20,7 +20,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[HTTPField.Name("Content-Security-Policy")!] = Self.policy
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with
+        // every form post, and the origin check would refuse the desk's own forms. Nothing is
+        // sent to other sites either way.
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         return response
     }

@@ -31,7 +31,7 @@ struct BrowserTests {
 
     static let entry = "is-pmo-more-senior-than-project-manager"
     static let staleEntry = "am-i-qualified-to-be-a-project-manager"
-    static let hostileEntry = "is-the-hostile-page-inert"
+    static let hostileEntry = "is-the-hostile-page-inert-in-the-review-desk"
     static let firstText = "Certification draft: PMO leaders usually hold PRINCE2 Practitoner."
     static let finalText = "Certification: PMO leaders often hold PRINCE2 Practitioner or P3O."
 
@@ -88,15 +88,15 @@ struct BrowserTests {
     /// The seed site, one of its entries published (the one the writer changes), and the hostile page.
     static func prepareStore(_ pm: PMCMSRun) throws {
         try #require(try pm.run(["import", ImportTests.site.path, "--base-url", "https://www.example.org"]).status == 0)
+        for (key, value) in [("site.title", "PM Training FAQ"), ("site.url", "https://www.example.org")] {
+            try #require(try pm.run(["config", key, value]).status == 0)
+        }
         let hostile = ImportTests.fixtures.appendingPathComponent("browser/hostile-entry.html")
         let imported = try pm.run(["import", hostile.path])
         try #require(imported.status == 0, "\(imported.stderr)")
-        for entry in [entry, hostileEntry] {
-            for step in ["submit", "approve", "publish"] {
-                let result = try pm.run([step, entry])
-                try #require(result.status == 0, "\(step) \(entry): \(result.stderr)")
-            }
-        }
+        // An import publishes what it creates: the writer starts from a live entry.
+        let shown = try pm.run(["show", entry, "--json"])
+        try #require(shown.status == 0 && shown.stdout.contains("\"published\""), "the seed entry is not published: \(shown.stdout)")
         // Markdown a writer could type that would load from elsewhere if rendered carelessly.
         let body = try pm.script("hostile.md", "")
         try """
