@@ -111,6 +111,9 @@ extension ContentStore {
             guard Workflow.allows(action, from: current.status) else {
                 throw StoreError.illegalTransition(slug: header.slug, action: action, from: current.status)
             }
+            if action == .approve, let problem = try Self.selfApprovalProblem(db, header: header, author: author) {
+                throw problem
+            }
             let now = Timestamp.now()
             var next = current
             next.status = action.target

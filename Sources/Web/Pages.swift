@@ -163,6 +163,7 @@ struct EntryPage {
     var hasRelated: Bool
     var hasArticles: Bool
     var csrf: String
+    var canEdit: Bool
     var actions: [ActionButton]
 
     /// A workflow step the entry can take now.
@@ -172,10 +173,14 @@ struct EntryPage {
         var needsMessage: Bool
     }
 
-    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo], csrf: String) {
+    /// Offers the workflow steps the entry can take now that `offers` allows (the person's
+    /// role, and not approving their own change), and the edit button when `canEdit`.
+    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo], csrf: String, canEdit: Bool = true,
+         offers: (WorkflowAction) -> Bool = { _ in true }) {
         let c = latest.content
         self.csrf = csrf
-        actions = WorkflowAction.allCases.filter { Workflow.allows($0, from: c.status) }.map { action in
+        self.canEdit = canEdit
+        actions = WorkflowAction.allCases.filter { Workflow.allows($0, from: c.status) && offers($0) }.map { action in
             ActionButton(name: action.rawValue, label: action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst(), needsMessage: action.requiresMessage)
         }
         slug = latest.slug
@@ -443,4 +448,11 @@ struct ChangedPage {
     var seen: Int
     var latest: Int
     var changes: String
+}
+
+/// The login form of a desk with accounts; the name comes back after a failed try.
+struct LoginPage {
+    var name: String
+    var csrf: String
+    var error: String?
 }
