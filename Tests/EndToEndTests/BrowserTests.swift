@@ -29,7 +29,16 @@ struct BrowserTests {
         return missing.isEmpty ? nil : "not installed: \(missing.joined(separator: ", ")) (apt-get install chromium chromium-driver python3-selenium)"
     }()
 
+    /// The team: created by the admin with `pmcms user add`, passwords on standard input.
+    static let accounts: [String: (name: String, role: String, password: String)] = [
+        "admin": ("ada", "admin", "admin-pass-1234"),
+        "writer": ("walt", "writer", "writer-pass-1234"),
+        "second": ("wendy", "writer", "wendy-pass-1234"),
+        "reviewer": ("rita", "reviewer", "reviewer-pass-1234"),
+        "publisher": ("pat", "publisher", "publisher-pass-1234"),
+    ]
     static let entry = "is-pmo-more-senior-than-project-manager"
+    static let ownEntry = "what-is-a-raci-matrix"
     static let staleEntry = "am-i-qualified-to-be-a-project-manager"
     static let hostileEntry = "is-the-hostile-page-inert-in-the-review-desk"
     static let firstText = "Certification draft: PMO leaders usually hold PRINCE2 Practitoner."
@@ -53,12 +62,12 @@ struct BrowserTests {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         print("browser test output (screenshots, logs): \(output.path)")
 
-        let server = try ServeProcess.start(pm)
+        let server = try ServeProcess(pm)
         defer { server.stop() }
 
         let config: [String: Any] = [
-            "base": server.base, "token": server.token, "out": output.path,
-            "entry": Self.entry, "staleEntry": Self.staleEntry, "hostileEntry": Self.hostileEntry,
+            "base": server.base, "out": output.path, "accounts": Self.accounts.mapValues { ["name": $0.name, "password": $0.password] },
+            "entry": Self.entry, "ownEntry": Self.ownEntry, "staleEntry": Self.staleEntry, "hostileEntry": Self.hostileEntry,
             "hostileText": "The hostile answer keeps only its words.",
             "firstText": Self.firstText, "finalText": Self.finalText,
             "rejectMessage": "Practitioner is misspelt, and name P3O too.",
@@ -69,8 +78,9 @@ struct BrowserTests {
         // The published change reaches the feed, the rejected draft does not.
         let rss = try pm.run(["export", "rss"])
         #expect(rss.status == 0)
-        #expect(rss.stdout.contains(Self.finalText), "the published text is not in the RSS feed")
-        #expect(!rss.stdout.contains(Self.firstText), "the rejected text reached the RSS feed")
+        let hasFinal = rss.stdout.contains(Self.finalText), hasFirst = rss.stdout.contains(Self.firstText)
+        #expect(hasFinal, "the published text is not in the RSS feed")
+        #expect(!hasFirst, "the rejected text reached the RSS feed")
 
         server.stop()
         #expect(server.exitedCleanly, "pmcms serve did not stop cleanly on SIGTERM")
@@ -97,6 +107,12 @@ struct BrowserTests {
         // An import publishes what it creates: the writer starts from a live entry.
         let shown = try pm.run(["show", entry, "--json"])
         try #require(shown.status == 0 && shown.stdout.contains("\"published\""), "the seed entry is not published: \(shown.stdout)")
+        // The admin's account first, then the admin adds the team.
+        let admin = try #require(accounts["admin"])
+        for account in [admin] + accounts.filter({ $0.key != "admin" }).values.sorted(by: { $0.name < $1.name }) {
+            let added = try pm.run(["user", "add", account.name, "--role", account.role, "--password-stdin"], input: account.password + "\n", env: ["PMCMS_AUTHOR": admin.name])
+            try #require(added.status == 0, "user add \(account.name): \(added.stderr)")
+        }
         // Markdown a writer could type that would load from elsewhere if rendered carelessly.
         let body = try pm.script("hostile.md", "")
         try """
@@ -166,82 +182,20 @@ struct BrowserTests {
     }
 }
 
-/// `pmcms serve` started as a user starts it, on a free loopback port, and stopped with SIGTERM.
+/// `pmcms serve` as the browser test runs it, stopped with SIGTERM (and killed if it ignores it).
 final class ServeProcess: @unchecked Sendable {
     let process: Process
     let base: String
-    let token: String
     private(set) var exitedCleanly = false
 
-    private init(process: Process, base: String, token: String) {
-        self.process = process
-        self.base = base
-        self.token = token
+    init(_ pm: PMCMSRun) throws {
+        (process, base, _) = try ServeTests.startServer(pm)
     }
 
-    /// Starts the server; a port another program took meanwhile makes it fail at once, so a few
-    /// free ports are tried in turn.
-    static func start(_ pm: PMCMSRun, arguments extra: [String] = []) throws -> ServeProcess {
-        for _ in 0..<5 {
-            let port = try freePort()
-            let process = Process()
-            process.executableURL = PMCMSRun.executable
-            process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"] + extra
-            process.environment = pm.environment
-            process.currentDirectoryURL = pm.directory
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let banner = try ServeTests.readUntil("open http", from: output.fileHandleForReading)
-            guard let link = banner.split(separator: "\n").first(where: { $0.hasPrefix("open ") }).map({ String($0.dropFirst(5)) }),
-                  let tokenStart = link.range(of: "/login?token=")
-            else {
-                process.terminate()
-                process.waitUntilExit()
-                continue
-            }
-            let base = String(link[..<tokenStart.lowerBound])
-            let token = String(link[tokenStart.upperBound...])
-            // Bounded wait until it answers (or has died because the port was taken).
-            for _ in 0..<50 where process.isRunning {
-                if (try? ServeTests.curl(base + "/assets/site.css", cookie: nil).status) == 200 {
-                    return ServeProcess(process: process, base: base, token: token)
-                }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
-        throw ServeError.couldNotStart
-    }
-
-    enum ServeError: Error { case couldNotStart, noPort }
-
-    /// A port the kernel has just handed out for loopback, closed again for the server to take.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ServeError.noPort }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw ServeError.noPort }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// SIGTERM and wait: the server shuts down gracefully. Safe to call twice.
+    /// A graceful stop, bounded in time. Safe to call twice.
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        // Bounded: a server that ignores SIGTERM is killed, and the test says so.
         for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
