@@ -49,6 +49,8 @@ signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 DESKTOP = (1280, 900)
 PHONE = (390, 844)
+# Screenshots show the top of a long page (an entry has 75 links): the README needs no more.
+MAX_SHOT_HEIGHT = {DESKTOP: 1500, PHONE: 2000}
 
 
 class Browser:
@@ -186,9 +188,10 @@ class Browser:
                 "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
             # The layout at that width, then the height of the whole document.
             full = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+            shot_height = min(max(height, int(full["height"])), MAX_SHOT_HEIGHT[(width, height)])
             self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-                "width": width, "height": max(height, int(full["height"])), "deviceScaleFactor": 1, "mobile": mobile})
-            shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+                "width": width, "height": shot_height, "deviceScaleFactor": 1, "mobile": mobile})
+            shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})
             path = os.path.join(self.config["out"], f"{name}{suffix}.png")
             import base64
             with open(path, "wb") as f:
@@ -229,7 +232,9 @@ def day_of_review(config, writer, reviewer, publisher):
     body = writer.field("body")
     original = body.get_attribute("value")
     check(len(original) > 50, "the edit form does not hold the entry's Markdown body")
-    writer.type_into("body", original.rstrip("\n") + "\n\n" + first + "\n")
+    check("typically" in original, "the seed entry's text is not the one this scenario edits")
+    # One word changed in the first paragraph, and a paragraph added.
+    writer.type_into("body", original.replace("typically", "usually", 1).rstrip("\n") + "\n\n" + first + "\n")
     writer.type_into("message", "Adds the certification answer")
     check(writer.click("Save as a new revision") == 200, f"saving the edit failed: {writer.text()[:400]}")
     check(first in writer.text(), "the saved text is not on the entry page")
@@ -250,6 +255,10 @@ def day_of_review(config, writer, reviewer, publisher):
     check(first in added, f"the diff does not show the new text as added: {added[:300]}")
     old_side = " ".join(e.text for e in reviewer.driver.find_elements(By.CSS_SELECTOR, "table.body-diff td.old"))
     check(first not in old_side, "the new text is on the old side of the diff")
+    # The changed word is marked on each side of its line.
+    check("typically" in [e.text for e in reviewer.driver.find_elements(By.CSS_SELECTOR, "table.body-diff tr.changed td.old del")]
+          and "usually" in [e.text for e in reviewer.driver.find_elements(By.CSS_SELECTOR, "table.body-diff tr.changed td.new ins")],
+          "the changed word is not marked in the diff")
     reviewer.screenshot("serve-diff")
     check(reviewer.open(f"/entries/{slug}") == 200, "the entry page did not open for the reviewer")
     reviewer.screenshot("serve-entry")
