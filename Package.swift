@@ -42,6 +42,7 @@ let package = Package(
                 .embedInCode("Migrations/0005_import_roots.sql"),
                 .embedInCode("Migrations/0006_revision_hash.sql"),
                 .embedInCode("Migrations/0007_feed_date_known.sql"),
+                .embedInCode("Migrations/0008_schedule.sql"),
                 .embedInCode("Migrations/0009_accounts.sql"),
             ]),
         .target(

@@ -42,9 +42,27 @@ public struct ImportProgress: Sendable {
     public var done: Int
     public var total: Int
     public var elapsed: TimeInterval
+    /// For a WARC archive, whose number of pages is known only at its end: bytes of the archive
+    /// read and its size. `total` is then the pages so far.
+    public var bytes: (read: Int64, size: Int64)? = nil
+
+    public init(done: Int, total: Int, elapsed: TimeInterval, bytes: (read: Int64, size: Int64)? = nil) {
+        self.done = done
+        self.total = total
+        self.elapsed = elapsed
+        self.bytes = bytes
+    }
 
     public var pagesPerSecond: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
-    public var remaining: TimeInterval? { pagesPerSecond > 0 ? Double(total - done) / pagesPerSecond : nil }
+    /// How far along, from 0 to 1: by bytes for an archive, else by files.
+    public var fraction: Double {
+        if let bytes { return bytes.size > 0 ? min(1, Double(bytes.read) / Double(bytes.size)) : 1 }
+        return total > 0 ? Double(done) / Double(total) : 1
+    }
+    public var remaining: TimeInterval? {
+        if bytes != nil { return fraction > 0 && elapsed > 0 ? elapsed * (1 - fraction) / fraction : nil }
+        return pagesPerSecond > 0 ? Double(total - done) / pagesPerSecond : nil
+    }
 }
 
 /// What an import run did, for its summary.
@@ -73,6 +91,9 @@ public struct ImportSummary: Sendable {
     public var skipped: [Failure] = []
     public var createdSlugs: [String] = []
     public var updatedSlugs: [String] = []
+    /// WARC records passed over on purpose, by reason (`request`, `revisit`, `status 404`,
+    /// `not HTML`, …); nil when no archive was imported.
+    public var recordsSkipped: [String: Int]?
 }
 
 /// One file to import: where it is, and the identity it gets when it names no canonical URL.
@@ -86,14 +107,23 @@ struct ImportSource: Sendable {
     /// `file://` + the file's absolute path; nil for standard input without `--url`, which is
     /// then refused. Also the key an unchanged file is skipped by.
     var identity: String?
+    /// The key the page is skipped by when unchanged, when it is not `identity`: a WARC record's
+    /// own id, since one URL may have several captures.
+    var recordKey: String? = nil
+    /// The charset the page was served with (HTTP `Content-Type`), ahead of its `<meta>`.
+    var charset: String? = nil
+    /// Added to the revision message: a WARC capture's fetch date.
+    var note: String? = nil
 
     enum Location: Sendable {
         case file(String)
         case standardInput
+        /// A page already in memory: a WARC record's decoded payload.
+        case payload([UInt8])
     }
 }
 
-/// Imports pages: files, folders (recursive `*.html`, `*.htm`) and standard input. Pages are
+/// Imports pages: files, folders (recursive `*.html`, `*.htm`), WARC archives and standard input. Pages are
 /// parsed on every core, and one writer stores them in batched transactions with one savepoint
 /// per page, so a bad page is rolled back alone.
 public struct ImportRun: Sendable {
@@ -109,7 +139,7 @@ public struct ImportRun: Sendable {
     public func run(paths: [String], progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         var summary = ImportSummary()
         let recorded = try options.baseURL.map { try store.importRoots(baseURL: $0) } ?? []
-        let (sources, skipped, missing, newRoots) = collect(paths, recordedRoots: recorded)
+        let (sources, archives, skipped, missing, newRoots) = collect(paths, recordedRoots: recorded)
         summary.skipped += skipped
         summary.failures += missing
         // Recorded with the first batch of pages, in its transaction (rolled back in a dry run).
@@ -156,8 +186,9 @@ public struct ImportRun: Sendable {
                 }
             }
         }
-        for batchStart in stride(from: 0, to: sources.count, by: max(1, options.batchSize)) {
-            let batch = Array(sources[batchStart..<min(sources.count, batchStart + max(1, options.batchSize))])
+        /// Reads and parses `batch`, waits for the batch before it to be written (then calls
+        /// `written`), and hands this one to the writer.
+        func submit(_ batch: [ImportSource], written: () -> Void) throws {
             let prepared = prepare(batch, known: known)
             var pages: [PageImport] = []
             var pageFiles: [String] = []
@@ -178,8 +209,7 @@ public struct ImportRun: Sendable {
                 inFlight = nil
                 try finish(flight)
             }
-            // Progress counts the batches before this one: all of them are written now.
-            if done > 0 { progress?(ImportProgress(done: done, total: sources.count, elapsed: Date().timeIntervalSince(start))) }
+            written()
             if !pages.isEmpty {
                 let result = WriteResult()
                 let (store, options, toWrite, roots) = (store, options, pages, rootsToRecord)
@@ -191,12 +221,60 @@ public struct ImportRun: Sendable {
                 }
                 inFlight = (pages, pageFiles, result)
             }
+        }
+        for batchStart in stride(from: 0, to: sources.count, by: max(1, options.batchSize)) {
+            let batch = Array(sources[batchStart..<min(sources.count, batchStart + max(1, options.batchSize))])
+            try submit(batch) {
+                // Progress counts the batches before this one: all of them are written now.
+                if done > 0 { progress?(ImportProgress(done: done, total: sources.count, elapsed: Date().timeIntervalSince(start))) }
+            }
             done += batch.count
         }
-        if let flight = inFlight { try finish(flight) }
+        if let flight = inFlight {
+            inFlight = nil
+            try finish(flight)
+        }
         if !sources.isEmpty {
             progress?(ImportProgress(done: done, total: sources.count, elapsed: Date().timeIntervalSince(start)))
         }
+        // Archives are streamed: read a batch of records, parse it while the one before is
+        // written. The damage that stops an archive is reported after everything before it.
+        var damage: [ImportSummary.Failure] = []
+        for archive in archives {
+            var feed: WARCFeed
+            do {
+                feed = try WARCFeed(path: archive, maxSize: options.maxSize)
+            } catch {
+                summary.failures.append(.init(file: archive, reason: "\(error)"))
+                continue
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: archive)[.size] as? Int64) ?? nil
+            let archiveStart = Date()
+            var pages = 0
+            func report() {
+                progress?(ImportProgress(done: pages, total: pages, elapsed: Date().timeIntervalSince(archiveStart),
+                                         bytes: (feed.bytesRead, size ?? 0)))
+            }
+            var finished = false
+            while !finished {
+                // A batch of pages, or 32 MB of them: memory stays flat whatever the pages' sizes.
+                let batch = feed.nextBatch(pages: max(1, options.batchSize), bytes: 32 << 20)
+                summary.failures += batch.failures
+                try submit(batch.sources, written: report)
+                pages += batch.sources.count
+                if let error = batch.damage {
+                    damage.append(.init(file: archive, reason: "\(error); everything before it was imported"))
+                }
+                finished = batch.finished
+            }
+            if let flight = inFlight {
+                inFlight = nil
+                try finish(flight)
+            }
+            report()
+            summary.recordsSkipped = (summary.recordsSkipped ?? [:]).merging(feed.skipped, uniquingKeysWith: +)
+        }
+        summary.failures += damage
         return summary
     }
 
@@ -224,12 +302,13 @@ public struct ImportRun: Sendable {
             return .failed(.init(file: source.display, reason: "\(error)"))
         }
         let hash = SHA256.hex(bytes)
-        if let key = source.identity, known[key] == hash { return .skipped }
+        let fileKey = source.recordKey ?? source.identity
+        if let key = fileKey, known[key] == hash { return .skipped }
         do {
-            let page = try Extractor.extract(bytes, pageURL: source.pageURL, maxSize: options.maxSize)
+            let page = try Extractor.extract(bytes, pageURL: source.pageURL, charset: source.charset, maxSize: options.maxSize)
             var entries = try PageMapping.entries(for: page, identity: source.identity)
             for index in entries.indices { try entries[index].prepare() }
-            return .page(source.display, PageImport(fileKey: source.identity, fileHash: hash, entries: entries))
+            return .page(source.display, PageImport(fileKey: fileKey, fileHash: hash, entries: entries, note: source.note))
         } catch {
             return .failed(.init(file: source.display, reason: "\(error)"))
         }
@@ -242,6 +321,7 @@ public struct ImportRun: Sendable {
             switch source.location {
             case .standardInput: return try BoundedInput.read(path: nil, limit: maxSize)
             case .file(let path): return try BoundedInput.read(path: path, limit: maxSize)
+            case .payload(let bytes): return bytes
             }
         } catch InputError.tooLarge(_, let bytes?, let limit) {
             throw ExtractionError.tooLarge(bytes: bytes, limit: limit)
@@ -261,10 +341,14 @@ public struct ImportRun: Sendable {
     ///   root were identified from there, and would otherwise be imported a second time.
     /// - without it, `file://` + the file's absolute path (links resolved): the same file has the
     ///   same identity from any folder, and two folders' `source.html` never meet.
+    ///
+    /// A file named on the command line that is a WARC archive (by its first bytes, gzip or not)
+    /// goes to `archives`: its pages are identified by their records' target URIs instead.
     func collect(_ paths: [String], recordedRoots: [String] = []) -> (
-        sources: [ImportSource], skipped: [ImportSummary.Failure], failures: [ImportSummary.Failure], newRoots: [String]
+        sources: [ImportSource], archives: [String], skipped: [ImportSummary.Failure], failures: [ImportSummary.Failure], newRoots: [String]
     ) {
         var sources: [ImportSource] = []
+        var archives: [String] = []
         var skipped: [ImportSummary.Failure] = []
         var failures: [ImportSummary.Failure] = []
         var newRoots: [String] = []
@@ -294,6 +378,18 @@ public struct ImportRun: Sendable {
                     files.append((file, String(file.dropFirst(given.count).drop { $0 == "/" })))
                 }
             } else {
+                // Only a regular file is looked into: reading the first bytes of a pipe
+                // (`<(curl …)`) would take them from the page.
+                var info = stat()
+                if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, WARCReader.isArchive(path: path) {
+                    archives.append(path)
+                    continue
+                }
+                let lower = path.lowercased()
+                if lower.hasSuffix(".warc") || lower.hasSuffix(".warc.gz") {
+                    failures.append(.init(file: path, reason: "named like a WARC archive, but it does not start with a WARC record (WARC/1.0 or WARC/1.1, plain or gzip)"))
+                    continue
+                }
                 // A file named on the command line is the user's own choice, a link or not.
                 let url = URL(fileURLWithPath: path)
                 folder = Self.resolvedPath(url.deletingLastPathComponent().path)
@@ -336,7 +432,7 @@ public struct ImportRun: Sendable {
         if let explicitRoot, options.baseURL != nil, !newRoots.contains(explicitRoot), !recordedRoots.contains(explicitRoot) {
             newRoots.append(explicitRoot)
         }
-        return (sources, skipped, failures, newRoots)
+        return (sources, archives, skipped, failures, newRoots)
     }
 
     /// `base` + the path from the site root, each segment percent-encoded.

@@ -12,10 +12,12 @@ public enum Extractor {
 
     /// Extracts everything a page gives. `pageURL` is where the page lives (used to make links
     /// absolute and to recognise links to the page itself); without it the canonical link is used.
-    public static func extract(_ bytes: [UInt8], pageURL: String?, maxSize: Int = defaultMaxSize) throws(ExtractionError) -> ExtractedPage {
+    /// `charset` is the one the page was served with (HTTP `Content-Type`, from a WARC record):
+    /// as in a browser it counts after a byte-order mark and ahead of `<meta charset>`.
+    public static func extract(_ bytes: [UInt8], pageURL: String?, charset: String? = nil, maxSize: Int = defaultMaxSize) throws(ExtractionError) -> ExtractedPage {
         guard !bytes.isEmpty else { throw .empty }
         guard bytes.count <= maxSize else { throw .tooLarge(bytes: bytes.count, limit: maxSize) }
-        let (encoding, bomLength) = EncodingDetector.detect(bytes)
+        let (encoding, bomLength) = EncodingDetector.detect(bytes, transportCharset: charset)
         var content = Array(bytes.dropFirst(bomLength))
         guard content.contains(where: { !Self.isASCIIWhitespace($0) }) else { throw .empty }
         if !encoding.hasPrefix("UTF-16"), Self.looksBinary(content) { throw .binary }

@@ -1,3 +1,6 @@
+import CLibXML2
+import Foundation
+
 /// Decides a page's character encoding the way browsers do for files without HTTP headers:
 /// byte order mark, then a `<meta>` declaration near the top, then UTF-8 when the bytes are valid
 /// UTF-8, else Windows-1252 (what "Latin-1" pages really are).
@@ -6,13 +9,27 @@ enum EncodingDetector {
     /// scraped pages often put long comments first.
     static let metaScanLimit = 4096
 
-    /// The encoding name for libxml2 and how many BOM bytes to skip.
-    static func detect(_ bytes: [UInt8]) -> (name: String, bomLength: Int) {
+    /// The encoding name for libxml2 and how many BOM bytes to skip. `transportCharset` is the
+    /// charset of the HTTP `Content-Type` the page was served with, when known: the HTML
+    /// standard ranks it after a BOM and ahead of anything the page declares itself.
+    static func detect(_ bytes: [UInt8], transportCharset: String? = nil) -> (name: String, bomLength: Int) {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return ("UTF-8", 3) }
         if bytes.starts(with: [0xFF, 0xFE]) { return ("UTF-16LE", 2) }
         if bytes.starts(with: [0xFE, 0xFF]) { return ("UTF-16BE", 2) }
+        if let label = transportCharset?.trimmingCharacters(in: .whitespaces).lowercased(),
+           let transport = canonicalName(label), Self.isKnownToLibxml(transport) {
+            return (transport, 0)
+        }
         if let declared = declaredEncoding(bytes.prefix(metaScanLimit)) { return (declared, 0) }
         return (isValidUTF8(bytes) ? "UTF-8" : "windows-1252", 0)
+    }
+
+    /// Whether libxml2 (through iconv) can decode `name`: a header's charset is the server's
+    /// claim, and an unknown label is ignored as a browser ignores it, not a lost page.
+    static func isKnownToLibxml(_ name: String) -> Bool {
+        guard let handler = xmlFindCharEncodingHandler(name) else { return false }
+        xmlCharEncCloseFunc(handler)
+        return true
     }
 
     /// Whether the bytes decode as UTF-8 without a single replacement.

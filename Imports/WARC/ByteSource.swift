@@ -9,12 +9,15 @@ protocol ByteSource {
     /// Where in the file (compressed bytes, for gzip) the gzip member or record being read
     /// started, for error messages that name a place a person can look at.
     var fileOffset: Int64 { get }
+    /// Bytes of the file read so far, for progress.
+    var bytesRead: Int64 { get }
 }
 
 /// A file's bytes as they are, read with `read(2)` in chunks.
 struct FileByteSource: ByteSource {
     private let descriptor: Int32
     private(set) var fileOffset: Int64 = 0
+    var bytesRead: Int64 { fileOffset }
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -46,6 +49,7 @@ final class GzipByteSource: ByteSource {
     /// Compressed bytes consumed by zlib so far.
     private var consumed: Int64 = 0
     private(set) var fileOffset: Int64 = 0
+    var bytesRead: Int64 { file.bytesRead }
     private var finished = false
     /// Whether the current member has produced its end marker (the next bytes, if any, start
     /// a new member).

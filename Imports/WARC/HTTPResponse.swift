@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import PMCMS
 
 /// An HTTP response as a crawler recorded it in a WARC `response` record: status, headers and
 /// the body with its transfer and content codings undone.
@@ -48,6 +49,25 @@ public struct HTTPResponse: Sendable, Equatable {
     /// Parses a `response` record's block, decoding chunked transfer and gzip/deflate content,
     /// with the decoded body bounded by `maxBody`.
     public static func parse(_ block: [UInt8], maxBody: Int) throws(ParseError) -> HTTPResponse {
+        let (head, bodyStart) = try parseHead(block)
+        let headers = head.headers
+        var body = Array(block[bodyStart...])
+        if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
+            body = try dechunk(body)
+        }
+        switch headers["content-encoding"]?.lowercased().trimmingCharacters(in: .whitespaces) {
+        case "gzip", "x-gzip": body = try inflateAll(body, windowBits: 15 + 16, coding: "gzip", limit: maxBody)
+        case "deflate": body = try inflateAll(body, windowBits: 15, coding: "deflate", limit: maxBody)
+        default: break
+        }
+        guard body.count <= maxBody else { throw .tooLarge(limit: maxBody) }
+        return HTTPResponse(status: head.status, headers: headers, body: body)
+    }
+
+    /// The status line and headers alone (the body left empty), and where the body starts: all
+    /// an importer needs to pass over a response that is not a page without decoding it, and
+    /// all there is of a block too large to keep (`WARCRecord.head`).
+    public static func parseHead(_ block: [UInt8]) throws(ParseError) -> (response: HTTPResponse, bodyStart: Int) {
         guard let headerEnd = Self.headerEnd(block) else { throw .noStatusLine }
         // Split on bytes: as Characters, "\r\n" is one grapheme and matches neither.
         var lines = block[..<headerEnd.start].split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
@@ -62,17 +82,22 @@ public struct HTTPResponse: Sendable, Equatable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        var body = Array(block[headerEnd.bodyStart...])
-        if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
-            body = try dechunk(body)
-        }
-        switch headers["content-encoding"]?.lowercased().trimmingCharacters(in: .whitespaces) {
-        case "gzip", "x-gzip": body = try inflateAll(body, windowBits: 15 + 16, coding: "gzip", limit: maxBody)
-        case "deflate": body = try inflateAll(body, windowBits: 15, coding: "deflate", limit: maxBody)
-        default: break
-        }
-        guard body.count <= maxBody else { throw .tooLarge(limit: maxBody) }
-        return HTTPResponse(status: status, headers: headers, body: body)
+        return (HTTPResponse(status: status, headers: headers, body: []), headerEnd.bodyStart)
+    }
+
+    /// Whether the body is a page pmcms imports: `text/html` or `application/xhtml+xml`.
+    public var isHTML: Bool { mediaType == "text/html" || mediaType == "application/xhtml+xml" }
+
+    /// `Last-Modified` as the store writes times (RFC 3339, UTC), when it is a valid HTTP date.
+    public var lastModified: String? {
+        guard let text = headers["last-modified"] else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        // RFC 9110's preferred IMF-fixdate; the obsolete forms are not worth a fallback for a
+        // header only consulted when WARC-Date is missing.
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text.trimmingCharacters(in: .whitespaces)).map(Timestamp.format)
     }
 
     /// Where the header ends (CRLF CRLF, or LF LF from sloppy servers) and the body starts.

@@ -14,6 +14,10 @@ public struct WARCRecord: Sendable, Equatable {
     /// The content block, or nil when it was longer than the reader's limit (then skipped
     /// without being held in memory).
     public var block: [UInt8]?
+    /// For a block over the limit, its first bytes (up to `WARCReader.headLength`): enough for
+    /// the HTTP status and headers, to tell a page too large to import from an image or video
+    /// that is merely skipped.
+    public var head: [UInt8]? = nil
 
     /// `response`, `request`, `revisit`, `warcinfo`, `metadata`, `resource`, … (lower-cased).
     public var type: String { fields["warc-type"]?.lowercased() ?? "" }
@@ -43,6 +47,11 @@ public final class WARCReader {
     private let compressed: Bool
     /// The longest header line accepted: a record whose header runs on is damaged.
     static let maxLineLength = 64 * 1024
+    /// How much of a block over the limit is kept (`WARCRecord.head`).
+    public static let headLength = 16 * 1024
+
+    /// Bytes of the file read so far (compressed bytes for `.warc.gz`), for progress.
+    public var bytesRead: Int64 { source.bytesRead }
 
     /// Opens `path`; throws when it cannot be read.
     public init(path: String) throws(WARCError) {
@@ -111,12 +120,15 @@ public final class WARCReader {
             throw .corrupt(offset: offset, reason: "no valid Content-Length")
         }
         var block: [UInt8]?
+        var head: [UInt8]?
         if length <= maxBlock {
             block = try readExactly(length, recordOffset: offset)
         } else {
-            try skip(length, recordOffset: offset)
+            let kept = min(length, Self.headLength)
+            head = try readExactly(kept, recordOffset: offset)
+            try skip(length - kept, recordOffset: offset)
         }
-        return WARCRecord(version: version, fields: fields, offset: offset, contentLength: length, block: block)
+        return WARCRecord(version: version, fields: fields, offset: offset, contentLength: length, block: block, head: head)
     }
 
     /// The offset to name for a record whose version line (of `startOfLine` bytes) was just read.

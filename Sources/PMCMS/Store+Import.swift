@@ -64,11 +64,16 @@ public struct PageImport: Sendable {
     public var fileKey: String?
     public var fileHash: String?
     public var entries: [IncomingEntry]
+    /// Said in each revision message this page makes, in parentheses after the default one:
+    /// `imported (fetched 2026-11-30T10:00:00Z)` for a WARC capture. Ignored when the import
+    /// gives a message of its own.
+    public var note: String?
 
-    public init(fileKey: String? = nil, fileHash: String? = nil, entries: [IncomingEntry]) {
+    public init(fileKey: String? = nil, fileHash: String? = nil, entries: [IncomingEntry], note: String? = nil) {
         self.fileKey = fileKey
         self.fileHash = fileHash
         self.entries = entries
+        self.note = note
     }
 }
 
@@ -110,7 +115,7 @@ extension ContentStore {
                     do {
                         try db.inSavepoint {
                             outcomes = try page.entries.map {
-                                try Self.importEntry(db, $0, newStatus: newStatus, author: author, message: message, now: now)
+                                try Self.importEntry(db, $0, newStatus: newStatus, author: author, message: message, note: page.note, now: now)
                             }
                             if let key = page.fileKey, let hash = page.fileHash {
                                 try db.execute(
@@ -147,8 +152,10 @@ extension ContentStore {
     }
 
     static func importEntry(
-        _ db: Database, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, now: String
+        _ db: Database, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, note: String? = nil, now: String
     ) throws -> ImportOutcome {
+        /// The import's own message, else the default for what happened with the page's note.
+        func revisionMessage(_ standard: String) -> String { message ?? (note.map { "\(standard) (\($0))" } ?? standard) }
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, slug, last_import, import_hash FROM entry WHERE import_key = ?"), arguments: [incoming.key])
         // A card of an article the store has is only a link (12 of them on every seed-shaped page).
@@ -163,7 +170,7 @@ extension ContentStore {
             content.status = newStatus
             let header = try insertEntry(
                 db, kind: incoming.kind, content: content, author: author, origin: .import,
-                message: message ?? "imported", importKey: incoming.key, now: now,
+                message: revisionMessage("imported"), importKey: incoming.key, now: now,
                 encodedLinks: (prepared.related, prepared.articles))
             try db.execute(
                 sql: "UPDATE entry SET last_import = head, import_hash = ? WHERE id = ?",
@@ -191,6 +198,7 @@ extension ContentStore {
         var next = content
         next.status = current.status
         next.publishedAt = current.publishedAt
+        next.schedule = current.schedule  // workflow state, like the status
         let editedSince = try Bool.fetchOne(
             db,
             sql: """
@@ -206,7 +214,7 @@ extension ContentStore {
             }
             let number = try appendRevision(
                 db, header: header, parentContent: current, content: next, origin: .import, author: author,
-                message: message ?? "re-imported: the page changed", upstream: false, now: now)
+                message: revisionMessage("re-imported: the page changed"), upstream: false, now: now)
             try db.execute(
                 sql: "UPDATE entry SET last_import = ?, import_hash = ? WHERE id = ?", arguments: [number, incomingHash, id])
             return .updated(slug: header.slug, revision: number)
@@ -216,7 +224,7 @@ extension ContentStore {
         let base = lastImport > 0 ? try fetchContent(db, entryID: id, number: lastImport) : nil
         let number = try appendRevision(
             db, header: header, parentContent: base, content: next, origin: .import, author: author,
-            message: message ?? "re-imported: the page changed after an edit (unmerged)", upstream: true, now: now,
+            message: revisionMessage("re-imported: the page changed after an edit (unmerged)"), upstream: true, now: now,
             parent: lastImport > 0 ? lastImport : nil)
         try db.execute(sql: "UPDATE entry SET import_hash = ? WHERE id = ?", arguments: [incomingHash, id])
         return .conflict(slug: header.slug, upstream: number)

@@ -135,7 +135,8 @@ extension ContentStore {
         }
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT id, entry_id, number, parent, origin, author, created_at, message, upstream, lines_added, lines_removed,
-                   hash, status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles
+                   hash, status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles,
+                   publish_at, expire_at, scheduled_revision
             FROM revision
             """)
         while let row = try cursor.next() {
@@ -195,7 +196,9 @@ extension ContentStore {
         return Content(
             status: status, title: title, body: body, summary: value(row, "summary"), imageURL: value(row, "image_url"),
             sourceURL: value(row, "source_url"), editedAt: value(row, "edited_at"), publishedAt: value(row, "published_at"),
-            related: related, articles: articles)
+            related: related, articles: articles,
+            schedule: Schedule(publishAt: value(row, "publish_at"), expireAt: value(row, "expire_at"),
+                               pinnedRevision: value(row, "scheduled_revision")))
     }
 
     /// A column's value, nil when it is NULL or not convertible.

@@ -35,12 +35,24 @@ struct QueuePage {
         var submittedAt: String
     }
 
+    /// An entry with a schedule: when it goes live and when it leaves the site.
+    struct Scheduled {
+        var slug: String
+        var title: String
+        var status: String
+        var statusLabel: String
+        var publishAt: String
+        var expireAt: String
+    }
+
     var items: [Item]
     // Stored, not computed: Mustache reads a value's stored properties only.
     var hasItems: Bool
+    var scheduled: [Scheduled]
+    var hasScheduled: Bool
 
-    /// `queue` as the store orders it, oldest first.
-    init(_ queue: [ReviewItem]) {
+    /// `queue` as the store orders it, oldest first; `scheduled`, the entries with a schedule.
+    init(_ queue: [ReviewItem], scheduled entries: [EntryView] = []) {
         items = queue.map { item in
             Item(
                 slug: item.entry.slug, title: item.entry.content.title, kind: item.entry.kind.rawValue,
@@ -48,6 +60,13 @@ struct QueuePage {
                 submittedBy: item.submittedBy, submittedAt: item.submittedAt)
         }
         hasItems = !items.isEmpty
+        scheduled = entries.map { entry in
+            Scheduled(
+                slug: entry.slug, title: entry.content.title, status: entry.content.status.rawValue,
+                statusLabel: statusLabel(entry.content.status), publishAt: entry.content.schedule.publishAt ?? "",
+                expireAt: entry.content.schedule.expireAt ?? "")
+        }
+        hasScheduled = !scheduled.isEmpty
     }
 }
 
@@ -204,6 +223,8 @@ struct EntryPage {
         add("source", c.sourceURL, link: true)
         add("edited", c.editedAt)
         add("published", c.publishedAt)
+        add("goes live", c.schedule.publishAt)  // a schedule (`pmcms schedule`), when there is one
+        add("leaves the site", c.schedule.expireAt)
         add("created", latest.header.createdAt)
         add("updated", latest.header.updatedAt)
         self.fields = fields

@@ -285,12 +285,22 @@ public struct ReviewDesk: Sendable {
         guard hasAccounts else {
             return ErrorPage.response(status: .unauthorized, heading: "Log in first", text: "Open the login link pmcms serve printed when it started.")
         }
-        return loginForm(name: "", error: nil, status: .ok)
+        // The browser's login token, when it has one, is kept: a browser loads /login again
+        // behind the person's back (its /favicon.ico request is sent here too), and a new token
+        // would make the form already on the screen fail as forged.
+        let held = request.cookies[Self.loginCookieName].map { String($0.value) }
+        return loginForm(name: "", error: nil, status: .ok, token: held.flatMap { Self.isToken($0) ? $0 : nil })
     }
 
-    /// The login form, with a fresh anti-forgery token in the form and in a cookie of its own.
-    func loginForm(name: String, error: String?, status: HTTPResponse.Status) -> Response {
-        let token = Self.makeToken()
+    /// Whether `text` has the shape of a token from `makeToken` (64 hex digits).
+    static func isToken(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// The login form, with an anti-forgery token (fresh unless given) in the form and in a
+    /// cookie of its own.
+    func loginForm(name: String, error: String?, status: HTTPResponse.Status, token given: String? = nil) -> Response {
+        let token = given ?? Self.makeToken()
         let html = (try? renderer.page("login", LoginPage(name: name, csrf: token, error: error), title: "Log in", section: .other))
             ?? "Log in"
         var response = HTMLPage(html, status: status).response()
@@ -450,7 +460,8 @@ public struct ReviewDesk: Sendable {
 
     func queue(_ viewer: Viewer) throws -> HTMLPage {
         let queue = try store.reviewQueue(statuses: [.inReview, .approved])
-        return HTMLPage(try renderer.page("queue", QueuePage(queue), title: "Review queue", section: .queue, viewer: viewer))
+        let scheduled = try store.list(ListQuery(scheduled: true, sort: .id))
+        return HTMLPage(try renderer.page("queue", QueuePage(queue, scheduled: scheduled), title: "Review queue", section: .queue, viewer: viewer))
     }
 
     func entries(_ parameters: Parameters, _ viewer: Viewer) throws -> HTMLPage {

@@ -8,8 +8,9 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import scraped pages: questions, answers, article cards, links and edit dates.",
         discussion: """
-            Reads HTML files, folders (every *.html and *.htm below them) or - for standard \
-            input. Each page gives question entries (one per question: FAQPage data, \
+            Reads HTML files, folders (every *.html and *.htm below them), WARC archives \
+            (crawl.warc or crawl.warc.gz, as wget --warc-file and other crawlers write them) or - \
+            for standard input. Each page gives question entries (one per question: FAQPage data, \
             accordions, definition lists, or the page's heading and the answer under it) with \
             their related questions and article cards, or one article entry. New entries are \
             published, as the pages are live on the site, unless --status says otherwise.
@@ -22,6 +23,7 @@ struct ImportCommand: ParsableCommand {
             Examples:
               pmcms import site/ --base-url https://www.example.org
               pmcms import faq/page.html --status draft --dry-run
+              pmcms import crawl.warc.gz
               pmcms import site/legacy/ --base-url https://www.example.org --root site
               curl -s https://www.example.org/faq/x | pmcms import - --url https://www.example.org/faq/x
 
@@ -31,10 +33,18 @@ struct ImportCommand: ParsableCommand {
             file:// plus its absolute path. Standard input needs a canonical URL, --url or \
             --base-url. A page identified by its path that would replace an entirely different \
             page (other title and text) is reported as a collision and not written.
+
+            From a WARC archive every response record with status 200 and an HTML payload is a \
+            page, identified by its canonical URL, else og:url, else its WARC-Target-URI \
+            (--base-url does not apply), read in the charset of its HTTP header ahead of its <meta>. Requests, \
+            revisits, other statuses and other types are skipped and counted. Several captures \
+            of one URL become revisions in the archive's order; each revision message keeps the \
+            capture's WARC-Date. A damaged or cut-short archive is imported up to the damage, \
+            whose byte offset is reported (exit status 1). Records already imported are skipped.
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Files, folders, or - for standard input.") var paths: [String]
+    @Argument(help: "Files, folders, WARC archives (.warc, .warc.gz), or - for standard input.") var paths: [String]
     @Option(name: .customLong("base-url"), help: "The site URL the files' paths from the site root are relative to, for pages with no canonical URL.") var baseURL: String?
     @Option(help: "The folder --base-url stands for (default: the root recorded by an earlier import that holds the named folder, else the named folder).") var root: String?
     @Option(help: "The address of the page read from standard input (-), for a page with no canonical URL.") var url: String?
@@ -72,6 +82,8 @@ struct ImportCommand: ParsableCommand {
         let errors: [ErrorJSON]
         /// Only when something was skipped, so that the usual output stays as it was.
         let skipped: [ErrorJSON]?
+        /// WARC records passed over, by reason; only when an archive was imported.
+        let records_skipped: [String: Int]?
         struct ConflictJSON: Encodable { let file: String, slug: String, upstream: Int }
         struct ErrorJSON: Encodable { let file: String, reason: String }
     }
@@ -105,7 +117,8 @@ struct ImportCommand: ParsableCommand {
                 updated: summary.updated, unchanged: summary.unchanged,
                 conflicts: summary.conflicts.map { SummaryJSON.ConflictJSON(file: $0.file, slug: $0.slug, upstream: $0.upstream) },
                 errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) },
-                skipped: summary.skipped.isEmpty ? nil : summary.skipped.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) }),
+                skipped: summary.skipped.isEmpty ? nil : summary.skipped.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) },
+                records_skipped: summary.recordsSkipped),
                 pretty: true))
         } else {
             print(Self.describe(summary, dryRun: dryRun, store: store))
@@ -129,6 +142,11 @@ struct ImportCommand: ParsableCommand {
             let head = (try? store.header(conflict.slug).head).map(String.init) ?? "HEAD"
             lines.append("  \(Terminal.styled("conflict", .yellow)) \(conflict.slug): the page changed after an edit; the edit stays. Compare: pmcms diff \(conflict.slug) \(head) \(conflict.upstream)")
         }
+        if let records = s.recordsSkipped {
+            let total = records.values.reduce(0, +)
+            let reasons = records.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            lines.append("  \(plural(total, "WARC record")) skipped\(total > 0 ? ": " + reasons : "")")
+        }
         for skip in s.skipped {
             lines.append("  \(Terminal.styled("skipped", .yellow))  \(Terminal.oneLine(skip.file)): \(Terminal.oneLine(skip.reason))")
         }
@@ -141,10 +159,17 @@ struct ImportCommand: ParsableCommand {
 enum ProgressBar {
     static func draw(_ progress: ImportProgress) {
         let width = 24
-        let filled = progress.total > 0 ? width * progress.done / progress.total : width
+        let filled = min(width, max(0, Int(Double(width) * progress.fraction)))
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        var line = "\r[\(bar)] \(progress.done)/\(progress.total) pages · \(Int(progress.pagesPerSecond)) pages/s"
-        if let remaining = progress.remaining, progress.done < progress.total { line += " · ETA \(Int(remaining.rounded(.up)))s" }
+        var line = "\r[\(bar)] "
+        if let bytes = progress.bytes {
+            // An archive: its pages are counted as they come, its bytes say how far along it is.
+            line += "\(progress.done) pages · \(bytes.read >> 20)/\(bytes.size >> 20) MB"
+        } else {
+            line += "\(progress.done)/\(progress.total) pages"
+        }
+        line += " · \(Int(progress.pagesPerSecond)) pages/s"
+        if let remaining = progress.remaining, progress.fraction < 1 { line += " · ETA \(Int(remaining.rounded(.up)))s" }
         FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
     }
 

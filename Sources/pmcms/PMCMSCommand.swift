@@ -24,7 +24,7 @@ struct PMCMSCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self, NewCommand.self, EditCommand.self,
             SubmitCommand.self, ApproveCommand.self, RejectCommand.self, PublishCommand.self,
-            UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self,
+            UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self, ScheduleCommand.self, PublishDueCommand.self,
             HistoryCommand.self, DiffCommand.self, RevertCommand.self, BlameCommand.self, LogCommand.self,
             ReviewCommand.self, SearchCommand.self, CheckCommand.self, ConfigCommand.self, BackupCommand.self, VerifyCommand.self,
             ExportCommand.self, ServeCommand.self, UserCommand.self, DemoCommand.self,

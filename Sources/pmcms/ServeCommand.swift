@@ -20,6 +20,10 @@ struct ServeCommand: ParsableCommand {
             change is one revision, and a form whose entry changed meanwhile writes nothing and \
             shows what changed.
 
+            While it runs it also does what `pmcms publish-due` does, at start and every minute: \
+            scheduled entries go live and expired ones leave the site on time (the queue page \
+            lists what is scheduled).
+
             With accounts (`pmcms user add`), people log in with their name and password, each \
             revision is signed with their account name, and each role may do only its own steps \
             (see `pmcms user --help`); the desk may then listen beyond this machine. Without \
@@ -74,7 +78,10 @@ struct ServeCommand: ParsableCommand {
         let finished = DispatchSemaphore(value: 0)
         // The server task's error, handed back to this thread.
         let failure = Mutex<String?>(nil)
+        // publish-due at start and every minute while the desk runs (see `ScheduledPublisher`).
+        let publisher = Task { await ScheduledPublisher(store: store, author: global.authorName).run() }
         Task {
+            defer { publisher.cancel() }
             do {
                 try await desk.application().runService()
             } catch {
