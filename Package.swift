@@ -18,6 +18,8 @@ let package = Package(
         // swift-configuration), Mustache templates.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Sessions and bcrypt password hashes for the desk's accounts.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -40,6 +42,8 @@ let package = Package(
                 .embedInCode("Migrations/0005_import_roots.sql"),
                 .embedInCode("Migrations/0006_revision_hash.sql"),
                 .embedInCode("Migrations/0007_feed_date_known.sql"),
+                .embedInCode("Migrations/0008_schedule.sql"),
+                .embedInCode("Migrations/0009_accounts.sql"),
             ]),
         .target(
             name: "PMCMS",
@@ -73,6 +77,8 @@ let package = Package(
                 "PMCMS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             path: "Sources/Web",
             resources: [
@@ -85,6 +91,8 @@ let package = Package(
                 .embedInCode("Templates/link.mustache"),
                 .embedInCode("Templates/edit.mustache"),
                 .embedInCode("Templates/changed.mustache"),
+                .embedInCode("Templates/login.mustache"),
+                .embedInCode("Templates/accounts.mustache"),
                 .embedInCode("Assets/site.css"),
             ]),
         .executableTarget(

@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+import serve_bench
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "work")
 RESULTS = os.path.join(HERE, "results.json")
@@ -266,9 +268,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="only the wrk comparison of pmcms serve with nginx, on the existing 100,000-entry store "
+                             "(built first if missing); its figures replace the serve figures in results.json")
     args = parser.parse_args()
     bench = Bench(args)
     started = time.perf_counter()
+    if args.serve_only:
+        serve_only(bench, started)
+        return
     bench.generate()
     bench.bench_import()
     small_store, _ = bench.build_store(1000)
@@ -284,6 +292,8 @@ def main():
         seconds, _, _ = run(bench.pm(big_store, "verify"), env=bench.env)
         bench.record("verify_s", f"pmcms verify of the {bench.store_size:,}-entry store", seconds, "s")
     bench.bench_export(big_store, small_store)
+    # Before the lookups: their sqlite3 edits write revisions outside the store's rules.
+    serve_bench.bench_serve(bench, big_store)
     bench.bench_lookups(big_store)
     report = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
               "command": "Benchmarks/run.sh" + (" --quick" if args.quick else ""),
@@ -296,6 +306,31 @@ def main():
     print(bench.table())
     print(f"\n{report['date']} · {report['machine']['cpu']}, {report['machine']['cores']} cores · "
           f"measured in {report['measure_seconds']} s" + ("" if args.quick else f" · written to {RESULTS}"))
+
+
+def serve_only(bench, started):
+    """The serve comparison alone, on the store a full run left (or a new one), merged into
+    results.json beside the full run's other figures."""
+    db = os.path.join(WORK, f"store-{bench.store_size}.sqlite")
+    if not os.path.exists(db):
+        os.makedirs(WORK, exist_ok=True)
+        db, _ = bench.build_store(bench.store_size)
+    serve_bench.bench_serve(bench, db)
+    print(bench.table())
+    if bench.quick:
+        return
+    with open(RESULTS) as f:
+        report = json.load(f)
+    for key in [k for k in report["figures"] if k.startswith("serve")]:
+        del report["figures"][key]
+    report["figures"].update(bench.figures)
+    report["serve_date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report["serve_command"] = "Benchmarks/run.sh --serve-only"
+    report["serve_measure_seconds"] = round(time.perf_counter() - started, 1)
+    with open(RESULTS, "w") as f:
+        json.dump(report, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    print(f"\n{report['serve_date']} · serve figures measured in {report['serve_measure_seconds']} s · written to {RESULTS}")
 
 
 if __name__ == "__main__":

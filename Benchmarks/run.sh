@@ -5,6 +5,8 @@
 #
 #   Benchmarks/run.sh            # N = 1,000 and 10,000 pages, a store of 100,000 entries
 #   Benchmarks/run.sh --quick    # a smoke run: 200 and 1,000 pages, a store of 2,000 entries
+#   Benchmarks/run.sh --serve-only   # only `pmcms serve` under wrk beside nginx, on the
+#                                    # 100,000-entry store of an earlier run (built if missing)
 #
 # On a machine shared with other builds, hold the build lock for the whole run so that nothing
 # compiles while it measures (this script takes no lock itself, so that it can run under one):
@@ -17,6 +19,7 @@ need python3 "Debian: apt-get install python3"
 need sqlite3 "Debian: apt-get install sqlite3"
 need xmllint "Debian: apt-get install libxml2-utils"
 [ -x /usr/bin/time ] || { echo "missing: /usr/bin/time (Debian: apt-get install time)" >&2; exit 2; }
+command -v wrk >/dev/null 2>&1 && [ -x /usr/sbin/nginx ] || echo "note: wrk or nginx is not installed (apt-get install wrk nginx-light); the pmcms serve comparison will be skipped" >&2
 python3 -c 'import trafilatura' 2>/dev/null || echo "note: trafilatura is not installed (pip install trafilatura lxml_html_clean); its comparison will be skipped" >&2
 
 # Release build with the Swift runtime and Foundation linked in (--static-swift-stdlib), as the

@@ -47,6 +47,7 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
         case .siteLanguage: "en"
         case .feedLimit: "50"
         case .feedURL: "https://www.example.org/feed.xml"
+        case .reviewSelfApprove: "false"
         }
     }
 

@@ -24,6 +24,8 @@ public enum Exporter {
         let selfURL = site.feedURL ?? site.page(options.fileName ?? options.format.defaultFileName)
 
         var query = StreamQuery(selection: options.selection, kind: options.kind, since: options.since, withHistory: options.withHistory)
+        // One "now" per run: an entry is in or out of the whole export by its schedule at this time.
+        query.now = generatedAt
         if options.format.isFeed {
             query.order = .newestEdited
             query.limit = site.feedLimit

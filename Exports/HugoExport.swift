@@ -36,6 +36,10 @@ public enum HugoExport {
         var title: String
         var date: String
         var lastmod: String
+        /// Hugo does not build the page before this time (a scheduled entry), nor after
+        /// `expiryDate`; both only when the entry has a schedule.
+        var publishDate: String?
+        var expiryDate: String?
         var draft: Bool
         var slug: String
         var summary: String?
@@ -85,6 +89,7 @@ public enum HugoExport {
         var exported = Set<String>()
         var summary = HugoExportSummary()
         var query = StreamQuery(selection: options.selection, kind: options.kind)
+        query.now = Timestamp.now()  // one "now" for the whole export (see `StreamQuery.now`)
         // A link becomes a page reference only when its target is a page of this export;
         // otherwise Hugo would be asked for a page that does not exist.
         let pages = try store.slugs(query)
@@ -136,6 +141,7 @@ public enum HugoExport {
     static func document(for view: EntryView, site: Site, pages: Set<String>, encoder: YAMLEncoder) throws -> String {
         let c = view.content
         let item = FeedItem(view, site: site)
+        let scheduled = c.status == .approved ? c.schedule.publishAt.flatMap(Timestamp.parse) : nil
         func isPage(_ link: ResolvedLink) -> Bool { link.slug.map(pages.contains) ?? false }
         let external = (view.related + view.articles).filter { !isPage($0) }.compactMap { link in
             link.url.map { ExternalLink(title: link.title, url: $0) }
@@ -144,7 +150,10 @@ public enum HugoExport {
             title: c.title,
             date: FeedDate.rfc3339(item.published ?? item.edited),
             lastmod: FeedDate.rfc3339(item.edited),
-            draft: c.status != .published,
+            publishDate: scheduled.map(FeedDate.rfc3339),
+            expiryDate: c.schedule.expireAt.flatMap(Timestamp.parse).map(FeedDate.rfc3339),
+            // A scheduled entry is no draft: Hugo itself holds it back until `publishDate`.
+            draft: c.status != .published && scheduled == nil,
             slug: view.slug,
             summary: c.summary,
             images: c.imageURL.map { [$0] },

@@ -30,7 +30,7 @@ public struct Site: Sendable, Equatable {
     /// shape as `pmcms config --json`).
     var object: [String: String?] {
         var object: [String: String?] = [:]
-        for key in SettingKey.allCases { object[key.rawValue] = raw[key] }
+        for key in SettingKey.allCases where key.isSiteSetting { object[key.rawValue] = raw[key] }
         return object
     }
 
@@ -42,7 +42,7 @@ public struct Site: Sendable, Equatable {
             case .siteURL: url == nil
             case .siteDescription: description == nil
             case .siteLanguage: language == nil
-            case .feedLimit, .feedURL: false
+            case .feedLimit, .feedURL, .reviewSelfApprove: false
             }
         }
         if !missing.isEmpty { throw ExportError.missingSettings(format: format, keys: missing) }

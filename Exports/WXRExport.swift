@@ -56,6 +56,9 @@ struct WXRExportWriter: EntryWriter {
         let c = view.content
         let item = FeedItem(view, site: site)
         let modified = Timestamp.parse(view.header.updatedAt) ?? item.edited
+        // A scheduled entry is WordPress's `future` post, dated when it goes live.
+        let scheduled = c.status == .approved ? c.schedule.publishAt.flatMap(Timestamp.parse) : nil
+        let postDate = scheduled ?? item.edited
         try xml.start("item")
         try cdataElement("title", c.title)
         try xml.element("link", item.link)
@@ -66,14 +69,14 @@ struct WXRExportWriter: EntryWriter {
         try cdataElement("excerpt:encoded", c.summary ?? "")
         try xml.element("wp:post_id", String(view.id))
         // The store keeps UTC, so the site's local time and GMT are the same instant here.
-        try cdataElement("wp:post_date", Self.wordPressDate(item.edited))
-        try cdataElement("wp:post_date_gmt", Self.wordPressDate(item.edited))
+        try cdataElement("wp:post_date", Self.wordPressDate(postDate))
+        try cdataElement("wp:post_date_gmt", Self.wordPressDate(postDate))
         try cdataElement("wp:post_modified", Self.wordPressDate(modified))
         try cdataElement("wp:post_modified_gmt", Self.wordPressDate(modified))
         try cdataElement("wp:comment_status", "closed")
         try cdataElement("wp:ping_status", "closed")
         try cdataElement("wp:post_name", view.slug)
-        try cdataElement("wp:status", Self.wordPressStatus(c.status))
+        try cdataElement("wp:status", scheduled == nil ? Self.wordPressStatus(c.status) : "future")
         try xml.element("wp:post_parent", "0")
         try xml.element("wp:menu_order", "0")
         try cdataElement("wp:post_type", view.kind == .question ? questionPostType : "post")
@@ -88,6 +91,7 @@ struct WXRExportWriter: EntryWriter {
         try postMeta("_pmcms_revision", String(view.revision))
         if let source = c.sourceURL { try postMeta("_pmcms_source_url", source) }
         if let image = c.imageURL { try postMeta("_pmcms_image_url", image) }
+        if let expireAt = c.schedule.expireAt { try postMeta("_pmcms_expire_at", expireAt) }
         try xml.end()
         try xml.drain()
     }
@@ -112,7 +116,8 @@ struct WXRExportWriter: EntryWriter {
     }
 
     /// What WordPress calls the status: a published entry is `publish`; one waiting for or
-    /// through review is `pending`; a draft or an archived entry is a `draft`.
+    /// through review is `pending`; a draft or an archived entry is a `draft`. (An approved
+    /// entry with a publication time is `future`, decided in `write`.)
     static func wordPressStatus(_ status: Status) -> String {
         switch status {
         case .published: "publish"

@@ -15,6 +15,8 @@ public enum Schema {
         Migration(identifier: "0005_import_roots", sql: text(PackageResources._005_import_roots_sql)),
         Migration(identifier: "0006_revision_hash", sql: text(PackageResources._006_revision_hash_sql)),
         Migration(identifier: "0007_feed_date_known", sql: text(PackageResources._007_feed_date_known_sql)),
+        Migration(identifier: "0008_schedule", sql: text(PackageResources._008_schedule_sql)),
+        Migration(identifier: "0009_accounts", sql: text(PackageResources._009_accounts_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

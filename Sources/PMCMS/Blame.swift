@@ -116,6 +116,8 @@ public struct Blame: Sendable {
                 last = step
             }
             let value = ancestry[ancestry.count - 1].fields[column]
+            // A schedule is listed only while one is set, so blame reads as before for the rest.
+            if value == nil && (field == .publishAt || field == .expireAt) { continue }
             fieldBlames.append(FieldBlame(field: field, value: value, by: attributions[last]))
         }
         fields = fieldBlames

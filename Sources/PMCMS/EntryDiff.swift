@@ -8,9 +8,11 @@ public enum SnapshotField: String, Sendable, CaseIterable, Encodable {
     case editedAt = "edited_at"
     case publishedAt = "published_at"
     case related, articles, body
+    case publishAt = "publish_at"
+    case expireAt = "expire_at"
 
     /// The single-valued fields `diff` reports as `field: old → new`, in display order.
-    public static let scalars: [SnapshotField] = [.status, .title, .summary, .imageURL, .sourceURL, .editedAt, .publishedAt]
+    public static let scalars: [SnapshotField] = [.status, .title, .summary, .imageURL, .sourceURL, .editedAt, .publishedAt, .publishAt, .expireAt]
 
     /// The value of a single-valued field in `content`; nil for links and the body, which are
     /// compared on their own terms.
@@ -23,6 +25,8 @@ public enum SnapshotField: String, Sendable, CaseIterable, Encodable {
         case .sourceURL: content.sourceURL
         case .editedAt: content.editedAt
         case .publishedAt: content.publishedAt
+        case .publishAt: content.schedule.publishAt
+        case .expireAt: content.schedule.expireAt
         case .related, .articles, .body: nil
         }
     }

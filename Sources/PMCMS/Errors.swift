@@ -17,6 +17,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case readOnly(path: String)
     case corrupt(path: String)
     case diskError(path: String)
+    /// An approval by someone who wrote part of the change (see `ContentStore.mayApprove`).
+    case selfApproval(slug: String, author: String)
+    case unknownAccount(name: String)
+    case accountExists(name: String)
 
     public var description: String {
         switch self {
@@ -48,6 +52,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "the store \(path) is damaged (SQLite reports a corrupt database): restore it from your latest backup (`pmcms backup` makes them), and keep the damaged file for inspection"
         case .diskError(let path):
             return "reading or writing the store \(path) failed with a disk error: check that the disk is not full or failing and that the file is still there, then try again"
+        case .selfApproval(let slug, let author):
+            return "\(author) cannot approve '\(slug)': \(author) wrote part of the change; another reviewer approves it (or allow it for everyone with `pmcms config review.self_approve true`)"
+        case .unknownAccount(let name):
+            return "no account '\(name)' (see `pmcms user list`)"
+        case .accountExists(let name):
+            return "there is already an account '\(name)'; change its password with `pmcms user passwd \(name)`"
         }
     }
 }

@@ -30,9 +30,12 @@ extension EntryView: Encodable {
         case updatedAt = "updated_at"
         case publishedAt = "published_at"
         case related, articles
+        case publishAt = "publish_at"
+        case expireAt = "expire_at"
     }
 
-    /// Every key is written, absent values as `null`.
+    /// Every key is written, absent values as `null`; the schedule's keys (`publish_at`,
+    /// `expire_at`) only when set, so that entries without a schedule keep their shape.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(header.id, forKey: .id)
@@ -51,6 +54,8 @@ extension EntryView: Encodable {
         try c.encode(header.createdAt, forKey: .createdAt)
         try c.encode(header.updatedAt, forKey: .updatedAt)
         try c.encode(content.publishedAt, forKey: .publishedAt)
+        try c.encodeIfPresent(content.schedule.publishAt, forKey: .publishAt)
+        try c.encodeIfPresent(content.schedule.expireAt, forKey: .expireAt)
         try c.encode(related.map { RelatedJSON(link: $0) }, forKey: .related)
         try c.encode(articles.map { ArticleJSON(link: $0) }, forKey: .articles)
     }
@@ -92,6 +97,8 @@ extension RevisionInfo: Encodable {
         case linesAdded = "lines_added"
         case linesRemoved = "lines_removed"
         case live, upstream
+        case publishAt = "publish_at"
+        case expireAt = "expire_at"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -110,5 +117,8 @@ extension RevisionInfo: Encodable {
         try c.encode(linesRemoved, forKey: .linesRemoved)
         try c.encode(live, forKey: .live)
         try c.encode(upstream, forKey: .upstream)
+        // Only on revisions that carry a schedule, so that other revisions keep their shape.
+        try c.encodeIfPresent(publishAt, forKey: .publishAt)
+        try c.encodeIfPresent(expireAt, forKey: .expireAt)
     }
 }

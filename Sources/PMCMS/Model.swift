@@ -41,11 +41,14 @@ public struct Content: Hashable, Codable, Sendable {
     public var publishedAt: String?
     public var related: [LinkRef]
     public var articles: [LinkRef]
+    /// The schedule (`pmcms schedule`), workflow state like `status`: see `Schedule`.
+    public var schedule: Schedule
 
     public init(
         status: Status = .draft, title: String, body: String = "", summary: String? = nil,
         imageURL: String? = nil, sourceURL: String? = nil, editedAt: String? = nil,
-        publishedAt: String? = nil, related: [LinkRef] = [], articles: [LinkRef] = []
+        publishedAt: String? = nil, related: [LinkRef] = [], articles: [LinkRef] = [],
+        schedule: Schedule = Schedule()
     ) {
         self.status = status
         self.title = title
@@ -57,6 +60,7 @@ public struct Content: Hashable, Codable, Sendable {
         self.publishedAt = publishedAt
         self.related = related
         self.articles = articles
+        self.schedule = schedule
     }
 
     /// The canonical form the store keeps: a body without trailing blank lines, so that an
@@ -100,6 +104,9 @@ public struct RevisionInfo: Hashable, Sendable {
     public var live: Bool
     public var linesAdded: Int
     public var linesRemoved: Int
+    /// The revision's schedule (migration 0008), so that history and log show it.
+    public var publishAt: String? = nil
+    public var expireAt: String? = nil
 }
 
 /// An entry's identity and pointers, independent of which revision is being looked at.

@@ -9,6 +9,10 @@ public enum SettingKey: String, Sendable, CaseIterable {
     case siteLanguage = "site.language"
     case feedLimit = "feed.limit"
     case feedURL = "feed.url"
+    case reviewSelfApprove = "review.self_approve"
+
+    /// Whether the setting describes the site, for exports (the others are the team's rules).
+    public var isSiteSetting: Bool { rawValue.hasPrefix("site.") || rawValue.hasPrefix("feed.") }
 
     /// What the setting is for, for `pmcms config` listings.
     public var help: String {
@@ -19,6 +23,7 @@ public enum SettingKey: String, Sendable, CaseIterable {
         case .siteLanguage: "the language of the content, e.g. en or en-GB"
         case .feedLimit: "how many items feeds hold (default 50)"
         case .feedURL: "where the feed is published, for its self link (default: site.url + the --out file name)"
+        case .reviewSelfApprove: "true lets a reviewer approve a change they wrote (default false: another reviewer must)"
         }
     }
 
@@ -33,6 +38,8 @@ public enum SettingKey: String, Sendable, CaseIterable {
         case .siteLanguage:
             let ok = value.range(of: #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) != nil
             return ok ? nil : "'\(value)' is not a language tag such as en or en-GB"
+        case .reviewSelfApprove:
+            return ["true", "false"].contains(value) ? nil : "'\(value)' is not true or false"
         case .feedLimit:
             guard let n = Int(value), n >= 1, n <= 10_000 else { return "'\(value)' is not a whole number from 1 to 10000" }
             return nil

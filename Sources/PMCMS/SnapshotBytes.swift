@@ -24,8 +24,21 @@ enum SnapshotBytes {
                 append(link.slug, to: &out)
             }
         }
+        // The schedule (migration 0008) enters the bytes only when one is set, so that every
+        // revision without one (all those written before) keeps the bytes, and the hash, it had.
+        // The links' count prefixes end the layout above unambiguously, so a section after them
+        // can never make two different snapshots hash alike.
+        if !content.schedule.isEmpty {
+            out.append(contentsOf: scheduleMarker)
+            append(content.schedule.publishAt, to: &out)
+            append(content.schedule.expireAt, to: &out)
+            append(content.schedule.pinnedRevision.map(String.init), to: &out)
+        }
         return out
     }
+
+    /// Opens the schedule section of a snapshot.
+    private static let scheduleMarker = Array("pmcms-schedule-1".utf8)
 
     /// Names the layout of a whole revision (scheme 2): its metadata, then its snapshot.
     private static let revisionVersion = Array("pmcms-revision-2".utf8)

@@ -20,11 +20,12 @@ public enum CheckKind: String, Sendable, Codable, CaseIterable {
     case stale = "stale"
     case incompleteArticle = "incomplete-article"
     case brokenBodyLink = "broken-body-link"
+    case overdueSchedule = "overdue-schedule"
 
     public var severity: Severity {
         switch self {
         case .conflict: .error
-        case .unresolvedLink, .emptyAnswer, .duplicate, .brokenBodyLink: .warning
+        case .unresolvedLink, .emptyAnswer, .duplicate, .brokenBodyLink, .overdueSchedule: .warning
         case .stale, .incompleteArticle: .info
         }
     }
@@ -57,6 +58,12 @@ extension ContentStore {
             var findings: [Finding] = []
             func add(_ check: CheckKind, _ slug: String?, _ message: String) {
                 findings.append(Finding(check: check, severity: check.severity, slug: slug, message: message))
+            }
+
+            // A schedule more than 15 minutes late: nothing runs `publish-due`.
+            for overdue in try Self.overdueSchedules(db, now: options.now) {
+                let action = overdue.what == "publish" ? "to be published" : "to leave the site"
+                add(.overdueSchedule, overdue.slug, "was due \(action) at \(overdue.at) and still is not: is `pmcms publish-due` running (cron, a systemd timer or `pmcms serve`)? Run it now to catch up")
             }
 
             // An upstream revision newer than the head: nobody has edited since the page changed.

@@ -63,18 +63,30 @@ extension ContentStore {
            LEFT JOIN revision tr ON tr.entry_id = t.id AND tr.number = t.head)
         """
 
-    /// The entry object's members in sorted key order, as JSONEncoder's `.sortedKeys` writes them.
+    /// The entry object's members in sorted key order, as JSONEncoder's `.sortedKeys` writes
+    /// them. The schedule's keys are there only when set (as `EntryView` encodes them): an entry
+    /// without a schedule (nearly all) gets the object without them; one with a schedule gets
+    /// both, and `json_remove` drops the one that is NULL (a path that names nothing is a no-op).
     static let entryObjectSQL = """
+        CASE WHEN r.publish_at IS NULL AND r.expire_at IS NULL THEN \(entryObject(schedule: false))
+        ELSE json_remove(\(entryObject(schedule: true)),
+                         CASE WHEN r.publish_at IS NULL THEN '$.publish_at' ELSE '$.~' END,
+                         CASE WHEN r.expire_at IS NULL THEN '$.expire_at' ELSE '$.~' END)
+        END
+        """
+
+    private static func entryObject(schedule: Bool) -> String {
+        """
         json_object(
             'articles', \(articlesSQL),
             'body', r.body,
             'body_html', pmcms_body_html(r.body),
             'created_at', e.created_at,
-            'edited_at', r.edited_at,
+            'edited_at', r.edited_at,\(schedule ? "\n    'expire_at', r.expire_at," : "")
             'id', e.id,
             'image_url', r.image_url,
             'kind', e.kind,
-            'live_revision', e.live,
+            'live_revision', e.live,\(schedule ? "\n    'publish_at', r.publish_at," : "")
             'published_at', r.published_at,
             'related', \(relatedSQL),
             'revision', r.number,
@@ -85,4 +97,5 @@ extension ContentStore {
             'title', r.title,
             'updated_at', e.updated_at)
         """
+    }
 }

@@ -82,7 +82,7 @@ extension ContentStore {
         }
         var sql = """
             SELECT r.entry_id, r.number, r.parent, r.origin, r.status, r.author, r.created_at, r.message, r.hash,
-                   r.upstream, r.lines_added, r.lines_removed, e.slug, e.live
+                   r.upstream, r.lines_added, r.lines_removed, r.publish_at, r.expire_at, e.slug, e.live
             FROM revision r JOIN entry e ON e.id = r.entry_id
             """
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
@@ -140,7 +140,8 @@ extension ContentStore {
                     )
                     SELECT r.entry_id, r.number, r.parent, r.origin, r.status, r.author, r.created_at, r.message,
                            r.hash, r.upstream, r.lines_added, r.lines_removed, r.title, r.body, r.summary,
-                           r.image_url, r.source_url, r.edited_at, r.published_at, r.related, r.articles
+                           r.image_url, r.source_url, r.edited_at, r.published_at, r.related, r.articles,
+                           r.publish_at, r.expire_at
                     FROM line JOIN revision r ON r.entry_id = ? AND r.number = line.n
                     ORDER BY r.number
                     """,

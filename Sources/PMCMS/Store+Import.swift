@@ -198,6 +198,7 @@ extension ContentStore {
         var next = content
         next.status = current.status
         next.publishedAt = current.publishedAt
+        next.schedule = current.schedule  // workflow state, like the status
         let editedSince = try Bool.fetchOne(
             db,
             sql: """

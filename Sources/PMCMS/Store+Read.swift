@@ -31,14 +31,20 @@ public enum ListSort: String, Sendable, CaseIterable {
 public struct ListQuery: Sendable {
     public var kind: Kind?
     public var status: Status?
+    /// Only entries whose current revision carries a schedule (a publication time or an expiry).
+    public var scheduled: Bool
     public var sort: ListSort
     public var limit: Int?
     /// Entries to pass over before the first one returned (a page of a longer list).
     public var offset: Int
 
-    public init(kind: Kind? = nil, status: Status? = nil, sort: ListSort = .updated, limit: Int? = nil, offset: Int = 0) {
+    public init(
+        kind: Kind? = nil, status: Status? = nil, scheduled: Bool = false, sort: ListSort = .updated, limit: Int? = nil,
+        offset: Int = 0
+    ) {
         self.kind = kind
         self.status = status
+        self.scheduled = scheduled
         self.sort = sort
         self.limit = limit
         self.offset = offset
@@ -88,6 +94,7 @@ extension ContentStore {
                 conditions.append("r.status = ?")
                 _ = arguments.append(contentsOf: [status.rawValue])
             }
+            if query.scheduled { conditions.append("(r.publish_at IS NOT NULL OR r.expire_at IS NOT NULL)") }
             var sql = "SELECT \(Self.viewColumns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY " + query.sort.orderBy
@@ -133,11 +140,13 @@ extension ContentStore {
 
     static let viewColumns = """
         e.id, e.slug, e.kind, e.head, e.live, e.created_at, e.updated_at, r.number, r.status, r.title, r.body, \
-        r.summary, r.image_url, r.source_url, r.edited_at, r.published_at, r.related, r.articles
+        r.summary, r.image_url, r.source_url, r.edited_at, r.published_at, r.related, r.articles, \
+        r.publish_at, r.expire_at, r.scheduled_revision
         """
 
     static let revisionColumns = """
-        entry_id, number, parent, origin, status, author, created_at, message, hash, upstream, lines_added, lines_removed
+        entry_id, number, parent, origin, status, author, created_at, message, hash, upstream, lines_added, lines_removed, \
+        publish_at, expire_at
         """
 
     static func resolve(_ db: Database, ref: String) throws -> EntryHeader {
@@ -177,7 +186,8 @@ extension ContentStore {
     static func fetchContent(_ db: Database, entryID: Int64, number: Int, known: [(json: String, links: [LinkRef])] = []) throws -> Content {
         guard let row = try Row.fetchOne(
             db.cachedStatement(sql: """
-                SELECT status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles
+                SELECT status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles,
+                       publish_at, expire_at, scheduled_revision
                 FROM revision WHERE entry_id = ? AND number = ?
                 """),
             arguments: [entryID, number])
@@ -195,7 +205,13 @@ extension ContentStore {
         return Content(
             status: try enumValue(row["status"]), title: row["title"], body: row["body"], summary: row["summary"],
             imageURL: row["image_url"], sourceURL: row["source_url"], editedAt: row["edited_at"],
-            publishedAt: row["published_at"], related: try decoded("related"), articles: try decoded("articles"))
+            publishedAt: row["published_at"], related: try decoded("related"), articles: try decoded("articles"),
+            schedule: decodeSchedule(row))
+    }
+
+    /// The schedule columns of a revision row (migration 0008).
+    static func decodeSchedule(_ row: Row) -> Schedule {
+        Schedule(publishAt: row["publish_at"], expireAt: row["expire_at"], pinnedRevision: row["scheduled_revision"])
     }
 
     static func decodeView(_ row: Row, links: Bool = true) throws -> (EntryHeader, Int, Content) {
@@ -208,7 +224,8 @@ extension ContentStore {
             entryID: row["entry_id"], slug: slug, number: number, parent: row["parent"],
             origin: try enumValue(row["origin"]), status: try enumValue(row["status"]), author: row["author"],
             createdAt: row["created_at"], message: row["message"], hash: row["hash"], upstream: row["upstream"],
-            live: live == number, linesAdded: row["lines_added"], linesRemoved: row["lines_removed"])
+            live: live == number, linesAdded: row["lines_added"], linesRemoved: row["lines_removed"],
+            publishAt: row["publish_at"], expireAt: row["expire_at"])
     }
 
     static func decodeLinks(_ text: String) throws -> [LinkRef] {

@@ -32,6 +32,9 @@ public struct StreamQuery: Sendable, Equatable {
     /// print no links (CSV, feeds, sitemap) turn it off: resolving costs a query and a JSON
     /// decode per entry, most of a CSV export's time. Without it the views' link lists are empty.
     public var withLinks: Bool = true
+    /// The time a `.live` stream is taken at: live revisions whose expiry has come (or whose
+    /// publication time has not) are left out, whether or not `publish-due` has run. Nil: now.
+    public var now: String?
 
     public init(
         selection: StreamSelection = .live, kind: Kind? = nil, since: String? = nil, order: StreamOrder = .id,
@@ -105,6 +108,13 @@ extension ContentStore {
         let (pointer, sortKey) = query.selection == .live ? ("e.live", "e.live_feed_date") : ("e.head", "e.head_feed_date")
         var conditions = query.selection == .live ? ["e.live IS NOT NULL"] : []
         var arguments: StatementArguments = []
+        if query.selection == .live {
+            // What the site shows at `now`: not before its publication time (a live revision never
+            // keeps one, but a file edited by hand might), not from its expiry on. NULL in nearly every row.
+            let now = query.now ?? Timestamp.now()
+            conditions.append("(r.expire_at IS NULL OR r.expire_at > ?) AND (r.publish_at IS NULL OR r.publish_at <= ?)")
+            _ = arguments.append(contentsOf: [now, now])
+        }
         if let kind = query.kind {
             conditions.append("e.kind = ?")
             _ = arguments.append(contentsOf: [kind.rawValue])

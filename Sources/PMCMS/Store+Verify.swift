@@ -20,6 +20,8 @@ extension VerifyReport {
 extension ContentStore {
     /// The triggers that keep revisions append-only and contiguous (migration 0001).
     static let guardTriggers = ["revision_is_append_only_update", "revision_is_append_only_delete", "revision_numbers_are_contiguous"]
+    /// The triggers that keep the account log append-only (migration 0009).
+    static let accountLogTriggers = ["account_event_append_only_update", "account_event_append_only_delete"]
 
     /// Checks SQLite's integrity, FTS5's own integrity check of the search index and the store's
     /// own invariants: the guard triggers exist, contiguous revision numbers, hashes that match
@@ -74,6 +76,13 @@ extension ContentStore {
             for name in Self.guardTriggers where !present.contains(name) {
                 problems.append("the trigger \(name) is missing: revisions are no longer protected against rewriting")
             }
+            // The account log (migration 0009), when the store has one.
+            let logged = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'account_event'"))
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'account_event')") == true {
+                for name in Self.accountLogTriggers where !logged.contains(name) {
+                    problems.append("the trigger \(name) is missing: the account log is no longer protected against rewriting")
+                }
+            }
         }
         part("the counts") {
             entries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0
@@ -126,7 +135,8 @@ extension ContentStore {
         }
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT id, entry_id, number, parent, origin, author, created_at, message, upstream, lines_added, lines_removed,
-                   hash, status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles
+                   hash, status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles,
+                   publish_at, expire_at, scheduled_revision
             FROM revision
             """)
         while let row = try cursor.next() {
@@ -186,7 +196,9 @@ extension ContentStore {
         return Content(
             status: status, title: title, body: body, summary: value(row, "summary"), imageURL: value(row, "image_url"),
             sourceURL: value(row, "source_url"), editedAt: value(row, "edited_at"), publishedAt: value(row, "published_at"),
-            related: related, articles: articles)
+            related: related, articles: articles,
+            schedule: Schedule(publishAt: value(row, "publish_at"), expireAt: value(row, "expire_at"),
+                               pinnedRevision: value(row, "scheduled_revision")))
     }
 
     /// A column's value, nil when it is NULL or not convertible.

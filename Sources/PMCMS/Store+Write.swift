@@ -82,6 +82,9 @@ extension ContentStore {
             next = next.normalized()
             next.status = current.status
             next.publishedAt = current.publishedAt
+            // The schedule stays with the entry; its pinned revision no longer being the head
+            // is what keeps `publish-due` from publishing an edit nobody scheduled.
+            next.schedule = current.schedule
             guard next != current else { return ChangeResult(header: header, revision: nil) }
             try next.validate(kind: header.kind)
             let now = Timestamp.now()
@@ -111,10 +114,14 @@ extension ContentStore {
             guard Workflow.allows(action, from: current.status) else {
                 throw StoreError.illegalTransition(slug: header.slug, action: action, from: current.status)
             }
+            if action == .approve, let problem = try Self.selfApprovalProblem(db, header: header, author: author) {
+                throw problem
+            }
             let now = Timestamp.now()
             var next = current
             next.status = action.target
             if action == .publish && next.publishedAt == nil { next.publishedAt = now }
+            next.schedule = Self.scheduleAfter(action, current.schedule)
             let number = try Self.appendRevision(
                 db, header: header, parentContent: current, content: next, origin: .workflow, author: author,
                 message: message ?? action.rawValue, upstream: false, now: now)
@@ -143,7 +150,10 @@ extension ContentStore {
             next.body = SafeMarkdown.sanitize(next.body)
             next.status = current.status
             next.publishedAt = current.publishedAt
+            next.schedule = current.schedule
             if publish {
+                next.schedule.publishAt = nil
+                next.schedule.pinnedRevision = nil
                 next.status = .published
                 if next.publishedAt == nil { next.publishedAt = Timestamp.now() }
             } else if [.inReview, .approved, .published].contains(current.status) {
@@ -154,6 +164,17 @@ extension ContentStore {
                 db, header: header, parentContent: current, content: next, origin: .revert, author: author,
                 message: message ?? "revert to r\(number)", upstream: false, now: Timestamp.now())
             return ChangeResult(header: try Self.requireHeader(db, id: header.id), revision: appended)
+        }
+    }
+
+    /// What a workflow step leaves of a schedule: publishing fulfils the publication time (the
+    /// expiry stays); unpublishing or archiving ends the schedule; review steps keep it (its
+    /// pinned revision is no longer the head, so it waits for `pmcms schedule` again).
+    static func scheduleAfter(_ action: WorkflowAction, _ schedule: Schedule) -> Schedule {
+        switch action {
+        case .publish: Schedule(expireAt: schedule.expireAt)
+        case .unpublish, .archive: Schedule()
+        case .submit, .approve, .reject, .restore: schedule
         }
     }
 
@@ -172,7 +193,7 @@ extension ContentStore {
     static func appendRevision(
         _ db: Database, header: EntryHeader, parentContent: Content?, content: Content, origin: Origin,
         author: String, message: String?, upstream: Bool, now: String, parent: Int? = nil,
-        encodedLinks: (related: String, articles: String)? = nil
+        encodedLinks: (related: String, articles: String)? = nil, takeOffline: Bool = false
     ) throws -> Int {
         // The revision's own text fields follow the content's rule (`TextCheck`).
         try TextCheck.require(author, field: "author")
@@ -189,8 +210,8 @@ extension ContentStore {
             sql: """
                 INSERT INTO revision (entry_id, number, parent, origin, author, created_at, message, upstream,
                     status, title, body, summary, image_url, source_url, edited_at, published_at,
-                    related, articles, hash, lines_added, lines_removed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    related, articles, hash, lines_added, lines_removed, publish_at, expire_at, scheduled_revision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
@@ -198,6 +219,7 @@ extension ContentStore {
                 message, upstream, content.status.rawValue, content.title, content.body, content.summary,
                 content.imageURL, content.sourceURL, content.editedAt, content.publishedAt, related, articles,
                 revisionHash(kind: header.kind, content: content, metadata: metadata), added, removed,
+                content.schedule.publishAt, content.schedule.expireAt, content.schedule.pinnedRevision,
             ])
         if upstream {
             try db.execute(sql: "UPDATE entry SET updated_at = ? WHERE id = ?", arguments: [now, header.id])
@@ -206,8 +228,8 @@ extension ContentStore {
         var live = header.live
         if content.status == .published {
             live = number
-        } else if content.status == .archived || (origin == .workflow && parentContent?.status == .published) {
-            live = nil  // archived or unpublished: off the site
+        } else if content.status == .archived || (origin == .workflow && parentContent?.status == .published) || takeOffline {
+            live = nil  // archived, unpublished or expired: off the site
         }
         try db.cachedStatement(sql: "UPDATE entry SET head = ?, live = ?, updated_at = ? WHERE id = ?")
             .execute(arguments: [number, live, now, header.id])

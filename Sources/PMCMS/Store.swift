@@ -10,6 +10,10 @@ public final class ContentStore: Sendable {
     /// The path of the SQLite file.
     public let path: String
     let database: DatabaseQueue
+    /// Read-only connections for a long-running server (`serve`): pages read from them side by
+    /// side, on WAL snapshots, while `database` writes. Nil for a command, which reads on
+    /// `database` as it writes.
+    let readers: DatabasePool?
 
     /// How long a writer waits for another process's transaction before giving up.
     public static let busyTimeout: TimeInterval = 30
@@ -25,7 +29,11 @@ public final class ContentStore: Sendable {
     /// missing or empty file: a foreign SQLite database, an empty file or any other file is
     /// refused and left byte-identical. With `.read` nothing is ever written, an older store is
     /// not migrated, and a store in a read-only file or folder can still be read.
-    public init(path: String, access: StoreAccess) throws {
+    ///
+    /// With `readPool`, reads go through a pool of read-only connections (GRDB's
+    /// `DatabasePool`, WAL snapshots), so that many readers run at once beside a writer; writes
+    /// still go through the one writing connection, waiting for other processes as commands do.
+    public init(path: String, access: StoreAccess, readPool: Bool = false) throws {
         self.path = path
         let file = try StoreFile.inspect(path)
         switch file {
@@ -74,7 +82,17 @@ public final class ContentStore: Sendable {
         }
         database = opened
         try schema.check(path: path, access: access)
-        if access != .read { try Self.adopt(database, path: path) }
+        if access != .read { try Self.adopt(opened, path: path) }
+        if readPool {
+            // The file is a WAL store by now (adopted above, or read only: then it already is,
+            // or the pool refuses it and the error says so).
+            var readOnly = configuration
+            readOnly.readonly = true
+            readOnly.label = "pmcms.readers"
+            readers = try Self.translatingErrors(path: path) { try DatabasePool(path: path, configuration: readOnly) }
+        } else {
+            readers = nil
+        }
     }
 
     /// Makes a (new or known) store use write-ahead logging and brings its schema up to date.
@@ -186,7 +204,8 @@ public final class ContentStore: Sendable {
     /// Runs `body` on a consistent snapshot of the store.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         try Self.translatingErrors(path: path) {
-            try database.read { db in try body(db) }
+            if let readers { return try readers.read { db in try body(db) } }
+            return try database.read { db in try body(db) }
         }
     }
 

@@ -4,7 +4,7 @@ import PMCMS
 
 /// What every form posts besides its own fields: the anti-forgery token of this server and the
 /// revision the person was looking at, so that a change made meanwhile is never overwritten.
-struct ActionForm: Decodable {
+struct ActionForm: Decodable, Sendable {
     var csrf: String
     var rev: Int
     var message: String?
@@ -13,7 +13,7 @@ struct ActionForm: Decodable {
 }
 
 /// The edit form: the front-matter fields and the Markdown body, as typed.
-struct EditForm: Decodable {
+struct EditForm: Decodable, Sendable {
     var csrf: String
     var rev: Int
     var title: String
@@ -40,6 +40,22 @@ struct EditForm: Decodable {
     }
 }
 
+/// The login form. Its token is checked against the login page's own cookie.
+struct LoginForm: Decodable, Sendable {
+    var csrf: String
+    var name: String
+    var password: String
+}
+
+/// The admin's forms: add an account (name, role, password), remove one (name), set a setting (value).
+struct AccountForm: Decodable, Sendable {
+    var csrf: String
+    var name: String?
+    var role: String?
+    var password: String?
+    var value: String?
+}
+
 /// Why a posted form was not applied.
 enum FormError: Error {
     case forged
@@ -51,9 +67,9 @@ extension ReviewDesk {
     /// The largest form accepted: an entry's body is a few kilobytes; a megabyte is generous.
     static let maxFormSize = 1 << 20
 
-    /// Reads and decodes a urlencoded form, refusing one without this server's token or from
-    /// another origin.
-    func decodeForm<Form: Decodable>(_ type: Form.Type, _ request: Request, csrf keyPath: KeyPath<Form, String>) async throws -> Form {
+    /// Reads and decodes a urlencoded form, refusing one without the session's token
+    /// (`expected`) or from another origin.
+    func decodeForm<Form: Decodable>(_ type: Form.Type, _ request: Request, csrf keyPath: KeyPath<Form, String>, expected: String) async throws -> Form {
         if let origin = request.headers[.origin], !Self.sameOrigin(origin, host: request.head.authority) {
             throw FormError.forged
         }
@@ -71,7 +87,7 @@ extension ReviewDesk {
         } catch {
             throw FormError.unreadable
         }
-        guard sameSecret(form[keyPath: keyPath], csrfToken) else { throw FormError.forged }
+        guard sameSecret(form[keyPath: keyPath], expected) else { throw FormError.forged }
         return form
     }
 

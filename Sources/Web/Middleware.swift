@@ -5,10 +5,12 @@ import Logging
 import PMCMS
 
 /// Headers every response carries: no script at all (the desk needs none), nothing loaded from
-/// another origin, no framing, no guessing of content types.
+/// another origin (images included: a remote image in an entry would tell its server who reads
+/// the entry and when, so the desk shows its alt text instead), no framing, no guessing of
+/// content types.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var policy: String {
-        "default-src 'none'; style-src 'self'; img-src 'self' https: http:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -20,29 +22,54 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[HTTPField.Name("Content-Security-Policy")!] = Self.policy
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with
+        // every form post, and the origin check would refuse the desk's own forms. Nothing is
+        // sent to other sites either way.
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         return response
     }
 }
 
-/// Lets a request through only with the session cookie, or to `/login` with the right token;
-/// everything else gets 401 and a page that says how to log in. Compared in constant time.
-struct SessionGate<Context: RequestContext>: RouterMiddleware {
-    let token: String
-    let cookieName: String
+/// Finds who is behind a request from their session (hummingbird-auth's `SessionMiddleware`
+/// runs first and loads it), and lets only them through; the login pages and the stylesheet
+/// are open to everyone.
+///
+/// An account's role is read from the store on every request, so that a removed account or a
+/// changed role takes effect at once. A session of the one-time login link counts only while
+/// the store has no accounts: once one exists, the desk is entered by account.
+struct DeskGate: RouterMiddleware {
+    let desk: ReviewDesk
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == "/assets/site.css" { return try await next(request, context) }
-        if request.uri.path == "/login" {
-            guard let given = request.uri.queryParameters.get("token"), sameSecret(given, token) else {
-                return ErrorPage.response(status: .unauthorized, heading: "Login link not valid", text: "Use the login link pmcms serve printed when it started.")
+    func handle(_ request: Request, context: DeskContext, next: (Request, DeskContext) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if ["/assets/site.css", "/login", "/logged-out"].contains(path) { return try await next(request, context) }
+        let session = context.sessions.session
+        let store = desk.store
+        let author = desk.options.author
+        let viewer: Viewer? = try await Blocking.run {
+            guard let session else { return nil }
+            if let name = session.account {
+                guard let account = try store.account(named: name) else { return nil }
+                return Viewer(name: account.name, role: account.role, csrf: session.csrf, hasAccount: true)
             }
-            return try await next(request, context)
+            guard try !store.hasAccounts() else { return nil }
+            // The person who started serve, as the CLI trusts its user.
+            return Viewer(name: author, role: .admin, csrf: session.csrf, hasAccount: false)
         }
-        guard let cookie = request.cookies[cookieName], sameSecret(cookie.value, token) else {
-            return ErrorPage.response(status: .unauthorized, heading: "Log in first", text: "Open the login link pmcms serve printed when it started.")
+        guard let viewer else {
+            if session != nil { context.sessions.clearSession() }
+            let accounts = try await Blocking.run { try store.hasAccounts() }
+            if accounts && request.method == .get {
+                return Response(status: .seeOther, headers: [.location: "/login"])
+            }
+            return ErrorPage.response(
+                status: .unauthorized, heading: "Log in first",
+                text: accounts ? "Log in with your account." : "Open the login link pmcms serve printed when it started.",
+                back: accounts ? "/login" : "/")
         }
+        var context = context
+        context.viewer = viewer
         return try await next(request, context)
     }
 }

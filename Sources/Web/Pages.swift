@@ -35,12 +35,24 @@ struct QueuePage {
         var submittedAt: String
     }
 
+    /// An entry with a schedule: when it goes live and when it leaves the site.
+    struct Scheduled {
+        var slug: String
+        var title: String
+        var status: String
+        var statusLabel: String
+        var publishAt: String
+        var expireAt: String
+    }
+
     var items: [Item]
     // Stored, not computed: Mustache reads a value's stored properties only.
     var hasItems: Bool
+    var scheduled: [Scheduled]
+    var hasScheduled: Bool
 
-    /// `queue` as the store orders it, oldest first.
-    init(_ queue: [ReviewItem]) {
+    /// `queue` as the store orders it, oldest first; `scheduled`, the entries with a schedule.
+    init(_ queue: [ReviewItem], scheduled entries: [EntryView] = []) {
         items = queue.map { item in
             Item(
                 slug: item.entry.slug, title: item.entry.content.title, kind: item.entry.kind.rawValue,
@@ -48,6 +60,13 @@ struct QueuePage {
                 submittedBy: item.submittedBy, submittedAt: item.submittedAt)
         }
         hasItems = !items.isEmpty
+        scheduled = entries.map { entry in
+            Scheduled(
+                slug: entry.slug, title: entry.content.title, status: entry.content.status.rawValue,
+                statusLabel: statusLabel(entry.content.status), publishAt: entry.content.schedule.publishAt ?? "",
+                expireAt: entry.content.schedule.expireAt ?? "")
+        }
+        hasScheduled = !scheduled.isEmpty
     }
 }
 
@@ -163,6 +182,7 @@ struct EntryPage {
     var hasRelated: Bool
     var hasArticles: Bool
     var csrf: String
+    var canEdit: Bool
     var actions: [ActionButton]
 
     /// A workflow step the entry can take now.
@@ -172,10 +192,14 @@ struct EntryPage {
         var needsMessage: Bool
     }
 
-    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo], csrf: String) {
+    /// Offers the workflow steps the entry can take now that `offers` allows (the person's
+    /// role, and not approving their own change), and the edit button when `canEdit`.
+    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo], csrf: String, canEdit: Bool = true,
+         offers: (WorkflowAction) -> Bool = { _ in true }) {
         let c = latest.content
         self.csrf = csrf
-        actions = WorkflowAction.allCases.filter { Workflow.allows($0, from: c.status) }.map { action in
+        self.canEdit = canEdit
+        actions = WorkflowAction.allCases.filter { Workflow.allows($0, from: c.status) && offers($0) }.map { action in
             ActionButton(name: action.rawValue, label: action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst(), needsMessage: action.requiresMessage)
         }
         slug = latest.slug
@@ -199,6 +223,8 @@ struct EntryPage {
         add("source", c.sourceURL, link: true)
         add("edited", c.editedAt)
         add("published", c.publishedAt)
+        add("goes live", c.schedule.publishAt)  // a schedule (`pmcms schedule`), when there is one
+        add("leaves the site", c.schedule.expireAt)
         add("created", latest.header.createdAt)
         add("updated", latest.header.updatedAt)
         self.fields = fields
@@ -443,4 +469,38 @@ struct ChangedPage {
     var seen: Int
     var latest: Int
     var changes: String
+}
+
+/// The login form of a desk with accounts; the name comes back after a failed try.
+struct LoginPage {
+    var name: String
+    var csrf: String
+    var error: String?
+}
+
+/// The admin's page: the accounts, a form to add one, and the review setting.
+struct AccountsPage {
+    struct Row {
+        var name: String
+        var role: String
+        var createdAt: String
+        var isYou: Bool
+        var csrf: String
+    }
+
+    var accounts: [Row]
+    var roles: [Option]
+    var csrf: String
+    var selfApprove: Bool
+    var name: String
+    var error: String?
+
+    init(accounts: [Account], viewer: String, csrf: String, selfApprove: Bool, typedName: String = "", typedRole: Role = .writer, error: String? = nil) {
+        self.accounts = accounts.map { Row(name: $0.name, role: $0.role.rawValue, createdAt: $0.createdAt, isYou: $0.name.lowercased() == viewer.lowercased(), csrf: csrf) }
+        roles = Role.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == typedRole) }
+        self.csrf = csrf
+        self.selfApprove = selfApprove
+        name = typedName
+        self.error = error
+    }
 }

@@ -20,7 +20,8 @@ struct Renderer: Sendable {
             ("entries", PackageResources.entries_mustache), ("entry", PackageResources.entry_mustache),
             ("diff", PackageResources.diff_mustache), ("message", PackageResources.message_mustache),
             ("link", PackageResources.link_mustache), ("edit", PackageResources.edit_mustache),
-            ("changed", PackageResources.changed_mustache),
+            ("changed", PackageResources.changed_mustache), ("login", PackageResources.login_mustache),
+            ("accounts", PackageResources.accounts_mustache),
         ]
         for (name, bytes) in templates {
             library.register(try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), named: name)
@@ -42,16 +43,19 @@ struct Renderer: Sendable {
     }
 
     /// A whole page: `template` rendered with `object`, inside the layout.
-    func page(_ template: String, _ object: Any, title: String, section: Section, query: String? = nil) throws -> String {
+    /// With a `viewer`, the top bar says who is logged in and has the log-out button.
+    func page(_ template: String, _ object: Any, title: String, section: Section, query: String? = nil, viewer: Viewer? = nil) throws -> String {
         guard let body = library.render(object, withTemplate: template) else { throw TemplateError(name: template) }
         let layout = Layout(
-            title: title, body: body, query: query ?? "", onQueue: section == .queue, onEntries: section == .entries)
+            title: title, body: body, query: query ?? "", onQueue: section == .queue, onEntries: section == .entries,
+            onAccounts: section == .accounts,
+            viewer: viewer.map { LayoutViewer(name: $0.name, role: $0.role.rawValue, csrf: $0.csrf, isAdmin: $0.may(.manageAccounts)) })
         guard let html = library.render(layout, withTemplate: "layout") else { throw TemplateError(name: "layout") }
         return html
     }
 
     /// Which top-bar item a page belongs to.
-    enum Section { case queue, entries, other }
+    enum Section { case queue, entries, accounts, other }
 
     struct Layout {
         var title: String
@@ -59,5 +63,15 @@ struct Renderer: Sendable {
         var query: String
         var onQueue: Bool
         var onEntries: Bool
+        var onAccounts: Bool
+        var viewer: LayoutViewer?
+    }
+
+    /// Who is logged in, for the top bar.
+    struct LayoutViewer {
+        var name: String
+        var role: String
+        var csrf: String
+        var isAdmin: Bool
     }
 }

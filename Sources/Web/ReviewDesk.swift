@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdAuth
 import Logging
 import NIOCore
 import PMCMS
@@ -11,100 +12,321 @@ import PMCMS
 ///
 /// Pages: the review queue, the entries list and search, an entry with its history and its
 /// workflow buttons, the edit form, and any two revisions side by side with a revert button.
-/// Access needs the one-time login link the server prints (a random token, as Jupyter does);
-/// the session cookie is HttpOnly and SameSite=Strict. Accounts and roles are still to come.
+/// A store with accounts is entered by logging in (`/login`); a store without any, with the
+/// one-time login link the server prints (a random token, as Jupyter does). Either way the
+/// browser then holds a session cookie (hummingbird-auth's sessions: HttpOnly, SameSite=Strict,
+/// Secure behind an https proxy), and each role may do only its own steps, checked here
+/// whatever the browser sends.
 public struct ReviewDesk: Sendable {
     /// Where and how the desk runs.
     public struct Options: Sendable {
         public var host: String
         public var port: Int
-        /// The secret in the login link; a browser that presented it holds it in its cookie.
+        /// The secret in the login link of a desk without accounts.
         public var token: String
-        /// Who the revisions made through the desk are signed by (until accounts exist, the
-        /// person who started it, as the CLI signs).
+        /// Who the revisions made through the login link are signed by (the person who started
+        /// the desk, as the CLI signs). With accounts, each person's account name signs.
         public var author: String
+        /// The desk is reached over https through a reverse proxy on this machine: session
+        /// cookies are marked Secure, and a client's address for the login throttle is the last
+        /// one the proxy added to `X-Forwarded-For`.
+        public var behindProxy: Bool
+        /// How passwords are checked.
+        public var hasher: any PasswordHasher
+        /// Failed logins allowed before logins are refused for a while.
+        var throttleLimits: LoginThrottle.Limits = .standard
+        /// The throttle's clock, in seconds; tests move it on.
+        var throttleClock: @Sendable () -> Double = { LoginThrottle.monotonicSeconds() }
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, token: String, author: String) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, token: String, author: String, behindProxy: Bool = false,
+            hasher: any PasswordHasher = BcryptHasher()
+        ) {
             self.host = host
             self.port = port
             self.token = token
             self.author = author
+            self.behindProxy = behindProxy
+            self.hasher = hasher
         }
     }
 
     public let store: ContentStore
     public let options: Options
     let renderer: Renderer
-    /// Every form carries it; a post without it did not come from a page of this server.
-    let csrfToken: String
+    let throttle: LoginThrottle
+    /// Sessions, in memory: a restart logs everyone out.
+    let sessions: MemoryPersistDriver<ContinuousClock> = MemoryPersistDriver(configuration: .init())
 
     /// Entries a list page shows.
     static let pageSize = 50
     /// The session cookie's name.
     static let cookieName = "pmcms_session"
+    /// The login form's own anti-forgery cookie (there is no session yet to hold a token).
+    static let loginCookieName = "pmcms_login"
+    /// How long a session lasts without logging in again.
+    static let sessionLength = Duration.seconds(8 * 60 * 60)
 
     public init(store: ContentStore, options: Options) throws {
         self.store = store
         self.options = options
         renderer = try Renderer.shared.get()
-        csrfToken = Self.makeToken()
+        throttle = LoginThrottle(limits: options.throttleLimits, now: options.throttleClock)
     }
 
-    /// A random login token from the operating system's generator: 32 bytes, hex.
+    /// A random secret from the operating system's generator: 32 bytes, hex.
     public static func makeToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 
-    /// The link that logs a browser in.
-    public var loginURL: String { "http://\(options.host):\(options.port)/login?token=\(options.token)" }
+    /// The link that logs a browser in to a desk without accounts.
+    public var loginURL: String { "http://\(Self.urlHost(options.host)):\(options.port)/login?token=\(options.token)" }
 
-    /// The application: routes, security headers, access check, request log.
+    /// The desk's address, for the banner of a desk with accounts.
+    public var baseURL: String { "http://\(Self.urlHost(options.host)):\(options.port)/" }
+
+    static func urlHost(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+    }
+
+    /// Whether `host` is this machine only.
+    public static func isLoopback(_ host: String) -> Bool {
+        ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) || host.hasPrefix("127.")
+    }
+
+    var cookieParameters: SessionCookieParameters {
+        SessionCookieParameters(name: Self.cookieName, path: "/", secure: options.behindProxy, sameSite: .strict)
+    }
+
+    /// The application: routes, security headers, sessions, access check, request log.
     public func application(logger: Logger = Logger(label: "pmcms.serve")) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: DeskContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: SessionGate(token: options.token, cookieName: Self.cookieName))
+        router.add(middleware: SessionMiddleware(
+            storage: sessions,
+            configuration: .init(sessionCookieParameters: cookieParameters, defaultSessionExpiration: Self.sessionLength)))
+        router.add(middleware: DeskGate(desk: self))
         addRoutes(to: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "pmcms"),
+            services: [sessions],
             logger: logger)
     }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<DeskContext>) {
         router.get("/assets/site.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: Renderer.stylesheet)))
         }
-        router.get("/login") { request, _ in
-            // The gate has already checked the token; set the cookie and go to the queue.
-            var headers = HTTPFields()
-            headers[.location] = "/"
-            headers[.setCookie] = "\(Self.cookieName)=\(options.token); Path=/; HttpOnly; SameSite=Strict"
-            return Response(status: .seeOther, headers: headers)
+        router.get("/login") { request, context in try await self.loginPage(request, context) }
+        router.post("/login") { request, context in try await self.logIn(request, context) }
+        router.post("/logout") { request, context in
+            try await self.formResponse {
+                let viewer = try context.requireViewer()
+                _ = try await self.decodeForm(ActionForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+                context.sessions.clearSession()
+                return Self.redirect(viewer.hasAccount ? "/login" : "/logged-out")
+            }
         }
-        router.get("/") { _, _ in try self.queue() }
-        router.get("/entries") { request, _ in try self.entries(request.uri.queryParameters) }
-        router.get("/entries/{ref}") { _, context in try self.entry(context.parameters.require("ref")) }
+        router.get("/logged-out") { _, _ in
+            ErrorPage.response(status: .ok, heading: "Logged out", text: "Open the login link pmcms serve printed to come back.")
+        }
+        router.get("/") { _, context in
+            let viewer = try context.requireViewer()
+            return try await Blocking.run { try self.queue(viewer) }
+        }
+        router.get("/entries") { request, context in
+            let viewer = try context.requireViewer()
+            let parameters = request.uri.queryParameters
+            return try await Blocking.run { try self.entries(parameters, viewer) }
+        }
+        router.get("/entries/{ref}") { _, context in
+            let viewer = try context.requireViewer()
+            let ref = try context.parameters.require("ref")
+            return try await Blocking.run { try self.entry(ref, viewer) }
+        }
         router.get("/entries/{ref}/diff") { request, context in
-            try self.diff(context.parameters.require("ref"), request.uri.queryParameters)
+            let viewer = try context.requireViewer()
+            let ref = try context.parameters.require("ref")
+            let parameters = request.uri.queryParameters
+            return try await Blocking.run { try self.diff(ref, parameters, viewer) }
         }
         router.get("/entries/{ref}/edit") { _, context in
-            let view = try store.entry(try context.parameters.require("ref"))
-            return HTMLPage(try renderer.page("edit", EditPage(view: view, csrf: csrfToken), title: "Edit \(view.content.title)", section: .entries))
+            let viewer = try context.requireViewer()
+            guard viewer.may(.edit) else { return Self.forbidden(viewer, .edit).response() }
+            let ref = try context.parameters.require("ref")
+            return try await Blocking.run {
+                let view = try store.entry(ref)
+                return HTMLPage(try renderer.page(
+                    "edit", EditPage(view: view, csrf: viewer.csrf), title: "Edit \(view.content.title)", section: .entries, viewer: viewer))
+            }.response()
         }
         router.post("/entries/{ref}/edit") { request, context in
-            try await self.formResponse { try await self.saveEdit(context.parameters.require("ref"), request) }
+            try await self.formResponse { try await self.saveEdit(context.parameters.require("ref"), request, context.requireViewer()) }
         }
         router.post("/entries/{ref}/actions/{action}") { request, context in
             try await self.formResponse {
-                try await self.act(context.parameters.require("ref"), action: context.parameters.require("action"), request)
+                try await self.act(context.parameters.require("ref"), action: context.parameters.require("action"), request, context.requireViewer())
             }
         }
         router.post("/entries/{ref}/revert") { request, context in
-            try await self.formResponse { try await self.revert(context.parameters.require("ref"), request) }
+            try await self.formResponse { try await self.revert(context.parameters.require("ref"), request, context.requireViewer()) }
+        }
+        addAdminRoutes(to: router)
+    }
+
+    func addAdminRoutes(to router: Router<DeskContext>) {
+        router.get("/accounts") { _, context in
+            let viewer = try context.requireViewer()
+            guard viewer.may(.manageAccounts) else { return Self.forbidden(viewer, .manageAccounts).response() }
+            return try await Blocking.run { try self.accountsPage(viewer) }.response()
+        }
+        router.post("/accounts") { request, context in
+            try await self.formResponse {
+                let viewer = try context.requireViewer()
+                let form = try await self.decodeForm(AccountForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+                guard viewer.may(.manageAccounts) else { return Self.forbidden(viewer, .manageAccounts).response() }
+                return try await Blocking.run { try self.addAccount(form, viewer) }
+            }
+        }
+        router.post("/accounts/remove") { request, context in
+            try await self.formResponse {
+                let viewer = try context.requireViewer()
+                let form = try await self.decodeForm(AccountForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+                guard viewer.may(.manageAccounts) else { return Self.forbidden(viewer, .manageAccounts).response() }
+                guard let name = form.name, name.lowercased() != viewer.name.lowercased() else {
+                    return ErrorPage.response(status: .badRequest, heading: "Not removed", text: "You cannot remove your own account here (use `pmcms user remove`).", back: "/accounts")
+                }
+                return try await Blocking.run {
+                    try store.removeAccount(name, by: viewer.name)
+                    return Self.redirect("/accounts")
+                }
+            }
+        }
+        router.post("/settings/review.self_approve") { request, context in
+            try await self.formResponse {
+                let viewer = try context.requireViewer()
+                let form = try await self.decodeForm(AccountForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+                guard viewer.may(.changeSettings) else { return Self.forbidden(viewer, .changeSettings).response() }
+                guard let value = form.value, SettingKey.reviewSelfApprove.problem(with: value) == nil else { throw FormError.unreadable }
+                return try await Blocking.run {
+                    try store.setSetting(.reviewSelfApprove, value)
+                    return Self.redirect("/accounts")
+                }
+            }
+        }
+    }
+
+    func accountsPage(_ viewer: Viewer, typed form: AccountForm? = nil, error: String? = nil) throws -> HTMLPage {
+        let page = AccountsPage(
+            accounts: try store.accounts(), viewer: viewer.name, csrf: viewer.csrf,
+            selfApprove: try store.setting(.reviewSelfApprove) == "true", typedName: form?.name ?? "",
+            typedRole: form?.role.flatMap(Role.init(rawValue:)) ?? .writer, error: error)
+        return HTMLPage(try renderer.page("accounts", page, title: "Accounts", section: .accounts, viewer: viewer), status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    /// Adds the account the admin typed; on a refusal the page comes back with why (the name and
+    /// role kept, never the password).
+    func addAccount(_ form: AccountForm, _ viewer: Viewer) throws -> Response {
+        guard let role = form.role.flatMap(Role.init(rawValue:)) else {
+            return try accountsPage(viewer, typed: form, error: "Choose a role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).").response()
+        }
+        do {
+            try store.addAccount(form.name ?? "", role: role, password: form.password ?? "", by: viewer.name, hasher: options.hasher)
+            return Self.redirect("/accounts")
+        } catch let error as StoreError {
+            switch error {
+            case .invalidField(_, let reason): return try accountsPage(viewer, typed: form, error: reason).response()
+            case .accountExists(let name): return try accountsPage(viewer, typed: form, error: "There is already an account '\(name)'.").response()
+            default: throw error
+            }
+        }
+    }
+
+    /// The page for a step the person's role may not take: 403, saying who may.
+    static func forbidden(_ viewer: Viewer, _ permission: Permission) -> HTMLPage {
+        let needed = Role.lowest(for: permission)
+        func withArticle(_ role: Role) -> String { (role == .admin ? "an " : "a ") + role.rawValue }
+        let text = "You are logged in as \(viewer.name), \(withArticle(viewer.role)); to \(permission.rawValue) takes \(withArticle(needed))\(needed == .admin ? "" : " or above"). Nothing was changed."
+        let html = (try? ErrorPage.renderer?.page(
+            "message", MessagePage(heading: "Not allowed", text: text, back: "/"), title: "Not allowed", section: .other, viewer: viewer)) ?? "Not allowed"
+        return HTMLPage(html, status: .forbidden)
+    }
+
+    // MARK: Logging in
+
+    /// The client's address for the login throttle: the peer, or behind a proxy the address
+    /// the proxy added last to `X-Forwarded-For` (earlier entries are the client's to forge).
+    func clientAddress(_ request: Request, _ context: DeskContext) -> String {
+        let peer = context.remoteAddress?.ipAddress ?? "local"
+        if options.behindProxy, let forwarded = request.headers[.init("X-Forwarded-For")!],
+           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            return last
+        }
+        return peer
+    }
+
+    func loginPage(_ request: Request, _ context: DeskContext) async throws -> Response {
+        let hasAccounts = try await Blocking.run { try store.hasAccounts() }
+        if let token = request.uri.queryParameters.get("token") {
+            guard !hasAccounts else {
+                return ErrorPage.response(status: .unauthorized, heading: "Log in with your account", text: "This desk has accounts now: the login link no longer opens it.", back: "/login")
+            }
+            guard sameSecret(token, options.token) else {
+                return ErrorPage.response(status: .unauthorized, heading: "Login link not valid", text: "Use the login link pmcms serve printed when it started.")
+            }
+            context.sessions.createSession(DeskSession(account: nil, csrf: Self.makeToken()))
+            return Self.redirect("/")
+        }
+        guard hasAccounts else {
+            return ErrorPage.response(status: .unauthorized, heading: "Log in first", text: "Open the login link pmcms serve printed when it started.")
+        }
+        // The browser's login token, when it has one, is kept: a browser loads /login again
+        // behind the person's back (its /favicon.ico request is sent here too), and a new token
+        // would make the form already on the screen fail as forged.
+        let held = request.cookies[Self.loginCookieName].map { String($0.value) }
+        return loginForm(name: "", error: nil, status: .ok, token: held.flatMap { Self.isToken($0) ? $0 : nil })
+    }
+
+    /// Whether `text` has the shape of a token from `makeToken` (64 hex digits).
+    static func isToken(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// The login form, with an anti-forgery token (fresh unless given) in the form and in a
+    /// cookie of its own.
+    func loginForm(name: String, error: String?, status: HTTPResponse.Status, token given: String? = nil) -> Response {
+        let token = given ?? Self.makeToken()
+        let html = (try? renderer.page("login", LoginPage(name: name, csrf: token, error: error), title: "Log in", section: .other))
+            ?? "Log in"
+        var response = HTMLPage(html, status: status).response()
+        let cookie = Cookie(name: Self.loginCookieName, value: token, path: "/login", secure: options.behindProxy, httpOnly: true, sameSite: .strict)
+        response.headers[.setCookie] = cookie.description
+        return response
+    }
+
+    func logIn(_ request: Request, _ context: DeskContext) async throws -> Response {
+        try await formResponse {
+            let cookie = request.cookies[Self.loginCookieName]?.value ?? ""
+            let form = try await decodeForm(LoginForm.self, request, csrf: \.csrf, expected: cookie.isEmpty ? Self.makeToken() : String(cookie))
+            let client = clientAddress(request, context)
+            if let wait = throttle.wait(account: form.name, client: client) {
+                let minutes = max(1, Int((wait / 60).rounded(.up)))
+                return loginForm(name: form.name, error: "Too many failed logins: try again in \(minutes) minute\(minutes == 1 ? "" : "s").", status: .tooManyRequests)
+            }
+            let store = store, hasher = options.hasher, name = form.name, password = form.password
+            let account = try await Blocking.run { try store.authenticate(name, password: password, hasher: hasher) }
+            guard let account else {
+                throttle.failed(account: form.name, client: client)
+                return loginForm(name: form.name, error: "That name and password do not match an account.", status: .unauthorized)
+            }
+            throttle.succeeded(account: account.name)
+            context.sessions.createSession(DeskSession(account: account.name, csrf: Self.makeToken()))
+            return Self.redirect("/")
         }
     }
 
@@ -127,10 +349,16 @@ public struct ReviewDesk: Sendable {
         Response(status: .seeOther, headers: [.location: location])
     }
 
-    func saveEdit(_ ref: String, _ request: Request) async throws -> Response {
-        let form = try await decodeForm(EditForm.self, request, csrf: \.csrf)
+    func saveEdit(_ ref: String, _ request: Request, _ viewer: Viewer) async throws -> Response {
+        let form = try await decodeForm(EditForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+        guard viewer.may(.edit) else { return Self.forbidden(viewer, .edit).response() }
+        return try await Blocking.run { try self.saveEdit(ref, form, viewer) }
+    }
+
+    func saveEdit(_ ref: String, _ form: EditForm, _ viewer: Viewer) throws -> Response {
+        let csrfToken = viewer.csrf
         do {
-            try store.edit(ref, author: options.author, message: form.message?.nonEmpty, expectRevision: form.rev) { content in
+            try store.edit(ref, author: viewer.name, message: form.message?.nonEmpty, expectRevision: form.rev) { content in
                 form.apply(to: &content)
             }
             return Self.redirect("/entries/\(try store.header(ref).slug)")
@@ -140,50 +368,62 @@ public struct ReviewDesk: Sendable {
                 // Nothing was written. Show what changed since, with the typed text kept, and
                 // let a second save (now knowing) go on from the current revision.
                 var page = EditPage(view: view, typed: form, csrf: csrfToken, rev: actual, error: nil)
-                page.changes = try changes(ref, from: expected, to: actual)
+                page.changes = try changes(ref, from: expected, to: actual, viewer)
                 page.seen = expected
                 page.latest = actual
-                return try HTMLPage(renderer.page("edit", page, title: "Changed meanwhile", section: .entries), status: .conflict)
+                return try HTMLPage(renderer.page("edit", page, title: "Changed meanwhile", section: .entries, viewer: viewer), status: .conflict)
                     .response()
             }
             let page = EditPage(view: view, typed: form, csrf: csrfToken, rev: form.rev, error: Self.sentence(error))
-            return try HTMLPage(renderer.page("edit", page, title: "Edit \(view.content.title)", section: .entries), status: .unprocessableContent)
+            return try HTMLPage(renderer.page("edit", page, title: "Edit \(view.content.title)", section: .entries, viewer: viewer), status: .unprocessableContent)
                 .response()
         }
     }
 
-    func act(_ ref: String, action name: String, _ request: Request) async throws -> Response {
+    func act(_ ref: String, action name: String, _ request: Request, _ viewer: Viewer) async throws -> Response {
         guard let action = WorkflowAction(rawValue: name) else {
             return ErrorPage.response(status: .notFound, heading: "No such action", text: "'\(name)' is not a workflow step.")
         }
-        let form = try await decodeForm(ActionForm.self, request, csrf: \.csrf)
-        do {
-            try store.transition(ref, action, author: options.author, message: form.message?.nonEmpty, expectRevision: form.rev)
-            return Self.redirect("/entries/\(try store.header(ref).slug)")
-        } catch let error as StoreError {
-            return try refusal(ref, error)
+        let form = try await decodeForm(ActionForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+        // The role is checked here, whatever the page offered: a forged post gets 403.
+        guard viewer.may(Permission(action)) else { return Self.forbidden(viewer, Permission(action)).response() }
+        return try await Blocking.run {
+            do {
+                try store.transition(ref, action, author: viewer.name, message: form.message?.nonEmpty, expectRevision: form.rev)
+                return Self.redirect("/entries/\(try store.header(ref).slug)")
+            } catch let error as StoreError {
+                return try refusal(ref, error, viewer)
+            }
         }
     }
 
-    func revert(_ ref: String, _ request: Request) async throws -> Response {
-        let form = try await decodeForm(ActionForm.self, request, csrf: \.csrf)
+    func revert(_ ref: String, _ request: Request, _ viewer: Viewer) async throws -> Response {
+        let form = try await decodeForm(ActionForm.self, request, csrf: \.csrf, expected: viewer.csrf)
         guard let number = form.number else { throw FormError.unreadable }
-        do {
-            try store.revert(ref, to: number, author: options.author, message: form.message?.nonEmpty, expectRevision: form.rev)
-            return Self.redirect("/entries/\(try store.header(ref).slug)")
-        } catch let error as StoreError {
-            return try refusal(ref, error)
+        guard viewer.may(.revert) else { return Self.forbidden(viewer, .revert).response() }
+        return try await Blocking.run {
+            do {
+                try store.revert(ref, to: number, author: viewer.name, message: form.message?.nonEmpty, expectRevision: form.rev)
+                return Self.redirect("/entries/\(try store.header(ref).slug)")
+            } catch let error as StoreError {
+                return try refusal(ref, error, viewer)
+            }
         }
     }
 
     /// A workflow step or revert that was not done, and why, in the desk's words.
-    func refusal(_ ref: String, _ error: StoreError) throws -> Response {
+    func refusal(_ ref: String, _ error: StoreError, _ viewer: Viewer) throws -> Response {
         let slug = try store.header(ref).slug
         switch error {
         case .staleRevision(_, let expected, let actual):
-            let body = try changes(ref, from: expected, to: actual)
+            let body = try changes(ref, from: expected, to: actual, viewer)
             let page = ChangedPage(slug: slug, seen: expected, latest: actual, changes: body)
-            return try HTMLPage(renderer.page("changed", page, title: "Changed meanwhile", section: .entries), status: .conflict).response()
+            return try HTMLPage(renderer.page("changed", page, title: "Changed meanwhile", section: .entries, viewer: viewer), status: .conflict).response()
+        case .selfApproval:
+            return ErrorPage.response(
+                status: .forbidden, heading: "Not allowed",
+                text: "You wrote part of this change, so another reviewer approves it (an admin can allow approving one's own changes with `pmcms config review.self_approve true`). Nothing was changed.",
+                back: "/entries/\(slug)")
         case .illegalTransition(_, let action, let from):
             let allowed = WorkflowAction.allCases.filter { Workflow.allows($0, from: from) }.map(\.rawValue)
             return ErrorPage.response(
@@ -198,10 +438,10 @@ public struct ReviewDesk: Sendable {
     }
 
     /// The diff of what changed between two revisions, as a piece of a page.
-    func changes(_ ref: String, from: Int, to: Int) throws -> String {
+    func changes(_ ref: String, from: Int, to: Int, _ viewer: Viewer) throws -> String {
         let pair = try store.revisionPair(ref, from: .number(from), to: .number(to))
         let diff = EntryDiff(entryID: pair.header.id, slug: pair.header.slug, from: pair.old, to: pair.new, old: pair.oldContent, new: pair.newContent)
-        var page = DiffPage(diff: diff, title: pair.newContent.title, head: pair.header.head, csrf: csrfToken)
+        var page = DiffPage(diff: diff, title: pair.newContent.title, head: pair.header.head, csrf: viewer.csrf)
         page.canRevert = false
         return try renderer.fragment("diff", page)
     }
@@ -218,12 +458,13 @@ public struct ReviewDesk: Sendable {
 
     // MARK: Pages
 
-    func queue() throws -> HTMLPage {
+    func queue(_ viewer: Viewer) throws -> HTMLPage {
         let queue = try store.reviewQueue(statuses: [.inReview, .approved])
-        return HTMLPage(try renderer.page("queue", QueuePage(queue), title: "Review queue", section: .queue))
+        let scheduled = try store.list(ListQuery(scheduled: true, sort: .id))
+        return HTMLPage(try renderer.page("queue", QueuePage(queue, scheduled: scheduled), title: "Review queue", section: .queue, viewer: viewer))
     }
 
-    func entries(_ parameters: Parameters) throws -> HTMLPage {
+    func entries(_ parameters: Parameters, _ viewer: Viewer) throws -> HTMLPage {
         let kind = parameters.get("kind").flatMap(Kind.init(rawValue:))
         let status = parameters.get("status").flatMap(Status.init(rawValue:))
         let sort = parameters.get("sort").flatMap(ListSort.init(rawValue:)) ?? .updated
@@ -239,7 +480,7 @@ public struct ReviewDesk: Sendable {
             } catch let error as StoreError {
                 return HTMLPage(try renderer.page(
                     "message", MessagePage(heading: "Search", text: error.description, back: "/entries"),
-                    title: "Search", section: .entries, query: query), status: .badRequest)
+                    title: "Search", section: .entries, query: query, viewer: viewer), status: .badRequest)
             }
             rows = hits.map { hit in
                 EntriesPage.Row(
@@ -278,17 +519,21 @@ public struct ReviewDesk: Sendable {
             sorts: ListSort.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == sort) },
             rows: rows, dateHeading: sort == .edited ? "Edited" : (sort == .created ? "Created" : "Updated"), page: page,
             previous: query == nil && page > 1 ? link(page: page - 1) : nil, next: hasMore ? link(page: page + 1) : nil)
-        return HTMLPage(try renderer.page("entries", model, title: model.heading, section: .entries, query: query))
+        return HTMLPage(try renderer.page("entries", model, title: model.heading, section: .entries, query: query, viewer: viewer))
     }
 
-    func entry(_ ref: String) throws -> HTMLPage {
+    func entry(_ ref: String, _ viewer: Viewer) throws -> HTMLPage {
         let latest = try store.entry(ref)
         let live = latest.header.live.map { _ in try? store.entry(ref, at: .live) } ?? nil
-        let model = EntryPage(latest: latest, live: live, revisions: try store.revisions(ref), csrf: csrfToken)
-        return HTMLPage(try renderer.page("entry", model, title: model.title, section: .entries))
+        // Only the steps this person may take are offered (the server checks again on post).
+        let mayApprove = try store.mayApprove(ref, author: viewer.name)
+        let model = EntryPage(
+            latest: latest, live: live, revisions: try store.revisions(ref), csrf: viewer.csrf, canEdit: viewer.may(.edit),
+            offers: { action in viewer.may(Permission(action)) && (action != .approve || mayApprove) })
+        return HTMLPage(try renderer.page("entry", model, title: model.title, section: .entries, viewer: viewer))
     }
 
-    func diff(_ ref: String, _ parameters: Parameters) throws -> HTMLPage {
+    func diff(_ ref: String, _ parameters: Parameters, _ viewer: Viewer) throws -> HTMLPage {
         let header = try store.header(ref)
         func name(_ key: String, default fallback: RevisionName) throws -> RevisionName {
             guard let text = parameters.get(key) else { return fallback }
@@ -302,8 +547,9 @@ public struct ReviewDesk: Sendable {
         let to = try name("to", default: .latest)
         let pair = try store.revisionPair(ref, from: from, to: to)
         let diff = EntryDiff(entryID: pair.header.id, slug: pair.header.slug, from: pair.old, to: pair.new, old: pair.oldContent, new: pair.newContent)
-        let model = DiffPage(diff: diff, title: pair.newContent.title, head: pair.header.head, csrf: csrfToken)
-        return HTMLPage(try renderer.page("diff", model, title: "Changes to \(model.title)", section: .entries))
+        var model = DiffPage(diff: diff, title: pair.newContent.title, head: pair.header.head, csrf: viewer.csrf)
+        model.canRevert = model.canRevert && viewer.may(.revert)
+        return HTMLPage(try renderer.page("diff", model, title: "Changes to \(model.title)", section: .entries, viewer: viewer))
     }
 }
 
@@ -312,7 +558,7 @@ extension String {
 }
 
 /// An HTML page as a response.
-struct HTMLPage: ResponseGenerator {
+struct HTMLPage: ResponseGenerator, Sendable {
     var html: String
     var status: HTTPResponse.Status = .ok
 

@@ -34,6 +34,7 @@ struct GlobalOptions: ParsableArguments {
     /// `pmcms --db PATH list` is how git-like tools are used, but the argument parser reads a
     /// subcommand's options after its name only: move leading global options behind it.
     static func hoisted(_ arguments: [String]) -> [String] {
+        let groups: Set<String> = ["user"]
         let valued: Set<String> = ["--db", "--author"]
         var leading: [String] = []
         var index = 0
@@ -50,7 +51,13 @@ struct GlobalOptions: ParsableArguments {
             }
         }
         guard !leading.isEmpty, index < arguments.count else { return arguments }
-        return [arguments[index]] + leading + arguments[(index + 1)...]
+        // A command group (`user add`) reads them after its subcommand's name.
+        var command = [arguments[index]]
+        if groups.contains(arguments[index]), index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") {
+            index += 1
+            command.append(arguments[index])
+        }
+        return command + leading + arguments[(index + 1)...]
     }
 
     /// Opens the store for what the command does: read commands pass `.read` (they never

@@ -69,6 +69,8 @@ enum HistoryText {
         if info.live { tags.append("live") }
         if info.number == head && !info.live { tags.append("latest") }
         if info.upstream { tags.append("upstream, unmerged") }
+        if let publishAt = info.publishAt { tags.append("publish \(time(publishAt))") }
+        if let expireAt = info.expireAt { tags.append("expire \(time(expireAt))") }
         return tags
     }
 

@@ -6,6 +6,25 @@ extension Kind: ExpressibleByArgument {}
 extension Status: ExpressibleByArgument {}
 extension ListSort: ExpressibleByArgument {}
 
+/// `list --status`: a workflow status, or `scheduled` (entries with a publication time or an
+/// expiry, whatever their status).
+enum ListStatus: ExpressibleByArgument, Equatable {
+    case status(Status)
+    case scheduled
+
+    init?(argument: String) {
+        if argument == "scheduled" {
+            self = .scheduled
+        } else if let status = Status(rawValue: argument) {
+            self = .status(status)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { Status.allCases.map(\.rawValue) + ["scheduled"] }
+}
+
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
@@ -18,12 +37,13 @@ struct ListCommand: ParsableCommand {
             Examples:
               pmcms list --kind question --status published
               pmcms list --status in_review          # the review queue
+              pmcms list --status scheduled          # what goes live or expires
               pmcms list --sort title --limit 20 --json
             """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only entries of this kind (\(Kind.allCases.map(\.rawValue).joined(separator: ", "))).") var kind: Kind?
-    @Option(help: "Only entries with this status (\(Status.allCases.map(\.rawValue).joined(separator: ", "))).") var status: Status?
+    @Option(help: "Only entries with this status; scheduled: those with a publication time or an expiry.") var status: ListStatus?
     @Option(help: "Order: \(ListSort.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: ListSort = .updated
     @Option(help: "At most this many entries.") var limit: Int?
     @OptionGroup var output: JSONFlag
@@ -34,7 +54,13 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore(.read)
-        let entries = try store.list(ListQuery(kind: kind, status: status, sort: sort, limit: limit))
+        var query = ListQuery(kind: kind, sort: sort, limit: limit)
+        switch status {
+        case .status(let value): query.status = value
+        case .scheduled: query.scheduled = true
+        case nil: break
+        }
+        let entries = try store.list(query)
         if output.json {
             print(try JSONOutput.string(entries, pretty: true))
             return
@@ -45,7 +71,7 @@ struct ListCommand: ParsableCommand {
         }
         let now = Date()
         // The review queue shows who is waiting and for how long.
-        let submitters = status == .inReview
+        let submitters = status == .status(.inReview)
             ? Dictionary(try store.reviewQueue().map { ($0.entry.id, ($0.submittedBy, $0.submittedAt)) }, uniquingKeysWith: { a, _ in a })
             : [:]
         let slugWidth = EntryLine.slugWidth(entries)
@@ -72,6 +98,7 @@ enum EntryLine {
         line += "\(revision.padding(toLength: 13, withPad: " ", startingAt: 0))  "
         line += entry.slug.count < slugWidth ? entry.slug.padding(toLength: slugWidth, withPad: " ", startingAt: 0) : entry.slug
         line += "  \(entry.content.title)"
+        if let schedule = entry.content.schedule.summary { line += Terminal.styled("  (\(schedule))", .dim) }
         if let author {
             line += "  (by \(author), \(age(since: since ?? entry.header.updatedAt, now: now)))"
         }

@@ -63,6 +63,8 @@ struct LogCommand: ParsableCommand {
             line += "  " + Terminal.styled(HistoryText.pad(info.status.rawValue, 9), EntryLine.color(info.status))
             line += "  " + Terminal.oneLine(info.message ?? "")
             if info.upstream { line += "  " + Terminal.styled("[upstream, unmerged]", .yellow) }
+            if let publishAt = info.publishAt { line += "  " + Terminal.styled("[publish \(HistoryText.time(publishAt))]", .yellow) }
+            if let expireAt = info.expireAt { line += "  " + Terminal.styled("[expire \(HistoryText.time(expireAt))]", .yellow) }
             print(line.trimmingTrailingSpaces())
         }
     }

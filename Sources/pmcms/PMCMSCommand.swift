@@ -24,10 +24,10 @@ struct PMCMSCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self, NewCommand.self, EditCommand.self,
             SubmitCommand.self, ApproveCommand.self, RejectCommand.self, PublishCommand.self,
-            UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self,
+            UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self, ScheduleCommand.self, PublishDueCommand.self,
             HistoryCommand.self, DiffCommand.self, RevertCommand.self, BlameCommand.self, LogCommand.self,
             ReviewCommand.self, SearchCommand.self, CheckCommand.self, ConfigCommand.self, BackupCommand.self, VerifyCommand.self,
-            ExportCommand.self, ServeCommand.self, DemoCommand.self,
+            ExportCommand.self, ServeCommand.self, UserCommand.self, DemoCommand.self,
         ])
 
     /// Listed in the top-level help; given before a command (`pmcms --db s.sqlite list`),

@@ -8,7 +8,9 @@ struct ReviewCommand: ParsableCommand {
         abstract: "List what waits for review, oldest first, with who sent it and when.",
         discussion: """
             The review queue: every entry in review, with the author who submitted it and how \
-            long it has waited. The same as `pmcms list --status in_review`, oldest first.
+            long it has waited. The same as `pmcms list --status in_review`, oldest first. Then \
+            the entries with a schedule (`pmcms schedule`), with their publication time and \
+            expiry (`pmcms list --status scheduled --json` gives them as JSON).
 
             Examples:
               pmcms review
@@ -31,14 +33,22 @@ struct ReviewCommand: ParsableCommand {
             print(try JSONOutput.string(queue.map(ReviewItemJSON.init), pretty: true))
             return
         }
+        let now = Date()
         if queue.isEmpty {
             print("nothing waits for review")
-            return
+        } else {
+            let slugWidth = EntryLine.slugWidth(queue.map(\.entry))
+            for item in queue {
+                print(EntryLine.format(item.entry, now: now, slugWidth: slugWidth, author: item.submittedBy, since: item.submittedAt))
+            }
         }
-        let now = Date()
-        let slugWidth = EntryLine.slugWidth(queue.map(\.entry))
-        for item in queue {
-            print(EntryLine.format(item.entry, now: now, slugWidth: slugWidth, author: item.submittedBy, since: item.submittedAt))
+        // What is set to go live or to leave the site, so that a reviewer sees what comes next.
+        let scheduled = try store.list(ListQuery(scheduled: true, sort: .id))
+        if !scheduled.isEmpty {
+            print("")
+            print(Terminal.styled("Scheduled (\(scheduled.count))", .bold))
+            let slugWidth = EntryLine.slugWidth(scheduled)
+            for entry in scheduled { print(EntryLine.format(entry, now: now, slugWidth: slugWidth)) }
         }
     }
 }

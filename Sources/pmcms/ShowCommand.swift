@@ -61,6 +61,7 @@ enum EntryText {
         var dates = ["edited \(c.editedAt ?? "never")", "created \(entry.header.createdAt)", "updated \(entry.header.updatedAt)"]
         if let published = c.publishedAt { dates.append("published \(published)") }
         lines.append(dates.joined(separator: " · "))
+        if let schedule = scheduleLine(entry) { lines.append(schedule) }
         if let source = c.sourceURL { lines.append("source: \(source)") }
         if let summary = c.summary { lines.append("summary: \(summary)") }
         if let image = c.imageURL { lines.append("image: \(image)") }
@@ -82,6 +83,18 @@ enum EntryText {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "schedule: publish 2026-12-01T09:00:00Z · expire …", with a warning when the entry
+    /// changed after it was scheduled (`publish-due` will not publish it); nil without one.
+    static func scheduleLine(_ entry: EntryView) -> String? {
+        let schedule = entry.content.schedule
+        guard let summary = schedule.summary else { return nil }
+        var line = "schedule: \(summary)"
+        if schedule.publishAt != nil, let pinned = schedule.pinnedRevision, pinned != entry.revision || entry.content.status != .approved {
+            line += Terminal.styled(" (changed since it was scheduled at r\(pinned): it will not be published; approve it and `pmcms schedule \(entry.slug) --at TIME` again)", .yellow)
+        }
+        return line
     }
 
     static func revisionLine(_ entry: EntryView) -> String {

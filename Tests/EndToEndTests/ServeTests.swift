@@ -52,10 +52,14 @@ struct ServeTests {
             Thread.sleep(forTimeInterval: 0.2)
         }
         #expect(page.status == 401)
-        let queue = try Self.curl(base + "/", cookie: "pmcms_session=\(token)")
+        #expect(try Self.curl(base + "/", cookie: "pmcms_session=\(token)").status == 401, "the token is not a session")
+        // The login link sets the session cookie, which curl keeps in a jar as a browser would.
+        let jar = pm.directory.appendingPathComponent("cookies.txt").path
+        #expect(try Self.curl(login, cookie: nil, jar: jar).status == 303)
+        let queue = try Self.curl(base + "/", cookie: jar)
         #expect(queue.status == 200)
         #expect(queue.body.contains("Is a PMO senior?"))
-        let diff = try Self.curl(base + "/entries/is-pmo-more-senior-than-project-manager/diff", cookie: "pmcms_session=\(token)")
+        let diff = try Self.curl(base + "/entries/is-pmo-more-senior-than-project-manager/diff", cookie: jar)
         #expect(diff.status == 200)
         #expect(diff.body.contains("Is a PMO senior?"))
 
@@ -70,9 +74,12 @@ struct ServeTests {
     }
 
     /// An HTTP GET through curl: the status code and the body.
-    static func curl(_ url: String, cookie: String?) throws -> Result {
+    /// `cookie` is a `name=value` or a cookie jar's path; `jar` is where to keep cookies set.
+    static func curl(_ url: String, cookie: String?, jar: String? = nil, form: [String]? = nil) throws -> Result {
         var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10"]
         if let cookie { arguments += ["-b", cookie] }
+        if let jar { arguments += ["-c", jar] }
+        for field in form ?? [] { arguments += ["--data-urlencode", field] }
         let result = try PMCMSRun.tool("/usr/bin/curl", arguments + [url])
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         return Result(status: Int(lines.last ?? "") ?? 0, body: lines.dropLast().joined(separator: "\n"))
@@ -96,5 +103,37 @@ struct ServeTests {
             text += String(decoding: data, as: UTF8.self)
         }
         return text
+    }
+}
+
+extension ServeTests {
+    /// Starts `pmcms serve` on a free loopback port and waits until it answers: the process,
+    /// its base URL and its banner.
+    static func startServer(_ pm: PMCMSRun, marker: String = "open http") throws -> (process: Process, base: String, banner: String) {
+        for port in (0..<5).map({ _ in Int.random(in: 20_000...60_000) }) {
+            let process = Process()
+            process.executableURL = PMCMSRun.executable
+            process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
+            process.environment = pm.environment
+            process.currentDirectoryURL = pm.directory
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let banner = try readUntil(marker, from: output.fileHandleForReading)
+            let base = "http://127.0.0.1:\(port)"
+            for _ in 0..<25 where process.isRunning {  // bounded: the server may take a moment to accept
+                if try curl(base + "/assets/site.css", cookie: nil).status == 200 { return (process, base, banner) }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            if process.isRunning { process.terminate() }
+        }
+        throw PMCMSRun.HarnessError.notAnObject("pmcms serve did not start on any of 5 ports")
+    }
+
+    /// The form token in a page.
+    static func csrf(in html: String) throws -> String {
+        let start = try #require(html.range(of: #"name="csrf" value=""#)).upperBound
+        return String(html[start...].prefix { $0 != "\"" })
     }
 }

@@ -136,6 +136,43 @@ struct FeedValidatorTests {
         try Self.expectClean(Self.export(format, from: store, in: folder), format: format)
     }
 
+    /// A store with schedules around the fixture's "now" (2026-11-29T10:00:00Z): one entry
+    /// published by `publish-due` and expiring next month, one that expired at 09:00 without
+    /// `publish-due` having run since, one scheduled for December, one published with no schedule.
+    static func scheduledStore() throws -> (ContentStore, URL) {
+        let (store, folder) = try Self.importedStore([])
+        func entry(_ title: String, _ status: Status) throws -> String {
+            let header = try store.createEntry(
+                kind: .question, content: Content(status: status, title: title, body: "The answer to \(title.lowercased())", editedAt: "2026-11-20"),
+                author: "fixture")
+            return header.slug
+        }
+        let due = try entry("Published on schedule?", .approved)
+        try store.schedule(due, .publish(at: "2026-11-28T08:00:00Z", expire: "2026-12-31T00:00:00Z"), author: "fixture")
+        _ = try store.publishDue(now: "2026-11-28T08:00:00Z", author: "fixture")
+        let expired = try entry("Expired at nine?", .published)
+        try store.schedule(expired, .expire("2026-11-29T09:00:00Z"), author: "fixture")
+        let future = try entry("Scheduled for December?", .approved)
+        try store.schedule(future, .publish(at: "2026-12-01T09:00:00Z", expire: nil), author: "fixture")
+        _ = try entry("Always published?", .published)
+        return (store, folder)
+    }
+
+    @Test("a store with scheduled and expired entries: only what is on the site now, and valid",
+          arguments: [ExportFormat.rss, .atom], [StreamSelection.live, .head])
+    func scheduledAndExpired(format: ExportFormat, selection: StreamSelection) throws {
+        let (store, folder) = try Self.scheduledStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let feed = try Self.export(format, from: store, in: folder, selection: selection)
+        try Self.expectClean(feed, format: format)
+        let text = String(decoding: feed, as: UTF8.self)
+        #expect(text.contains("Published on schedule?") && text.contains("Always published?"))
+        if selection == .live {
+            #expect(!text.contains("Expired at nine?"), "an expired entry is out of the feed before publish-due runs")
+            #expect(!text.contains("Scheduled for December?"))
+        }
+    }
+
     /// WXR is RSS 2.0 with WordPress's namespaces: zero errors but one, inherent in the format.
     /// Its warnings (the WordPress namespaces are unknown to the validator, no `atom:link
     /// rel="self"`, as WordPress's own exporter writes it) are not the feed's business.
@@ -147,8 +184,15 @@ struct FeedValidatorTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let (hostile, hostileFolder) = try Fixture.makeStore()
         defer { try? FileManager.default.removeItem(at: hostileFolder) }
-        for (store, place) in [(imported, folder), (hostile, hostileFolder)] {
-            let errors = try Self.validate(Self.export(.wxr, from: store, in: place), format: .wxr).filter { finding in
+        let (scheduled, scheduledFolder) = try Self.scheduledStore()
+        defer { try? FileManager.default.removeItem(at: scheduledFolder) }
+        // The scheduled store with --all too: its December entry is a `future` post.
+        let runs: [(ContentStore, URL, StreamSelection)] = [
+            (imported, folder, .live), (hostile, hostileFolder, .live), (scheduled, scheduledFolder, .live),
+            (scheduled, scheduledFolder, .head),
+        ]
+        for (store, place, selection) in runs {
+            let errors = try Self.validate(Self.export(.wxr, from: store, in: place, selection: selection), format: .wxr).filter { finding in
                 // WordPress writes `<category domain="category" nicename="…">`, and its importer
                 // keeps a post's categories only when they carry `nicename`: RSS 2.0 has no such
                 // attribute, but without it the categories would be lost on import.

@@ -22,7 +22,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let desk = try ReviewDesk(store: store, options: .init(token: ReviewDeskTests.token, author: "reviewer"))
         let handle = Desk(store: store, desk: desk, directory: directory)
-        try await desk.application().test(.router) { client in try await test(handle, client) }
+        try await desk.application().test(.router) { client in
+            let session = try await ReviewDeskTests.logIn(client)
+            try await ReviewDeskTests.$loggedIn.withValue(session) { try await test(handle, client) }
+        }
     }
 
     /// A urlencoded form body, encoded by Foundation (never by hand).
@@ -49,7 +52,7 @@ import Testing
     @Test func approveIsARevisionSignedByTheDeskUser() async throws {
         try await withDesk { desk, client in
             let head = try desk.store.header(Self.slug).head
-            let (status, _) = try await post(client, "/entries/\(Self.slug)/actions/approve", ["csrf": desk.desk.csrfToken, "rev": String(head)])
+            let (status, _) = try await post(client, "/entries/\(Self.slug)/actions/approve", ["csrf": ReviewDeskTests.csrf, "rev": String(head)])
             #expect(status == .seeOther)
             let latest = try desk.store.revisions(Self.slug).last
             #expect(latest?.number == head + 1)
@@ -67,12 +70,12 @@ import Testing
             #expect(status == .forbidden)
             var foreign = Self.headers
             foreign[.origin] = "https://evil.example"
-            (status, _) = try await post(client, "/entries/\(Self.slug)/actions/approve", ["csrf": desk.desk.csrfToken, "rev": String(head)], headers: foreign)
+            (status, _) = try await post(client, "/entries/\(Self.slug)/actions/approve", ["csrf": ReviewDeskTests.csrf, "rev": String(head)], headers: foreign)
             #expect(status == .forbidden)
             // Without the session cookie, not even the form is looked at.
             var anonymous = Self.headers
             anonymous[.cookie] = nil
-            (status, _) = try await post(client, "/entries/\(Self.slug)/actions/approve", ["csrf": desk.desk.csrfToken, "rev": String(head)], headers: anonymous)
+            (status, _) = try await post(client, "/entries/\(Self.slug)/actions/approve", ["csrf": ReviewDeskTests.csrf, "rev": String(head)], headers: anonymous)
             #expect(status == .unauthorized)
             #expect(try desk.store.header(Self.slug).head == head, "nothing was written")
         }
@@ -83,7 +86,7 @@ import Testing
             let seen = try desk.store.header(Self.slug).head
             // Someone else rejects it meanwhile (at the terminal, say).
             try desk.store.transition(Self.slug, .reject, author: "pat", message: "say why it matters")
-            let (status, html) = try await post(client, "/entries/\(Self.slug)/actions/approve", ["csrf": desk.desk.csrfToken, "rev": String(seen)])
+            let (status, html) = try await post(client, "/entries/\(Self.slug)/actions/approve", ["csrf": ReviewDeskTests.csrf, "rev": String(seen)])
             #expect(status == .conflict)
             #expect(html.contains("Changed meanwhile"))
             #expect(html.contains("<del>in_review</del>") && html.contains("<ins>draft</ins>"), "the change is shown")
@@ -94,10 +97,10 @@ import Testing
     @Test func rejectNeedsAMessageAndIllegalStepsAreRefusedInPlainWords() async throws {
         try await withDesk { desk, client in
             let head = try desk.store.header(Self.slug).head
-            var (status, _) = try await post(client, "/entries/\(Self.slug)/actions/reject", ["csrf": desk.desk.csrfToken, "rev": String(head), "message": " "])
+            var (status, _) = try await post(client, "/entries/\(Self.slug)/actions/reject", ["csrf": ReviewDeskTests.csrf, "rev": String(head), "message": " "])
             #expect(status == .badRequest)
             var html: String
-            (status, html) = try await post(client, "/entries/\(Self.slug)/actions/publish", ["csrf": desk.desk.csrfToken, "rev": String(head)])
+            (status, html) = try await post(client, "/entries/\(Self.slug)/actions/publish", ["csrf": ReviewDeskTests.csrf, "rev": String(head)])
             #expect(status == .conflict)
             #expect(html.contains("it is in review"))
             #expect(!html.contains("pmcms "), "no terminal commands on a web page")
@@ -110,7 +113,7 @@ import Testing
             let head = try desk.store.header(Self.slug).head
             let typed = "New answer with <b>markup</b> & \"quotes\"\nsecond line"
             let (status, html) = try await post(client, "/entries/\(Self.slug)/edit", [
-                "csrf": desk.desk.csrfToken, "rev": String(head), "title": "A title", "edited_at": "yesterday", "body": typed,
+                "csrf": ReviewDeskTests.csrf, "rev": String(head), "title": "A title", "edited_at": "yesterday", "body": typed,
             ])
             #expect(status == .unprocessableContent)
             #expect(html.contains("edited at:"), "the error names the field")
@@ -125,7 +128,7 @@ import Testing
             let seen = try desk.store.header(Self.slug).head
             try desk.store.edit(Self.slug, author: "pat") { $0.summary = "Pat's summary" }
             let (status, html) = try await post(client, "/entries/\(Self.slug)/edit", [
-                "csrf": desk.desk.csrfToken, "rev": String(seen), "title": "My title", "body": "My body",
+                "csrf": ReviewDeskTests.csrf, "rev": String(seen), "title": "My title", "body": "My body",
             ])
             #expect(status == .conflict)
             #expect(html.contains("Changed while you were editing"))
@@ -135,7 +138,7 @@ import Testing
             #expect(try desk.store.header(Self.slug).head == seen + 1)
             // Saving again, knowingly, writes one revision.
             let (again, _) = try await post(client, "/entries/\(Self.slug)/edit", [
-                "csrf": desk.desk.csrfToken, "rev": String(seen + 1), "title": "My title", "body": "My body", "message": "from the desk",
+                "csrf": ReviewDeskTests.csrf, "rev": String(seen + 1), "title": "My title", "body": "My body", "message": "from the desk",
             ])
             #expect(again == .seeOther)
             let latest = try desk.store.entry(Self.slug)
@@ -150,7 +153,7 @@ import Testing
             try await client.execute(uri: "/entries/\(Self.slug)/diff?from=1&to=latest", method: .get, headers: ReviewDeskTests.cookie) { response in
                 #expect(String(buffer: response.body).contains("Revert to r1"))
             }
-            let (status, _) = try await post(client, "/entries/\(Self.slug)/revert", ["csrf": desk.desk.csrfToken, "rev": String(head), "number": "1"])
+            let (status, _) = try await post(client, "/entries/\(Self.slug)/revert", ["csrf": ReviewDeskTests.csrf, "rev": String(head), "number": "1"])
             #expect(status == .seeOther)
             let latest = try desk.store.entry(Self.slug)
             #expect(latest.content.title == "Is PMO more senior than project manager?")

@@ -39,10 +39,47 @@ import Testing
         let (store, directory) = try Self.store()
         defer { try? FileManager.default.removeItem(at: directory) }
         let desk = try ReviewDesk(store: store, options: .init(token: Self.token, author: "reviewer"))
-        try await desk.application().test(.router, test)
+        try await desk.application().test(.router) { client in
+            let session = try await Self.logIn(client)
+            try await Self.$loggedIn.withValue(session) { try await test(client) }
+        }
     }
 
-    static var cookie: HTTPFields { [.cookie: "\(ReviewDesk.cookieName)=\(token)"] }
+    /// A browser's session: its cookie and the form token its pages carry.
+    struct LoggedIn: Sendable {
+        var cookie: String
+        var csrf: String
+    }
+
+    /// The session the running test logged in with (see `withDesk`).
+    @TaskLocal static var loggedIn = LoggedIn(cookie: "", csrf: "")
+    static var cookie: HTTPFields { [.cookie: loggedIn.cookie] }
+    static var csrf: String { loggedIn.csrf }
+
+    /// Opens the one-time login link, as the person who started the desk does.
+    static func logIn(_ client: some TestClientProtocol) async throws -> LoggedIn {
+        let cookie = try await client.execute(uri: "/login?token=\(token)", method: .get) { response in
+            try #require(sessionCookie(response.headers))
+        }
+        return try await LoggedIn(cookie: cookie, csrf: csrf(client, cookie: cookie))
+    }
+
+    /// `pmcms_session=…` from a response's Set-Cookie headers.
+    static func sessionCookie(_ headers: HTTPFields) -> String? {
+        headers[values: .setCookie].first { $0.hasPrefix("\(ReviewDesk.cookieName)=") }
+            .flatMap { $0.split(separator: ";").first.map(String.init) }
+    }
+
+    /// The form token a logged-in page carries (in the top bar's log-out form).
+    static func csrf(_ client: some TestClientProtocol, cookie: String) async throws -> String {
+        try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { response in
+            let html = String(buffer: response.body)
+            let marker = #"name="csrf" value=""#
+            let start = try #require(html.range(of: marker)).upperBound
+            let end = try #require(html[start...].firstIndex(of: "\""))
+            return String(html[start..<end])
+        }
+    }
 
     @Test func nothingWithoutTheLoginLink() async throws {
         try await withDesk { client in
@@ -57,9 +94,11 @@ import Testing
             }
             try await client.execute(uri: "/login?token=\(Self.token)", method: .get) { response in
                 #expect(response.status == .seeOther)
-                let cookie = response.headers[.setCookie] ?? ""
-                #expect(cookie.contains("\(ReviewDesk.cookieName)=\(Self.token)"))
+                let cookie = response.headers[values: .setCookie].first { $0.hasPrefix("\(ReviewDesk.cookieName)=") } ?? ""
+                // A session of its own, not the login token itself.
+                #expect(!cookie.isEmpty && !cookie.contains(Self.token))
                 #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+                #expect(!cookie.contains("Secure"), "served over plain http here")
             }
             try await client.execute(uri: "/", method: .get, headers: Self.cookie) { response in
                 #expect(response.status == .ok)

@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import PMCMS
+
+/// What `pmcms serve` runs beside the review desk: `publish-due` once at start, then every
+/// `interval`, so that a desk left running publishes on time without cron or a timer.
+///
+/// Each run is the library's `publishDue` (its own transactions, compare-and-set on each
+/// entry), so it is safe beside a cron job or another desk on the same store.
+public struct ScheduledPublisher: Sendable {
+    public let store: ContentStore
+    public let author: String
+    public let interval: Duration
+
+    public init(store: ContentStore, author: String, interval: Duration = .seconds(60)) {
+        self.store = store
+        self.author = author
+        self.interval = interval
+    }
+
+    /// Runs until the task is cancelled. A failed run (a busy store, say) is logged and retried
+    /// at the next tick rather than ending the desk.
+    public func run(logger: Logger = Logger(label: "pmcms.publish-due")) async {
+        while !Task.isCancelled {
+            do {
+                let report = try store.publishDue(now: Timestamp.now(), author: author)
+                for item in report.expired { logger.info("publish-due: \(item.slug) expired (\(item.at))") }
+                for item in report.published { logger.info("publish-due: \(item.slug) published (scheduled for \(item.at))") }
+                for item in report.lapsed { logger.info("publish-due: \(item.slug) lapsed (expired before its time)") }
+                for problem in report.notPublished { logger.warning("publish-due: \(problem.slug) not published: \(problem.reason)") }
+            } catch {
+                logger.error("publish-due failed: \(error)")
+            }
+            do { try await Task.sleep(for: interval) } catch { return }  // cancelled
+        }
+    }
+}
