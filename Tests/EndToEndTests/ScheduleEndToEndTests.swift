@@ -258,7 +258,10 @@ struct ScheduleEndToEndTests {
         #expect(try pm.run(["show", "question-2", "--json"]).object()["status"] as? String == "approved")
         let login = try #require(link)
         let tokenRange = try #require(login.range(of: "/login?token="))
-        let base = String(login[..<tokenRange.lowerBound]), cookie = "pmcms_session=\(login[tokenRange.upperBound...])"
+        let base = String(login[..<tokenRange.lowerBound])
+        // The login link sets the session cookie, kept in a jar as a browser would (see ServeTests).
+        let cookie = pm.directory.appendingPathComponent("cookies.txt").path
+        #expect(try ServeTests.curl(login, cookie: nil, jar: cookie).status == 303)
         let queue = try ServeTests.curl(base + "/", cookie: cookie)
         #expect(queue.status == 200)
         #expect(queue.body.contains("<h2>Scheduled</h2>") && queue.body.contains("2999-01-01T00:00:00Z"), "\(queue.body)")
