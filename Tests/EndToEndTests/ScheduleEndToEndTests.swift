@@ -259,7 +259,7 @@ struct ScheduleEndToEndTests {
         let login = try #require(link)
         let tokenRange = try #require(login.range(of: "/login?token="))
         let base = String(login[..<tokenRange.lowerBound])
-        // The login link sets the session cookie, kept in a jar as a browser would (see ServeTests).
+        // The login link sets the session cookie, kept in a jar as a browser keeps it.
         let cookie = pm.directory.appendingPathComponent("cookies.txt").path
         #expect(try ServeTests.curl(login, cookie: nil, jar: cookie).status == 303)
         let queue = try ServeTests.curl(base + "/", cookie: cookie)

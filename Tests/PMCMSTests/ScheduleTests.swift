@@ -278,7 +278,7 @@ struct ScheduleTests {
                 try db.execute(sql: "INSERT INTO search (rowid, title, body, summary) VALUES (1, ?, ?, '')", arguments: [content.title, content.body])
             }
         }
-        let store = try ContentStore(path: path)  // migrates to 0008
+        let store = try ContentStore(path: path)  // migrates through 0008 (and any later migration)
         #expect(try store.appliedMigrations().contains("0008_schedule"))
         #expect(try store.verify().problems == [])
         try store.schedule("1", .publish(at: "2026-12-01T10:00:00Z", expire: "2026-12-02T00:00:00Z"), author: "ed")

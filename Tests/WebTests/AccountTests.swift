@@ -259,6 +259,10 @@ import Testing
             #expect(html.contains("wendy, a writer") && html.contains("approve takes a reviewer"))
             #expect(try desk.store.header(Self.slug).head == head, "nothing was written")
 
+            // A form token is its session's: rita's token in wendy's session is a forgery.
+            var mixed = wendy
+            mixed.csrf = rita.csrf
+            #expect(try await Self.post(client, "/entries/\(Self.slug)/actions/submit", mixed, ["rev": String(head)]).0 == .forbidden)
             // A reviewer sees approve and reject, not publish or archive; approving signs with the account.
             (status, html) = try await Self.get(client, "/entries/\(Self.slug)", rita)
             #expect(html.contains("/actions/approve") && html.contains("/actions/reject") && !html.contains("/actions/archive"))
