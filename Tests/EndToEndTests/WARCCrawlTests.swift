@@ -85,10 +85,12 @@ struct WARCCrawlTests {
         let base = "http://127.0.0.1:\(server.port)/"
         let warcBase = pm.directory.appendingPathComponent("crawl").path
         // Bounded: wget gives up on a dead connection after 10 s, and `timeout` stops the lot.
+        // Three tries: on a loaded machine the server has dropped a connection unanswered
+        // ("No data received", exit 4), which would leave a page out of the crawl.
         let crawl = try PMCMSRun.tool("/usr/bin/timeout", [
             // --no-directories: the mirror's files are not what is tested, and a page saved as
             // `faq` (a redirect) beside the folder `faq/` is an I/O error (exit 3) otherwise.
-            "120", wget, "--recursive", "--level=5", "--no-parent", "--no-proxy", "--no-directories", "--tries=1", "--timeout=10", "--no-verbose",
+            "120", wget, "--recursive", "--level=5", "--no-parent", "--no-proxy", "--no-directories", "--tries=3", "--waitretry=1", "--retry-connrefused", "--timeout=10", "--no-verbose",
             "--warc-file=\(warcBase)", "--directory-prefix=\(pm.directory.appendingPathComponent("mirror").path)", base,
         ])
         // wget exits 8 when the server answered an error: robots.txt and the site's links to
