@@ -44,6 +44,7 @@ let package = Package(
                 .embedInCode("Migrations/0007_feed_date_known.sql"),
                 .embedInCode("Migrations/0008_schedule.sql"),
                 .embedInCode("Migrations/0009_accounts.sql"),
+                .embedInCode("Migrations/0010_head_status_index.sql"),
             ]),
         .target(
             name: "PMCMS",

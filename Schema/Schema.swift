@@ -17,6 +17,7 @@ public enum Schema {
         Migration(identifier: "0007_feed_date_known", sql: text(PackageResources._007_feed_date_known_sql)),
         Migration(identifier: "0008_schedule", sql: text(PackageResources._008_schedule_sql)),
         Migration(identifier: "0009_accounts", sql: text(PackageResources._009_accounts_sql)),
+        Migration(identifier: "0010_head_status_index", sql: text(PackageResources._010_head_status_index_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {
