@@ -109,6 +109,9 @@ let package = Package(
             name: "pmcms-bench-store",
             dependencies: ["PMCMS"],
             path: "Benchmarks/StoreGenerator"),
+        // Helpers the test targets share (a seeded random generator, the subprocess runner);
+        // Foundation only, not a product.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "PMCMSTests",
             dependencies: [
@@ -118,11 +121,11 @@ let package = Package(
             path: "Tests/PMCMSTests"),
         .testTarget(
             name: "ImportsTests",
-            dependencies: ["Imports", "PMCMS"],
+            dependencies: ["Imports", "PMCMS", "TestSupport"],
             path: "Tests/ImportsTests"),
         .testTarget(
             name: "ExportsTests",
-            dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2"],
+            dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2", "TestSupport"],
             path: "Tests/ExportsTests",
             exclude: ["Golden"]),  // read from the source tree by path, so they can be regenerated in place
         .testTarget(
@@ -134,7 +137,7 @@ let package = Package(
             path: "Tests/WebTests"),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PMCMS", "pmcms", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PMCMS", "pmcms", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/EndToEndTests"),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `pmcms` binary as a subprocess against a temporary store, as a user would.
 struct PMCMSRun {
@@ -41,6 +42,17 @@ struct PMCMSRun {
         let stdout: String
         let stderr: String
 
+        init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
+        /// The output of a finished subprocess, decoded as UTF-8.
+        init(_ output: Subprocess.Output) {
+            self.init(status: output.status, stdout: output.stdoutText, stderr: output.stderrText)
+        }
+
         /// The standard output parsed as JSON.
         func json() throws -> Any {
             try JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
@@ -57,32 +69,11 @@ struct PMCMSRun {
     /// Runs `pmcms ARGS` with `input` on standard input and extra environment variables.
     @discardableResult
     func run(_ arguments: [String], input: String? = nil, env extra: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment.merging(extra) { $1 }
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
-        // Read both pipes concurrently so a chatty process cannot fill one and block.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        // Standard input is always a pipe (empty when there is no input), as a shell's would be.
+        Result(
+            try Subprocess.run(
+                binary, arguments, environment: environment.merging(extra) { $1 },
+                input: Data((input ?? "").utf8), currentDirectory: directory))
     }
 
     /// Writes an executable shell script into the folder (for `EDITOR`), returning its path.
@@ -95,40 +86,12 @@ struct PMCMSRun {
 
     /// Runs the `sqlite3` CLI on the store.
     func sqlite(_ sql: String) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [storePath, sql]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        Result(try Subprocess.run(path: "/usr/bin/sqlite3", [storePath, sql]))
     }
 
     /// Runs another program (a real consumer of an export) by its path, without standard input.
     static func tool(_ executable: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        Result(try Subprocess.run(path: executable, arguments))
     }
 
     /// Runs `pmcms verify` on every store the test left in its folder, recording an issue for
