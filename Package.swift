@@ -112,10 +112,11 @@ let package = Package(
         // Helpers the test targets share (a seeded random generator, the subprocess runner);
         // Foundation only, not a product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(
             name: "PMCMSTests",
             dependencies: [
-                "PMCMS", "CCmarkGFM", .product(name: "GRDB", package: "GRDB.swift"),
+                "PMCMS", "CCmarkGFM", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Tests/PMCMSTests"),

@@ -76,6 +76,35 @@ struct PMCMSRun {
                 input: Data((input ?? "").utf8), currentDirectory: directory))
     }
 
+    /// Runs `pmcms ARGUMENTS` on a terminal that script(1) provides (for progress bars and the
+    /// pager); `stdout` is the terminal's transcript. `arguments` is the tail of a shell command
+    /// line: the caller quotes what needs quoting.
+    func runInTerminal(_ arguments: String, env extra: [String: String] = [:]) throws -> Result {
+        Result(
+            try Subprocess.run(
+                path: "/usr/bin/script", ["-qec", "\(binary.path) \(arguments)", "/dev/null"],
+                environment: environment.merging(extra) { $1 }, currentDirectory: directory))
+    }
+
+    /// Runs `pmcms ARGS` under `/usr/bin/time` and returns its exit status, standard output
+    /// and peak resident memory in KiB. Not `wait4` on a child spawned from this process: a
+    /// child made with vfork/posix_spawn carries this (large, parallel) test process's
+    /// high-water mark through exec, while `time` forks pmcms from its own small image.
+    func peakMemory(
+        _ arguments: [String], env extra: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (status: Int32, kib: Int, stdout: String) {
+        let report = directory.appendingPathComponent("rss-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let output = try Subprocess.run(
+            path: "/usr/bin/time", ["-f", "%M", "-o", report.path, binary.path] + arguments,
+            environment: environment.merging(extra) { $1 }, currentDirectory: directory)
+        let text = try String(contentsOf: report, encoding: .utf8)
+        let kib = try #require(
+            text.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.last,
+            "no figure from /usr/bin/time: \(text)", sourceLocation: sourceLocation)
+        return (output.status, kib, output.stdoutText)
+    }
+
     /// Writes an executable shell script into the folder (for `EDITOR`), returning its path.
     func script(_ name: String, _ body: String) throws -> String {
         let url = directory.appendingPathComponent(name)

@@ -41,6 +41,36 @@ public enum Subprocess {
         _ executable: URL, _ arguments: [String] = [], environment: [String: String]? = nil,
         input: Data? = nil, currentDirectory: URL? = nil, timeout: Duration = defaultTimeout
     ) throws -> Output {
+        let inPipe = input.map { _ in Pipe() }
+        return try launch(
+            executable, arguments, environment: environment, standardInput: inPipe ?? FileHandle.nullDevice,
+            currentDirectory: currentDirectory, timeout: timeout
+        ) {
+            guard let inPipe, let input else { return }
+            // A child that exits without reading its input must not fail the run: the bytes
+            // are then simply not wanted.
+            try? inPipe.fileHandleForWriting.write(contentsOf: input)
+            try? inPipe.fileHandleForWriting.close()
+        }
+    }
+
+    /// Runs `executable` reading `standardInput` (a file or device, say `/dev/zero`, that may
+    /// never end); otherwise as `run(_:_:environment:input:currentDirectory:timeout:)`.
+    public static func run(
+        _ executable: URL, _ arguments: [String] = [], environment: [String: String]? = nil,
+        standardInput: FileHandle, currentDirectory: URL? = nil, timeout: Duration = defaultTimeout
+    ) throws -> Output {
+        try launch(
+            executable, arguments, environment: environment, standardInput: standardInput,
+            currentDirectory: currentDirectory, timeout: timeout) {}
+    }
+
+    /// Starts the child, calls `feed` (which writes its input, if any), and collects the
+    /// outputs within the timeout.
+    private static func launch(
+        _ executable: URL, _ arguments: [String], environment: [String: String]?, standardInput: Any,
+        currentDirectory: URL?, timeout: Duration, feed: () -> Void
+    ) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -49,8 +79,7 @@ public enum Subprocess {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        let inPipe = input.map { _ in Pipe() }
-        process.standardInput = inPipe ?? FileHandle.nullDevice
+        process.standardInput = standardInput
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
@@ -61,12 +90,7 @@ public enum Subprocess {
         let readers = DispatchGroup()
         DispatchQueue.global().async(group: readers) { outData = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: readers) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        if let inPipe, let input {
-            // A child that exits without reading its input must not fail the run: the bytes
-            // are then simply not wanted.
-            try? inPipe.fileHandleForWriting.write(contentsOf: input)
-            try? inPipe.fileHandleForWriting.close()
-        }
+        feed()
 
         let (seconds, attoseconds) = timeout.components
         let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
