@@ -93,6 +93,7 @@ let package = Package(
                 .embedInCode("Templates/changed.mustache"),
                 .embedInCode("Templates/login.mustache"),
                 .embedInCode("Templates/accounts.mustache"),
+                .embedInCode("Templates/settings.mustache"),
                 .embedInCode("Assets/site.css"),
             ]),
         .executableTarget(
