@@ -94,6 +94,7 @@ let package = Package(
                 .embedInCode("Templates/changed.mustache"),
                 .embedInCode("Templates/login.mustache"),
                 .embedInCode("Templates/accounts.mustache"),
+                .embedInCode("Templates/settings.mustache"),
                 .embedInCode("Assets/site.css"),
             ]),
         .executableTarget(
@@ -110,20 +111,24 @@ let package = Package(
             name: "pmcms-bench-store",
             dependencies: ["PMCMS"],
             path: "Benchmarks/StoreGenerator"),
+        // Helpers the test targets share (a seeded random generator, the subprocess runner);
+        // Foundation only, not a product.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(
             name: "PMCMSTests",
             dependencies: [
-                "PMCMS", "CCmarkGFM", .product(name: "GRDB", package: "GRDB.swift"),
+                "PMCMS", "CCmarkGFM", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Tests/PMCMSTests"),
         .testTarget(
             name: "ImportsTests",
-            dependencies: ["Imports", "PMCMS"],
+            dependencies: ["Imports", "PMCMS", "TestSupport"],
             path: "Tests/ImportsTests"),
         .testTarget(
             name: "ExportsTests",
-            dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2"],
+            dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2", "TestSupport"],
             path: "Tests/ExportsTests",
             exclude: ["Golden"]),  // read from the source tree by path, so they can be regenerated in place
         .testTarget(
@@ -135,7 +140,7 @@ let package = Package(
             path: "Tests/WebTests"),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PMCMS", "pmcms", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PMCMS", "pmcms", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/EndToEndTests"),
     ]
 )

@@ -36,16 +36,27 @@ public enum ScheduleTime {
     /// `text` as a canonical UTC timestamp: a time with `Z` or an offset is converted to UTC;
     /// a date alone means midnight UTC. Throws with the accepted forms otherwise.
     public static func parse(_ text: String, option: String) throws -> String {
-        guard let date = Timestamp.parse(text.trimmingCharacters(in: .whitespaces)) else {
+        let trimmed = withSeconds(text.trimmingCharacters(in: .whitespaces))
+        guard let date = Timestamp.parse(trimmed) else {
             throw ScheduleError.badTime(option: option, text: text)
         }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
         // A time without a zone would silently mean UTC to us and local time to the user.
         if trimmed.utf8.count > 10, !(trimmed.hasSuffix("Z") || trimmed.hasSuffix("z")),
            !trimmed.dropFirst(19).contains(where: { $0 == "+" || $0 == "-" }) {
             throw ScheduleError.badTime(option: option, text: text)
         }
         return Timestamp.format(date)
+    }
+
+    /// People give times to the minute (`2026-12-01T09:00+01:00`); the stored form has seconds.
+    private static func withSeconds(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= 16, scalars[13] == ":",
+              scalars.count == 16 || scalars[16] != ":" else { return text }
+        var result = String.UnicodeScalarView(scalars[..<16])
+        result.append(contentsOf: ":00".unicodeScalars)
+        result.append(contentsOf: scalars[16...])
+        return String(result)
     }
 }
 

@@ -66,18 +66,28 @@ extension ContentStore {
 
     /// Sets one setting after checking its value; nil removes it.
     public func setSetting(_ key: SettingKey, _ value: String?) throws {
-        if let value, let problem = key.problem(with: value) {
-            throw StoreError.invalidField(name: key.rawValue, reason: problem)
+        try setSettings([(key, value)])
+    }
+
+    /// Sets several settings in one transaction after checking every value (nil removes one):
+    /// all are written, or, when one value is refused, none.
+    public func setSettings(_ changes: [(key: SettingKey, value: String?)]) throws {
+        for (key, value) in changes {
+            if let value, let problem = key.problem(with: value) {
+                throw StoreError.invalidField(name: key.rawValue, reason: problem)
+            }
         }
-        // Quotes and markup in the site's URL are stored percent-encoded, as in entries.
-        let value = key == .siteURL ? value.map(URLCheck.encoded) : value
         try write { db in
-            if let value {
-                try db.execute(
-                    sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    arguments: [key.rawValue, value])
-            } else {
-                try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key.rawValue])
+            for (key, value) in changes {
+                // Quotes and markup in the site's URL are stored percent-encoded, as in entries.
+                let value = key == .siteURL ? value.map(URLCheck.encoded) : value
+                if let value {
+                    try db.execute(
+                        sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        arguments: [key.rawValue, value])
+                } else {
+                    try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key.rawValue])
+                }
             }
         }
     }

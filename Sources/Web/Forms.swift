@@ -56,6 +56,28 @@ struct AccountForm: Decodable, Sendable {
     var value: String?
 }
 
+/// The admin's settings form, keyed by setting (`value[site.title]=…`): what each input holds,
+/// what the page showed when loaded (`seen[…]`), and the settings ticked to be cleared (`clear[…]`).
+struct SettingsForm: Decodable, Sendable {
+    var csrf: String
+    var value: [String: String]?
+    var seen: [String: String]?
+    var clear: [String: String]?
+
+    /// What to write: the settings ticked to clear or emptied (nil), and those whose text was
+    /// changed from what the page showed; a field left as it was is not written, so that a
+    /// change made meanwhile (by `pmcms config`) is not undone.
+    var changes: [(key: SettingKey, value: String?)] {
+        SettingKey.allCases.compactMap { key in
+            let typed = value?[key.rawValue] ?? ""
+            let shown = seen?[key.rawValue] ?? ""
+            if clear?[key.rawValue] != nil { return (key, nil) }
+            guard typed != shown else { return nil }
+            return (key, typed.isEmpty ? nil : typed)
+        }
+    }
+}
+
 /// Why a posted form was not applied.
 enum FormError: Error {
     case forged

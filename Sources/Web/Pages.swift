@@ -504,3 +504,50 @@ struct AccountsPage {
         self.error = error
     }
 }
+
+/// The admin's settings form: every setting with what it is for, its stored value, and an input
+/// holding that value, or, after a refusal, what was typed (with why, next to the field).
+struct SettingsPage {
+    struct Row {
+        var key: String
+        /// The key as an HTML id (no dots, which CSS selectors would read as classes).
+        var id: String
+        var help: String
+        var current: String?
+        /// What the input holds: the stored value, or what was typed.
+        var value: String
+        /// The value the page showed when it was loaded: a field left as it was is not written.
+        var seen: String
+        var clear: Bool
+        var error: String?
+    }
+
+    var rows: [Row]
+    var csrf: String
+    var saved: Bool
+    /// Why nothing was saved (not `error`: a row's nil error would let Mustache find this one).
+    var summary: String?
+
+    /// The form filled with the stored `values`.
+    init(values: [SettingKey: String], csrf: String, saved: Bool = false) {
+        rows = SettingKey.allCases.map { key in
+            Row(key: key.rawValue, id: "setting-" + key.rawValue.replacingOccurrences(of: ".", with: "-"), help: key.help,
+                current: values[key], value: values[key] ?? "", seen: values[key] ?? "", clear: false, error: nil)
+        }
+        self.csrf = csrf
+        self.saved = saved
+    }
+
+    /// The form again with exactly what was typed, and each refused field's reason.
+    init(values: [SettingKey: String], typed form: SettingsForm, problems: [SettingKey: String], csrf: String) {
+        self.init(values: values, csrf: csrf)
+        for index in rows.indices {
+            let key = rows[index].key
+            rows[index].value = form.value?[key] ?? ""
+            rows[index].seen = form.seen?[key] ?? ""
+            rows[index].clear = form.clear?[key] != nil
+            rows[index].error = SettingKey(rawValue: key).flatMap { problems[$0] }
+        }
+        summary = problems.isEmpty ? nil : "Nothing was saved: \(problems.count == 1 ? "one value needs" : "\(problems.count) values need") fixing."
+    }
+}

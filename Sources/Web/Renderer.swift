@@ -21,7 +21,7 @@ struct Renderer: Sendable {
             ("diff", PackageResources.diff_mustache), ("message", PackageResources.message_mustache),
             ("link", PackageResources.link_mustache), ("edit", PackageResources.edit_mustache),
             ("changed", PackageResources.changed_mustache), ("login", PackageResources.login_mustache),
-            ("accounts", PackageResources.accounts_mustache),
+            ("accounts", PackageResources.accounts_mustache), ("settings", PackageResources.settings_mustache),
         ]
         for (name, bytes) in templates {
             library.register(try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), named: name)
@@ -48,14 +48,15 @@ struct Renderer: Sendable {
         guard let body = library.render(object, withTemplate: template) else { throw TemplateError(name: template) }
         let layout = Layout(
             title: title, body: body, query: query ?? "", onQueue: section == .queue, onEntries: section == .entries,
-            onAccounts: section == .accounts,
+            onAccounts: section == .accounts, onSettings: section == .settings, signedOut: section == .login,
             viewer: viewer.map { LayoutViewer(name: $0.name, role: $0.role.rawValue, csrf: $0.csrf, isAdmin: $0.may(.manageAccounts)) })
         guard let html = library.render(layout, withTemplate: "layout") else { throw TemplateError(name: "layout") }
         return html
     }
 
     /// Which top-bar item a page belongs to.
-    enum Section { case queue, entries, accounts, other }
+    /// `login`: the login form, whose top bar offers no pages (they all lead back to it).
+    enum Section { case queue, entries, accounts, settings, login, other }
 
     struct Layout {
         var title: String
@@ -64,6 +65,8 @@ struct Renderer: Sendable {
         var onQueue: Bool
         var onEntries: Bool
         var onAccounts: Bool
+        var onSettings: Bool
+        var signedOut: Bool
         var viewer: LayoutViewer?
     }
 

@@ -207,6 +207,23 @@ public struct ReviewDesk: Sendable {
                 }
             }
         }
+        router.get("/settings") { request, context in
+            let viewer = try context.requireViewer()
+            guard viewer.may(.changeSettings) else { return Self.forbidden(viewer, .changeSettings).response() }
+            let saved = request.uri.queryParameters.get("saved") != nil
+            return try await Blocking.run {
+                let page = SettingsPage(values: try store.settings(), csrf: viewer.csrf, saved: saved)
+                return HTMLPage(try renderer.page("settings", page, title: "Settings", section: .settings, viewer: viewer))
+            }.response()
+        }
+        router.post("/settings") { request, context in
+            try await self.formResponse {
+                let viewer = try context.requireViewer()
+                let form = try await self.decodeForm(SettingsForm.self, request, csrf: \.csrf, expected: viewer.csrf)
+                guard viewer.may(.changeSettings) else { return Self.forbidden(viewer, .changeSettings).response() }
+                return try await Blocking.run { try self.saveSettings(form, viewer) }
+            }
+        }
         router.post("/settings/review.self_approve") { request, context in
             try await self.formResponse {
                 let viewer = try context.requireViewer()
@@ -227,6 +244,28 @@ public struct ReviewDesk: Sendable {
             selfApprove: try store.setting(.reviewSelfApprove) == "true", typedName: form?.name ?? "",
             typedRole: form?.role.flatMap(Role.init(rawValue:)) ?? .writer, error: error)
         return HTMLPage(try renderer.page("accounts", page, title: "Accounts", section: .accounts, viewer: viewer), status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    /// Writes the settings the admin changed, all in one transaction, after checking each by the
+    /// rules `pmcms config` follows; when one is refused nothing is written and the form comes
+    /// back with every typed value and the reasons.
+    func saveSettings(_ form: SettingsForm, _ viewer: Viewer) throws -> Response {
+        let changes = form.changes
+        var problems: [SettingKey: String] = [:]
+        for (key, value) in changes {
+            if let value, let problem = key.problem(with: value) { problems[key] = problem }
+        }
+        if problems.isEmpty {
+            do {
+                try store.setSettings(changes)
+                return Self.redirect("/settings?saved=1")
+            } catch StoreError.invalidField(let name, let reason) {
+                problems[SettingKey(rawValue: name) ?? .siteTitle] = reason
+            }
+        }
+        let page = SettingsPage(values: try store.settings(), typed: form, problems: problems, csrf: viewer.csrf)
+        return try HTMLPage(renderer.page("settings", page, title: "Settings", section: .settings, viewer: viewer), status: .unprocessableContent)
+            .response()
     }
 
     /// Adds the account the admin typed; on a refusal the page comes back with why (the name and
@@ -301,7 +340,7 @@ public struct ReviewDesk: Sendable {
     /// cookie of its own.
     func loginForm(name: String, error: String?, status: HTTPResponse.Status, token given: String? = nil) -> Response {
         let token = given ?? Self.makeToken()
-        let html = (try? renderer.page("login", LoginPage(name: name, csrf: token, error: error), title: "Log in", section: .other))
+        let html = (try? renderer.page("login", LoginPage(name: name, csrf: token, error: error), title: "Log in", section: .login))
             ?? "Log in"
         var response = HTMLPage(html, status: status).response()
         let cookie = Cookie(name: Self.loginCookieName, value: token, path: "/login", secure: options.behindProxy, httpOnly: true, sameSite: .strict)

@@ -171,18 +171,7 @@ struct CLIConventionsTests {
         // On a terminal (script(1) gives one) the pager runs, unless --no-pager.
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
         func inTerminal(_ arguments: String) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-            process.arguments = ["-qec", "\(PMCMSRun.executable.path) \(arguments)", "/dev/null"]
-            process.currentDirectoryURL = pm.directory
-            process.environment = pm.environment.merging(env) { $1 }
-            process.standardInput = FileHandle.nullDevice
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return text
+            try pm.runInTerminal(arguments, env: env).stdout
         }
         let unpaged = try inTerminal("show 1 --no-pager")
         #expect(unpaged.contains("Paged?"))

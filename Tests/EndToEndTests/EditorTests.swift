@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("End to end: pmcms edit in the editor")
 struct EditorTests {
@@ -241,19 +242,8 @@ struct EditorTests {
             sed -i '/^<<<<<<< yours$/d; /^=======$/d; /^>>>>>>> /d' "$1"
 
             """)
-        let command = "\(PMCMSRun.executable.path) edit 1 --recover '\(path)'"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", command, "/dev/null"]
-        process.currentDirectoryURL = pm.directory
-        process.environment = pm.environment.merging(["EDITOR": resolve]) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let transcript = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(transcript)")
+        let terminal = try pm.runInTerminal("edit 1 --recover '\(path)'", env: ["EDITOR": resolve])
+        #expect(terminal.status == 0, "\(terminal.stdout)")
         #expect(try revisionCount(pm) == 6)
         #expect(try pm.run(["show", "1", "--json"]).object()["body"] as? String == "First line.\n\nMine.\nTheirs.")
         #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 6;").stdout == "slow edit\n")

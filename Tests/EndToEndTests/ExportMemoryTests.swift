@@ -40,37 +40,14 @@ struct ExportMemoryTests {
         return path
     }
 
-    /// Runs `pmcms ARGS` under `/usr/bin/time` and returns its exit status and peak resident
-    /// memory in KiB. Not `wait4` on a child spawned from this process: a child made with
-    /// vfork/posix_spawn carries this (large, parallel) test process's high-water mark through
-    /// exec, while `time` forks pmcms from its own small image.
-    func peakMemory(_ arguments: [String], store: String) throws -> (status: Int32, kib: Int) {
-        let report = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-rss-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: report) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-        process.arguments = ["-f", "%M", "-o", report.path, PMCMSRun.executable.path] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PMCMS_DB"] = store
-        environment["PMCMS_NOW"] = "2026-11-29T10:00:00Z"
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let text = try String(contentsOf: report, encoding: .utf8)
-        let kib = try #require(text.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.last,
-                               "no figure from /usr/bin/time: \(text)")
-        return (process.terminationStatus, kib)
-    }
-
     @Test func exportingTwentyThousandEntriesKeepsMemoryFlat() throws {
         let run = try PMCMSRun()
         defer { run.cleanup() }
         let small = try generatedStore(run, name: "small.sqlite", count: 500)
         let large = try generatedStore(run, name: "large.sqlite", count: 20_000)
 
-        let baseline = try peakMemory(["export", "json", "--out", run.directory.appendingPathComponent("small.json").path], store: small)
-        let measured = try peakMemory(["export", "json", "--out", run.directory.appendingPathComponent("large.json").path], store: large)
+        let baseline = try run.peakMemory(["export", "json", "--out", run.directory.appendingPathComponent("small.json").path], env: ["PMCMS_DB": small, "PMCMS_NOW": "2026-11-29T10:00:00Z"])
+        let measured = try run.peakMemory(["export", "json", "--out", run.directory.appendingPathComponent("large.json").path], env: ["PMCMS_DB": large, "PMCMS_NOW": "2026-11-29T10:00:00Z"])
         #expect(baseline.status == 0 && measured.status == 0)
         let size = try FileManager.default.attributesOfItem(atPath: run.directory.appendingPathComponent("large.json").path)[.size] as? Int ?? 0
         // The large export is some 45 MB: holding it, or its entries, would show here.

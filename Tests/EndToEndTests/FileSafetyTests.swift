@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Hostile file systems (issue 14, issue 13): what pmcms may create, replace or refuse, and
 /// what it says when the file system says no. Everything stays inside the test's own folder.
@@ -120,17 +121,13 @@ struct FileSafetyTests {
         let folder = run.directory.path
         try Data().write(to: URL(fileURLWithPath: folder + "/empty.db"))
         try Data("just some text, not a database\n".utf8).write(to: URL(fileURLWithPath: folder + "/notes.db"))
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [folder + "/other-app.db", "CREATE TABLE things (name TEXT); INSERT INTO things VALUES ('mine');"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        try #require(sqlite.terminationStatus == 0)
+        let sqlite = try Subprocess.run(
+            path: "/usr/bin/sqlite3",
+            [folder + "/other-app.db", "CREATE TABLE things (name TEXT); INSERT INTO things VALUES ('mine');"])
+        try #require(sqlite.status == 0, "\(sqlite.stderrText)")
         // Another program that crashed mid-transaction: its hot journal must not be rolled back
         // (an ordinary SQLite open would, changing the file and deleting the journal).
-        let crashed = Process()
-        crashed.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        crashed.arguments = ["python3", "-c", """
+        let crashed = try Subprocess.run(path: "/usr/bin/env", ["python3", "-c", """
             import sqlite3, os
             c = sqlite3.connect("crashed.db", isolation_level=None)
             c.execute("CREATE TABLE t (x)")
@@ -141,11 +138,8 @@ struct FileSafetyTests {
             c.execute("BEGIN")
             c.execute("UPDATE t SET x = 'y' || x")
             os._exit(0)
-            """]
-        crashed.currentDirectoryURL = run.directory
-        try crashed.run()
-        crashed.waitUntilExit()
-        try #require(crashed.terminationStatus == 0 && FileManager.default.fileExists(atPath: folder + "/crashed.db-journal"))
+            """], currentDirectory: run.directory)
+        try #require(crashed.status == 0 && FileManager.default.fileExists(atPath: folder + "/crashed.db-journal"))
         let files = ["empty.db", "notes.db", "other-app.db", "crashed.db", "crashed.db-journal"]
         let before = files.map { Self.bytes(folder + "/" + $0) }
         for command in Self.readCommands {
@@ -328,18 +322,10 @@ struct FileSafetyTests {
         let run = try PMCMSRun()
         defer { run.cleanup() }
         try #require(try run.run(["new", "--kind", "question", "--title", "Is a pipe read?"]).status == 0)
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
-        shell.arguments = ["-c", "\"$0\" edit 1 --body-file <(printf 'Read from a pipe.')", PMCMSRun.executable.path]
-        shell.environment = run.environment
-        shell.currentDirectoryURL = run.directory
-        let err = Pipe()
-        shell.standardError = err
-        shell.standardOutput = FileHandle.nullDevice
-        try shell.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        shell.waitUntilExit()
-        #expect(shell.terminationStatus == 0, "\(message)")
+        let shell = try Subprocess.run(
+            path: "/bin/bash", ["-c", "\"$0\" edit 1 --body-file <(printf 'Read from a pipe.')", PMCMSRun.executable.path],
+            environment: run.environment, currentDirectory: run.directory)
+        #expect(shell.status == 0, "\(shell.stderrText)")
         #expect(try run.run(["show", "1"]).stdout.contains("Read from a pipe."))
     }
 }
@@ -349,59 +335,20 @@ extension PMCMSRun {
     /// nil): a guard so that a pmcms that reads an endless input for ever fails the test
     /// instead of hanging it. No timing is asserted.
     func runBounded(_ arguments: [String], input: FileHandle? = nil, limit: TimeInterval = 120) throws -> Result? {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input ?? FileHandle.nullDevice
-        try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        watchdog.cancel()
-        if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM { return nil }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let output = try Subprocess.run(
+            Self.executable, arguments, environment: environment, standardInput: input ?? FileHandle.nullDevice,
+            currentDirectory: directory, timeout: .milliseconds(Int64(limit * 1000)))
+        return output.timedOut ? nil : Result(output)
     }
 
     /// Runs pmcms as an unprivileged user: root ignores file modes, so a test of permissions
     /// run as root drops them for the child (`setpriv`); anyone else runs it as themselves.
     func runUnprivileged(_ arguments: [String]) throws -> Result {
         guard getuid() == 0 else { return try run(arguments) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Self.executable.path] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            try Subprocess.run(
+                path: "/usr/bin/setpriv",
+                ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Self.executable.path] + arguments,
+                environment: environment, currentDirectory: URL(fileURLWithPath: "/")))
     }
 }

@@ -1,20 +1,5 @@
 import Foundation
-
-/// A small deterministic random generator (SplitMix64): generated sites and random timings are
-/// reproducible from the seed a failing test prints.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// Writes a varied scraped site for the import tests: single-question pages with related
 /// questions and article cards, accordion pages, FAQPage JSON-LD pages, article pages, pages in
@@ -26,7 +11,7 @@ enum GeneratedSite {
     /// The relative paths written, in the order an import reads them (sorted).
     @discardableResult
     static func write(count: Int, to folder: URL, seed: UInt64) throws -> [String] {
-        var random = SeededRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var paths: [String] = []
         let articleCount = max(1, count / 6)
         for index in 0..<count {
@@ -64,7 +49,7 @@ enum GeneratedSite {
         return "How do \(topics[n % topics.count]) help project \(n)?"
     }
 
-    static func paragraph(_ random: inout SeededRandom) -> String {
+    static func paragraph(_ random: inout SeededGenerator) -> String {
         let words = ["plan", "deliver", "scope", "budget", "team", "risk", "café", "naïve", "“quoted”", "R&amp;D", "5 &lt; 6", "*stars*", "_under_", "#hash", "`tick`"]
         var sentence: [String] = []
         for _ in 0..<Int.random(in: 6...30, using: &random) { sentence.append(words.randomElement(using: &random) ?? "word") }
@@ -94,7 +79,7 @@ enum GeneratedSite {
         <footer><p>&copy; 2026 PM Training</p></footer><script src="/site.js"></script></body></html>
         """
 
-    static func question(_ index: Int, count: Int, articles: Int, random: inout SeededRandom) -> String {
+    static func question(_ index: Int, count: Int, articles: Int, random: inout SeededGenerator) -> String {
         let title = title(index)
         var html = head(title, canonical: "faq/question-\(index)")
         html += "<main><article class=\"faq-entry\"><h1>\(title)</h1><div class=\"faq-answer\">"
@@ -119,7 +104,7 @@ enum GeneratedSite {
         return html + "</div></section></main>" + foot
     }
 
-    static func accordion(_ index: Int, random: inout SeededRandom) -> String {
+    static func accordion(_ index: Int, random: inout SeededGenerator) -> String {
         var html = head("Accordion \(index)", canonical: "faq/accordion-\(index)")
         html += "<main><h1>Accordion questions \(index)</h1><div class=\"accordion\">"
         for part in 0..<Int.random(in: 2...4, using: &random) {
@@ -128,7 +113,7 @@ enum GeneratedSite {
         return html + "</div><p class=\"updated\">Updated: \(date(index + 3))</p></main>" + foot
     }
 
-    static func jsonLD(_ index: Int, random: inout SeededRandom) -> String {
+    static func jsonLD(_ index: Int, random: inout SeededGenerator) -> String {
         var html = head("JSON-LD \(index)", canonical: "faq/jsonld-\(index)")
         var items: [String] = []
         for part in 0..<Int.random(in: 1...3, using: &random) {
@@ -145,7 +130,7 @@ enum GeneratedSite {
         return html + foot
     }
 
-    static func article(_ number: Int, random: inout SeededRandom) -> String {
+    static func article(_ number: Int, random: inout SeededGenerator) -> String {
         var html = head("Article number \(number)", canonical: "articles/article-\(number)")
         html += "<main><article class=\"article\"><h1>Article number \(number)</h1>"
         for _ in 0..<Int.random(in: 2...5, using: &random) { html += paragraph(&random) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `pmcms` binary as a subprocess against a temporary store, as a user would.
 struct PMCMSRun {
@@ -41,6 +42,17 @@ struct PMCMSRun {
         let stdout: String
         let stderr: String
 
+        init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
+        /// The output of a finished subprocess, decoded as UTF-8.
+        init(_ output: Subprocess.Output) {
+            self.init(status: output.status, stdout: output.stdoutText, stderr: output.stderrText)
+        }
+
         /// The standard output parsed as JSON.
         func json() throws -> Any {
             try JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
@@ -57,32 +69,40 @@ struct PMCMSRun {
     /// Runs `pmcms ARGS` with `input` on standard input and extra environment variables.
     @discardableResult
     func run(_ arguments: [String], input: String? = nil, env extra: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment.merging(extra) { $1 }
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
-        // Read both pipes concurrently so a chatty process cannot fill one and block.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        // Standard input is always a pipe (empty when there is no input), as a shell's would be.
+        Result(
+            try Subprocess.run(
+                binary, arguments, environment: environment.merging(extra) { $1 },
+                input: Data((input ?? "").utf8), currentDirectory: directory))
+    }
+
+    /// Runs `pmcms ARGUMENTS` on a terminal that script(1) provides (for progress bars and the
+    /// pager); `stdout` is the terminal's transcript. `arguments` is the tail of a shell command
+    /// line: the caller quotes what needs quoting.
+    func runInTerminal(_ arguments: String, env extra: [String: String] = [:]) throws -> Result {
+        Result(
+            try Subprocess.run(
+                path: "/usr/bin/script", ["-qec", "\(binary.path) \(arguments)", "/dev/null"],
+                environment: environment.merging(extra) { $1 }, currentDirectory: directory))
+    }
+
+    /// Runs `pmcms ARGS` under `/usr/bin/time` and returns its exit status, standard output
+    /// and peak resident memory in KiB. Not `wait4` on a child spawned from this process: a
+    /// child made with vfork/posix_spawn carries this (large, parallel) test process's
+    /// high-water mark through exec, while `time` forks pmcms from its own small image.
+    func peakMemory(
+        _ arguments: [String], env extra: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (status: Int32, kib: Int, stdout: String) {
+        let report = directory.appendingPathComponent("rss-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let output = try Subprocess.run(
+            path: "/usr/bin/time", ["-f", "%M", "-o", report.path, binary.path] + arguments,
+            environment: environment.merging(extra) { $1 }, currentDirectory: directory)
+        let text = try String(contentsOf: report, encoding: .utf8)
+        let kib = try #require(
+            text.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.last,
+            "no figure from /usr/bin/time: \(text)", sourceLocation: sourceLocation)
+        return (output.status, kib, output.stdoutText)
     }
 
     /// Writes an executable shell script into the folder (for `EDITOR`), returning its path.
@@ -95,40 +115,12 @@ struct PMCMSRun {
 
     /// Runs the `sqlite3` CLI on the store.
     func sqlite(_ sql: String) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [storePath, sql]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        Result(try Subprocess.run(path: "/usr/bin/sqlite3", [storePath, sql]))
     }
 
     /// Runs another program (a real consumer of an export) by its path, without standard input.
     static func tool(_ executable: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        Result(try Subprocess.run(path: executable, arguments))
     }
 
     /// Runs `pmcms verify` on every store the test left in its folder, recording an issue for

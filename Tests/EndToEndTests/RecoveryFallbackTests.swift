@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs pmcms as an unprivileged user when the tests run as root (as CI does), so that file
 /// modes count: root may write anywhere.
@@ -9,40 +10,18 @@ extension PMCMSRun {
     /// Hands the test's folder to the user the child runs as.
     func handOverFolder() throws {
         guard runsAsRoot else { return }
-        let chown = Process()
-        chown.executableURL = URL(fileURLWithPath: "/bin/chown")
-        chown.arguments = ["-R", "nobody:nogroup", directory.path]
-        try chown.run()
-        chown.waitUntilExit()
+        _ = try Subprocess.run(path: "/bin/chown", ["-R", "nobody:nogroup", directory.path])
     }
 
     func runUnprivileged(_ arguments: [String], env extra: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        if runsAsRoot {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Self.executable.path] + arguments
-        } else {
-            process.executableURL = Self.executable
-            process.arguments = arguments
-        }
-        process.currentDirectoryURL = directory
-        process.environment = environment.merging(extra) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        let (program, programArguments) = runsAsRoot
+            ? (URL(fileURLWithPath: "/usr/bin/setpriv"),
+               ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Self.executable.path] + arguments)
+            : (Self.executable, arguments)
+        return Result(
+            try Subprocess.run(
+                program, programArguments, environment: environment.merging(extra) { $1 },
+                currentDirectory: directory))
     }
 }
 
@@ -68,11 +47,7 @@ struct RecoveryFallbackTests {
 
     /// Makes every folder writable again so the test's folder can be removed without root.
     func restore(_ pm: PMCMSRun) {
-        let chmod = Process()
-        chmod.executableURL = URL(fileURLWithPath: "/bin/chmod")
-        chmod.arguments = ["-R", "u+w", pm.directory.path]
-        try? chmod.run()
-        chmod.waitUntilExit()
+        _ = try? Subprocess.run(path: "/bin/chmod", ["-R", "u+w", pm.directory.path])
     }
 
     func environment(_ pm: PMCMSRun, editor: String) -> [String: String] {

@@ -226,27 +226,8 @@ struct ScheduleEndToEndTests {
         defer { pm.cleanup() }
         try #require(try pm.run(["schedule", "question-1", "--at", "2020-01-01T00:00:00Z"]).status == 0)
         try #require(try pm.run(["schedule", "question-2", "--at", "2999-01-01T00:00:00Z"]).status == 0)
-        var server: Process?
-        var link: String?
-        for port in (0..<5).map({ _ in Int.random(in: 20_000...60_000) }) {
-            let process = Process()
-            process.executableURL = PMCMSRun.executable
-            process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
-            process.environment = pm.environment
-            process.currentDirectoryURL = pm.directory
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let banner = try ServeTests.readUntil("open http", from: output.fileHandleForReading)
-            link = banner.split(separator: "\n").first { $0.hasPrefix("open ") }.map { String($0.dropFirst(5)) }
-            Thread.sleep(forTimeInterval: 0.5)
-            if process.isRunning {
-                server = process
-                break
-            }
-        }
-        let process = try #require(server)
+        let (process, _, banner) = try ServeTests.startServer(pm)
+        let link = banner.split(separator: "\n").first { $0.hasPrefix("open ") }.map { String($0.dropFirst(5)) }
         defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
         var status = ""
         for _ in 0..<50 {  // bounded: the first run comes at start

@@ -86,28 +86,8 @@ struct UserCommandTests {
         #expect(try pm.run(["user", "add", "alice", "--role", "admin", "--password-stdin"], input: "correct horse\n").status == 0)
 
         // With an account, the banner names no token, and the form logs in.
-        var server: Process?
-        var base = ""
-        for port in (0..<5).map({ _ in Int.random(in: 20_000...60_000) }) {
-            let process = Process()
-            process.executableURL = PMCMSRun.executable
-            process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
-            process.environment = pm.environment
-            process.currentDirectoryURL = pm.directory
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let banner = try ServeTests.readUntil("log in", from: output.fileHandleForReading)
-            #expect(!banner.contains("token"))
-            Thread.sleep(forTimeInterval: 0.5)
-            if process.isRunning {
-                server = process
-                base = "http://127.0.0.1:\(port)"
-                break
-            }
-        }
-        let process = try #require(server)
+        let (process, base, banner) = try ServeTests.startServer(pm, marker: "log in")
+        #expect(!banner.contains("token"))
         defer { if process.isRunning { process.terminate() } }
         let jar = pm.directory.appendingPathComponent("cookies.txt").path
         var page = ServeTests.Result(status: 0, body: "")
@@ -118,13 +98,9 @@ struct UserCommandTests {
         }
         #expect(page.status == 200)
         // Each login form comes with a token of its own, in the form and in a cookie.
-        func csrf(_ html: String) throws -> String {
-            let start = try #require(html.range(of: #"name="csrf" value=""#)).upperBound
-            return String(html[start...].prefix { $0 != "\"" })
-        }
-        let wrong = try ServeTests.curl(base + "/login", cookie: jar, jar: jar, form: ["csrf=\(try csrf(page.body))", "name=alice", "password=wrong password"])
+        let wrong = try ServeTests.curl(base + "/login", cookie: jar, jar: jar, form: ["csrf=\(try ServeTests.csrf(in: page.body))", "name=alice", "password=wrong password"])
         #expect(wrong.status == 401)
-        let right = try ServeTests.curl(base + "/login", cookie: jar, jar: jar, form: ["csrf=\(try csrf(wrong.body))", "name=alice", "password=correct horse"])
+        let right = try ServeTests.curl(base + "/login", cookie: jar, jar: jar, form: ["csrf=\(try ServeTests.csrf(in: wrong.body))", "name=alice", "password=correct horse"])
         #expect(right.status == 303)
         let queue = try ServeTests.curl(base + "/", cookie: jar)
         #expect(queue.status == 200 && queue.body.contains("alice · admin"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A WARC archive written the way crawlers write one: each record a gzip member of its own
 /// (compressed by gzip's own program), the members concatenated. Offsets are kept so that a
@@ -50,24 +51,9 @@ struct WARCWriter {
 
     /// Compresses with `/bin/gzip -c -n` (no name or time: the same bytes every run).
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-c", "-n"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        // Written on another thread: a large record would fill the pipe before gzip's output is read.
-        let data = Data(bytes)
-        let writer = input.fileHandleForWriting
-        DispatchQueue.global().async {
-            writer.write(data)
-            try? writer.close()
-        }
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw WARCWriterError.gzipFailed }
-        return Array(compressed)
+        let output = try Subprocess.run(path: "/bin/gzip", ["-c", "-n"], input: Data(bytes))
+        guard output.status == 0 else { throw WARCWriterError.gzipFailed }
+        return Array(output.stdout)
     }
 
     enum WARCWriterError: Error { case gzipFailed }
@@ -293,17 +279,9 @@ struct WARCImportTests {
         defer { pm.cleanup() }
         let path = try write(try Self.crawl().bytes, "crawl.warc.gz", in: pm)
         // script(1) gives pmcms a terminal, as the pager tests do.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", "\(PMCMSRun.executable.path) import \(path)", "/dev/null"]
-        process.environment = pm.environment
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let terminal = try pm.runInTerminal("import \(path)")
+        let text = terminal.stdout
+        #expect(terminal.status == 0, "\(text)")
         // The archive's pages are counted as they come; how far along is its bytes.
         #expect(text.contains("[########################] 6 pages · 0/0 MB · "), "\(text)")
         #expect(text.contains("imported 6 pages: 5 created, 1 updated"), "\(text)")
@@ -343,8 +321,8 @@ struct WARCImportTests {
         let path = try write(warc.bytes, "big.warc.gz", in: pm)
         let small = try write(try Self.crawl().bytes, "small.warc.gz", in: pm)
 
-        let baseline = try peakMemory(["--db", pm.directory.appendingPathComponent("small.sqlite").path, "import", small], in: pm)
-        let measured = try peakMemory(["--db", pm.storePath, "import", path, "--json"], in: pm)
+        let baseline = try pm.peakMemory(["--db", pm.directory.appendingPathComponent("small.sqlite").path, "import", small])
+        let measured = try pm.peakMemory(["--db", pm.storePath, "import", path, "--json"])
         #expect(baseline.status == 0)
         #expect(measured.status == 1, "the 30 MB page is an error")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(measured.stdout.utf8)) as? [String: Any])
@@ -356,23 +334,5 @@ struct WARCImportTests {
         #expect(measured.kib < 100 * 1024, "peak \(measured.kib) KiB importing 2 GB (baseline \(baseline.kib) KiB)")
         #expect(measured.kib - baseline.kib < 30 * 1024, "peak \(measured.kib) KiB importing 2 GB, \(baseline.kib) KiB for the small crawl")
         print("WARC import peak RSS: \(measured.kib) KiB for 2 GB (\(try FileManager.default.attributesOfItem(atPath: path)[.size] ?? 0) bytes compressed); \(baseline.kib) KiB for the small crawl")
-    }
-
-    /// Runs pmcms under `/usr/bin/time` (see `ExportMemoryTests.peakMemory` for why not wait4).
-    func peakMemory(_ arguments: [String], in pm: PMCMSRun) throws -> (status: Int32, kib: Int, stdout: String) {
-        let report = pm.directory.appendingPathComponent("rss-\(UUID().uuidString)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-        process.arguments = ["-f", "%M", "-o", report.path, PMCMSRun.executable.path] + arguments
-        process.environment = pm.environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = try String(contentsOf: report, encoding: .utf8)
-        let kib = try #require(text.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.last, "no figure from /usr/bin/time: \(text)")
-        return (process.terminationStatus, kib, String(decoding: data, as: UTF8.self))
     }
 }

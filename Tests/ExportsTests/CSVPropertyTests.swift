@@ -1,22 +1,12 @@
 import Exports
 import Foundation
 import Testing
+import TestSupport
 
 /// Property: whatever the cells hold, a record written by `CSV.record` reads back as exactly
 /// those cells with an independent RFC 4180 reader.
 @Suite("CSV: random cells round-trip")
 struct CSVPropertyTests {
-    /// SplitMix64, so a failing case can be replayed from the seed in the message.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// The pieces cells are made of: the characters CSV gives meaning to, line breaks of every
     /// kind, spreadsheet formula starters, and text whose graphemes span several scalars (a
@@ -26,7 +16,7 @@ struct CSVPropertyTests {
         "\"\u{301}", "\n\u{301}", ",\u{301}", "😀", "👩‍👩‍👧", "\u{0}", "\u{FEFF}", "日本", ";", "\\",
     ]
 
-    static func cell(_ random: inout Generator) -> String {
+    static func cell(_ random: inout SeededGenerator) -> String {
         let length = Int.random(in: 0...8, using: &random)
         return (0..<length).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()
     }
@@ -34,7 +24,7 @@ struct CSVPropertyTests {
     @Test("records read back exactly", arguments: 0..<8)
     func roundTrip(run: Int) throws {
         let seed = UInt64(0x5EED_0000 + run)
-        var random = Generator(state: seed)
+        var random = SeededGenerator(seed: seed)
         var rows: [[String]] = []
         for _ in 0..<250 {
             let width = Int.random(in: 1...6, using: &random)
@@ -50,7 +40,7 @@ struct CSVPropertyTests {
 
     @Test("neutralised cells keep their text after the leading quote", arguments: 0..<4)
     func neutralised(run: Int) {
-        var random = Generator(state: UInt64(0xF0F0 + run))
+        var random = SeededGenerator(seed: UInt64(0xF0F0 + run))
         for _ in 0..<500 {
             let value = Self.cell(&random)
             let safe = CSV.neutralised(value)

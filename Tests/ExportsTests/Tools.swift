@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the real outside tools the tests check exports with: Python's `jsonschema` and the
 /// `sqlite3` CLI's CSV importer.
@@ -11,29 +12,8 @@ enum Tools {
     }
 
     static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        let output = try Subprocess.run(path: executable, arguments, input: input.map { Data($0.utf8) })
+        return Output(status: output.status, stdout: output.stdoutText, stderr: output.stderrText)
     }
 
     static let schemaPath = URL(fileURLWithPath: #filePath)

@@ -2,6 +2,7 @@ import Foundation
 import Imports
 import PMCMS
 import Testing
+import TestSupport
 
 /// Property: the Markdown the importer makes is a fixed point of rendering and re-importing.
 /// For random HTML, `m = HTMLMarkdown.convert(html)` is what an import stores; cmark renders `m`
@@ -10,16 +11,6 @@ import Testing
 /// means to cmark what the converter meant.
 @Suite("Markdown → HTML → Markdown is stable for imported content")
 struct MarkdownRoundTripPropertyTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Words and the characters Markdown gives meaning to, in every position a page may put them.
     ///
@@ -38,13 +29,13 @@ struct MarkdownRoundTripPropertyTests {
         "\\", "!", "|", "+", "-", "--", "1.", "2)", "=", "'", "\"", ":", "http://example.org", "www.example.org", "a_b_c", "x*y*z",
     ]
 
-    static func text(_ random: inout Generator) -> String {
+    static func text(_ random: inout SeededGenerator) -> String {
         (0..<Int.random(in: 1...6, using: &random)).map { _ in words.randomElement(using: &random) ?? "" }
             .joined(separator: Bool.random(using: &random) ? " " : "")
             .replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
     }
 
-    static func inline(_ random: inout Generator, depth: Int = 0) -> String {
+    static func inline(_ random: inout SeededGenerator, depth: Int = 0) -> String {
         var parts: [String] = []
         for _ in 0..<Int.random(in: 1...4, using: &random) {
             let choice = depth > 1 ? 0 : Int.random(in: 0...9, using: &random)
@@ -61,7 +52,7 @@ struct MarkdownRoundTripPropertyTests {
         return parts.joined(separator: " ")
     }
 
-    static func block(_ random: inout Generator, depth: Int = 0) -> String {
+    static func block(_ random: inout SeededGenerator, depth: Int = 0) -> String {
         switch depth > 1 ? 0 : Int.random(in: 0...9, using: &random) {
         case 1: let level = Int.random(in: 1...6, using: &random); return "<h\(level)>\(inline(&random))</h\(level)>"
         case 2, 3:
@@ -84,14 +75,14 @@ struct MarkdownRoundTripPropertyTests {
         }
     }
 
-    static func page(_ random: inout Generator) -> String {
+    static func page(_ random: inout SeededGenerator) -> String {
         "<html><body>" + (0..<Int.random(in: 1...5, using: &random)).map { _ in block(&random) }.joined(separator: "\n") + "</body></html>"
     }
 
     @Test("import(render(m)) == m for imported m", arguments: 0..<10)
     func fixedPoint(run: Int) {
         let seed = UInt64(0xAB00 + run)
-        var random = Generator(state: seed)
+        var random = SeededGenerator(seed: seed)
         var failures = 0
         for sample in 0..<60 {
             let html = Self.page(&random)

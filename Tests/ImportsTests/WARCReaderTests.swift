@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Imports
 
 /// The WARC reader on a real crawl (wget 1.21.3 against a local server: `Tests/Fixtures/warc`),
@@ -27,16 +28,9 @@ import Testing
 
     /// The archive as gzip's own program decompresses it: the reader must agree with it.
     func gunzipped() throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-dc", Self.crawl.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        return Array(data)
+        let output = try Subprocess.run(path: "/bin/gzip", ["-dc", Self.crawl.path])
+        try #require(output.status == 0)
+        return Array(output.stdout)
     }
 
     @Test func readsEveryRecordOfARealCrawl() throws {
@@ -118,17 +112,7 @@ import Testing
         do {
             // A body compressed by gzip's own program, as a server would send it.
             let html = "<html><head><title>Café</title></head><body><p>Crème brûlée</p></body></html>"
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            process.arguments = ["-c"]
-            let input = Pipe(), output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            try process.run()
-            input.fileHandleForWriting.write(Data(html.utf8))
-            try input.fileHandleForWriting.close()
-            gzipped = Array(output.fileHandleForReading.readDataToEndOfFile())
-            process.waitUntilExit()
+            gzipped = Array(try Subprocess.run(path: "/bin/gzip", ["-c"], input: Data(html.utf8)).stdout)
         }
         // Chunked in two pieces, with a chunk extension.
         let half = gzipped.count / 2

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import PMCMS
 
 @Suite("Revisions")
@@ -104,17 +105,8 @@ struct RevisionTests {
             length(links.count)
             for link in links { field(link.title); field(link.url); field(link.slug) }
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(bytes))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(text.prefix(64))
+        let output = try Subprocess.run(path: "/usr/bin/sha256sum", input: Data(bytes))
+        return String(output.stdoutText.prefix(64))
     }
 
     @Test("SHA-256 matches the FIPS 180-4 test vectors")

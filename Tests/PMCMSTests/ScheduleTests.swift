@@ -57,6 +57,10 @@ struct ScheduleTests {
         #expect(try ScheduleTime.parse("2026-12-01T10:00:00Z", option: "--at") == "2026-12-01T10:00:00Z")
         #expect(try ScheduleTime.parse("2026-12-01", option: "--at") == "2026-12-01T00:00:00Z")
         #expect(try ScheduleTime.parse("2026-11-30T23:30:00-02:00", option: "--at") == "2026-12-01T01:30:00Z")
+        // To the minute, as people type times.
+        #expect(try ScheduleTime.parse("2026-12-01T09:00+01:00", option: "--at") == "2026-12-01T08:00:00Z")
+        #expect(try ScheduleTime.parse("2026-12-01T09:00Z", option: "--at") == "2026-12-01T09:00:00Z")
+        #expect(throws: ScheduleError.badTime(option: "--at", text: "2026-12-01T09:00")) { try ScheduleTime.parse("2026-12-01T09:00", option: "--at") }
         #expect(throws: ScheduleError.badTime(option: "--at", text: "2026-12-01T10:00:00")) { try ScheduleTime.parse("2026-12-01T10:00:00", option: "--at") }
         #expect(throws: ScheduleError.badTime(option: "--at", text: "tomorrow")) { try ScheduleTime.parse("tomorrow", option: "--at") }
     }
