@@ -89,7 +89,8 @@ extension QueuePage.Scheduled: TemplateFields {
 extension Renderer.Layout: TemplateFields {
     static let templateFields: [String: @Sendable (Renderer.Layout) -> Any?] = [
         "title": { $0.title }, "body": { $0.body }, "query": { $0.query }, "onQueue": { $0.onQueue },
-        "onEntries": { $0.onEntries }, "onAccounts": { $0.onAccounts }, "viewer": { $0.viewer },
+        "onEntries": { $0.onEntries }, "onAccounts": { $0.onAccounts }, "onSettings": { $0.onSettings },
+        "signedOut": { $0.signedOut }, "viewer": { $0.viewer },
     ]
 }
 

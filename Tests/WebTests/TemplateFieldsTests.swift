@@ -39,7 +39,7 @@ struct TemplateFieldsTests {
         check(queue)
         for item in queue.items { check(item) }
         for item in queue.scheduled { check(item) }
-        check(Renderer.Layout(title: "t", body: "b", query: "", onQueue: true, onEntries: false, onAccounts: false,
+        check(Renderer.Layout(title: "t", body: "b", query: "", onQueue: true, onEntries: false, onAccounts: false, onSettings: false, signedOut: false,
                               viewer: Renderer.LayoutViewer(name: "n", role: "r", csrf: "c", isAdmin: false)))
         check(Renderer.LayoutViewer(name: "n", role: "r", csrf: "c", isAdmin: true))
     }
