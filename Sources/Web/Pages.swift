@@ -50,17 +50,23 @@ struct QueuePage {
     var hasItems: Bool
     var scheduled: [Scheduled]
     var hasScheduled: Bool
+    /// More wait than the page shows (`pageSize`): the page links to the filtered entries list.
+    var moreItems: Bool
+    var moreScheduled: Bool
 
-    /// `queue` as the store orders it, oldest first; `scheduled`, the entries with a schedule.
-    init(_ queue: [ReviewItem], scheduled entries: [EntryView] = []) {
-        items = queue.map { item in
+    /// `queue` as the store orders it, oldest first; `scheduled`, the entries with a schedule;
+    /// each cut to `pageSize`, noting when there were more.
+    init(_ queue: [ReviewItem], scheduled entries: [EntryView] = [], pageSize: Int = .max) {
+        moreItems = queue.count > pageSize
+        moreScheduled = entries.count > pageSize
+        items = queue.prefix(pageSize).map { item in
             Item(
                 slug: item.entry.slug, title: item.entry.content.title, kind: item.entry.kind.rawValue,
                 status: item.entry.content.status.rawValue, statusLabel: statusLabel(item.entry.content.status),
                 submittedBy: item.submittedBy, submittedAt: item.submittedAt)
         }
         hasItems = !items.isEmpty
-        scheduled = entries.map { entry in
+        scheduled = entries.prefix(pageSize).map { entry in
             Scheduled(
                 slug: entry.slug, title: entry.content.title, status: entry.content.status.rawValue,
                 statusLabel: statusLabel(entry.content.status), publishAt: entry.content.schedule.publishAt ?? "",

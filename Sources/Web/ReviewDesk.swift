@@ -498,9 +498,12 @@ public struct ReviewDesk: Sendable {
     // MARK: Pages
 
     func queue(_ viewer: Viewer) throws -> HTMLPage {
-        let queue = try store.reviewQueue(statuses: [.inReview, .approved])
-        let scheduled = try store.list(ListQuery(scheduled: true, sort: .id))
-        return HTMLPage(try renderer.page("queue", QueuePage(queue, scheduled: scheduled), title: "Review queue", section: .queue, viewer: viewer))
+        // Bounded: one more than a page tells that more wait, and the page says where to find
+        // them (the entries list, filtered by status, paginates).
+        let queue = try store.reviewQueue(statuses: [.inReview, .approved], limit: Self.pageSize + 1)
+        let scheduled = try store.list(ListQuery(scheduled: true, sort: .id, limit: Self.pageSize + 1))
+        return HTMLPage(try renderer.page(
+            "queue", QueuePage(queue, scheduled: scheduled, pageSize: Self.pageSize), title: "Review queue", section: .queue, viewer: viewer))
     }
 
     func entries(_ parameters: Parameters, _ viewer: Viewer) throws -> HTMLPage {

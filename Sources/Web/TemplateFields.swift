@@ -69,6 +69,7 @@ extension EntryPage.ActionButton: TemplateFields {
 extension QueuePage: TemplateFields {
     static let templateFields: [String: @Sendable (QueuePage) -> Any?] = [
         "items": { $0.items }, "hasItems": { $0.hasItems }, "scheduled": { $0.scheduled }, "hasScheduled": { $0.hasScheduled },
+        "moreItems": { $0.moreItems }, "moreScheduled": { $0.moreScheduled },
     ]
 }
 

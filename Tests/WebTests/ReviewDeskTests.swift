@@ -35,9 +35,10 @@ import Testing
         return (store, directory)
     }
 
-    func withDesk(_ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withDesk(prepare: (ContentStore) throws -> Void = { _ in }, _ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let (store, directory) = try Self.store()
         defer { try? FileManager.default.removeItem(at: directory) }
+        try prepare(store)
         let desk = try ReviewDesk(store: store, options: .init(token: Self.token, author: "reviewer"))
         try await desk.application().test(.router) { client in
             let session = try await Self.logIn(client)
@@ -118,6 +119,26 @@ import Testing
                 // No script anywhere, and a policy that forbids it.
                 #expect(!html.contains("<script"))
                 #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true)
+            }
+        }
+    }
+
+    @Test func theQueueIsBoundedToAPageAndSaysWhereTheRestAre() async throws {
+        // The fixture has one entry in review; a page more makes it overflow.
+        try await withDesk(prepare: { store in
+            for i in 1...ReviewDesk.pageSize {
+                try store.createEntry(kind: .question, content: Content(title: "Waiting \(i)?", body: "Text."), author: "sam")
+                try store.transition("waiting-\(i)", .submit, author: "sam", message: nil)
+            }
+        }) { client in
+            try await client.execute(uri: "/", method: .get, headers: Self.cookie) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(html.components(separatedBy: "changes against live</a></td>").count - 1 == ReviewDesk.pageSize)
+                #expect(html.contains(#"see all <a href="/entries?status=in_review">in review</a>"#))
+                // Oldest first: the fixture's entry is on the page, the newest is not.
+                #expect(html.contains(#"href="/entries/is-pmo-more-senior-than-project-manager""#))
+                #expect(!html.contains("Waiting \(ReviewDesk.pageSize)?"))
             }
         }
     }
