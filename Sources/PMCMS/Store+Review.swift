@@ -11,11 +11,14 @@ public struct ReviewItem: Sendable {
 extension ContentStore {
     /// Entries in review (and, when asked, in the other `statuses`), oldest first, with the
     /// author and time of the revision that put them there: for an approved entry, its approval.
-    public func reviewQueue(statuses: [Status] = [.inReview], limit: Int? = nil) throws -> [ReviewItem] {
+    /// With `links: false` the entries come without their related links and cards (neither read
+    /// nor resolved), for a list that prints only titles: on a seed-shaped question that is most
+    /// of the work, 75 links decoded and looked up per entry.
+    public func reviewQueue(statuses: [Status] = [.inReview], limit: Int? = nil, links: Bool = true) throws -> [ReviewItem] {
         try read { db in
             let (sql, arguments) = Self.reviewQueueSQL(statuses: statuses, limit: limit)
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                let (header, number, content) = try Self.decodeView(row)
+                let (header, number, content) = try Self.decodeView(row, links: links)
                 return ReviewItem(
                     entry: try Self.view(db, header: header, revision: number, content: content),
                     submittedBy: row["submitted_by"], submittedAt: row["submitted_at"])

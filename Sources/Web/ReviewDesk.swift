@@ -500,7 +500,7 @@ public struct ReviewDesk: Sendable {
     func queue(_ viewer: Viewer) throws -> HTMLPage {
         // Bounded: one more than a page tells that more wait, and the page says where to find
         // them (the entries list, filtered by status, paginates).
-        let queue = try store.reviewQueue(statuses: [.inReview, .approved], limit: Self.pageSize + 1)
+        let queue = try store.reviewQueue(statuses: [.inReview, .approved], limit: Self.pageSize + 1, links: false)
         let scheduled = try store.list(ListQuery(scheduled: true, sort: .id, limit: Self.pageSize + 1))
         return HTMLPage(try renderer.page(
             "queue", QueuePage(queue, scheduled: scheduled, pageSize: Self.pageSize), title: "Review queue", section: .queue, viewer: viewer))

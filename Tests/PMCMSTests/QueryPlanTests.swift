@@ -45,4 +45,18 @@ struct QueryPlanTests {
         #expect(!plan.contains { $0 == "SCAN e" }, "plan: \(plan)")
         #expect(try t.store.list(ListQuery(scheduled: true, sort: .id)).map(\.header.id) == [2])
     }
+
+    @Test("the queue can leave out the links, which a list of titles does not print")
+    func queueWithoutLinks() throws {
+        let t = try TestStore()
+        try t.store.createEntry(
+            kind: .question,
+            content: Content(title: "Linked?", body: "Text.", related: [LinkRef(title: "Other", url: "https://example.com/other")]),
+            author: "sam")
+        try t.move("1", to: .inReview)
+        #expect(try t.store.reviewQueue().first?.entry.content.related.count == 1)
+        let light = try t.store.reviewQueue(links: false)
+        #expect(light.map(\.entry.content.title) == ["Linked?"])
+        #expect(light.first?.entry.content.related.isEmpty == true)
+    }
 }
