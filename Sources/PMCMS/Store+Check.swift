@@ -53,7 +53,7 @@ public struct CheckOptions: Sendable {
 extension ContentStore {
     /// The editorial report: import conflicts, unresolved links, empty answers, duplicate
     /// questions, stale entries, incomplete articles and body links to missing entries.
-    public func check(_ options: CheckOptions = CheckOptions()) throws -> [Finding] {
+    public func editorialReport(_ options: CheckOptions = CheckOptions()) throws -> [Finding] {
         try read { db in
             var findings: [Finding] = []
             func add(_ check: CheckKind, _ slug: String?, _ message: String) {

@@ -89,7 +89,7 @@ extension ContentStore {
     ) throws -> ChangeResult {
         try write { db in
             let header = try Self.resolve(db, ref: ref)
-            try Self.check(header, expectRevision: expectRevision)
+            try Self.refuseIfStale(header, expectRevision: expectRevision)
             let current = try Self.fetchContent(db, entryID: header.id, number: header.head)
             let number = try Self.maxRevision(db, entryID: header.id) + 1
             var next = current

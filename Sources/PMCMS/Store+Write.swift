@@ -75,7 +75,7 @@ extension ContentStore {
     ) throws -> ChangeResult {
         try write { db in
             let header = try Self.resolve(db, ref: ref)
-            try Self.check(header, expectRevision: expectRevision)
+            try Self.refuseIfStale(header, expectRevision: expectRevision)
             let current = try Self.fetchContent(db, entryID: header.id, number: header.head)
             var next = current
             try change(&next)
@@ -109,7 +109,7 @@ extension ContentStore {
         }
         return try write { db in
             let header = try Self.resolve(db, ref: ref)
-            try Self.check(header, expectRevision: expectRevision)
+            try Self.refuseIfStale(header, expectRevision: expectRevision)
             let current = try Self.fetchContent(db, entryID: header.id, number: header.head)
             guard Workflow.allows(action, from: current.status) else {
                 throw StoreError.illegalTransition(slug: header.slug, action: action, from: current.status)
@@ -140,7 +140,7 @@ extension ContentStore {
     ) throws -> ChangeResult {
         try write { db in
             let header = try Self.resolve(db, ref: ref)
-            try Self.check(header, expectRevision: expectRevision)
+            try Self.refuseIfStale(header, expectRevision: expectRevision)
             guard number >= 1, number <= (try Self.maxRevision(db, entryID: header.id)) else {
                 throw StoreError.unknownRevision(slug: header.slug, number: number)
             }
@@ -178,7 +178,8 @@ extension ContentStore {
         }
     }
 
-    static func check(_ header: EntryHeader, expectRevision: Int?) throws {
+    /// The stale-write guard: throws when the person saw another revision than the head.
+    static func refuseIfStale(_ header: EntryHeader, expectRevision: Int?) throws {
         if let expected = expectRevision, expected != header.head {
             throw StoreError.staleRevision(slug: header.slug, expected: expected, actual: header.head)
         }

@@ -239,8 +239,8 @@ struct ScheduleTests {
     func overdue() throws {
         let t = try Self.scheduled(at: "2026-12-01T10:00:00Z")
         let at = { (text: String) in try #require(Timestamp.parse(text)) }
-        #expect(try t.store.check(CheckOptions(now: at("2026-12-01T10:15:00Z"))).filter { $0.check == .overdueSchedule }.isEmpty)
-        let findings = try t.store.check(CheckOptions(now: at("2026-12-01T10:15:01Z"))).filter { $0.check == .overdueSchedule }
+        #expect(try t.store.editorialReport(CheckOptions(now: at("2026-12-01T10:15:00Z"))).filter { $0.check == .overdueSchedule }.isEmpty)
+        let findings = try t.store.editorialReport(CheckOptions(now: at("2026-12-01T10:15:01Z"))).filter { $0.check == .overdueSchedule }
         #expect(findings.map(\.slug) == [Self.slug])
         #expect(findings.first?.message.contains("publish-due") == true)
     }

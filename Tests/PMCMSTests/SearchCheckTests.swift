@@ -111,7 +111,7 @@ struct SearchCheckTests {
         try t.question("Is  PMO more senior", body: "See [this](/faq/missing-page) and [that](https://www.example.org/faq/pmo).")
         try t.question("Empty?", body: "  ")
         try t.store.createEntry(kind: .article, content: Content(title: "Card", summary: "Has a summary"), author: "sam")
-        var findings = try t.store.check(CheckOptions(staleDays: 365))
+        var findings = try t.store.editorialReport(CheckOptions(staleDays: 365))
         #expect(!findings.contains { $0.severity == .error })
         #expect(findings.contains { $0.check == .unresolvedLink && $0.message.contains("https://www.example.org/faq/qualified") && $0.message.contains("1 page") })
         #expect(findings.contains { $0.check == .duplicate && $0.slug == "is-pmo-more-senior" })
@@ -122,11 +122,11 @@ struct SearchCheckTests {
 
         try t.store.edit("is-pmo-more-senior", author: "kim") { $0.body = "Edited." }
         _ = try t.store.importPages([page("Changed upstream.")], newStatus: .published, author: "imp")
-        findings = try t.store.check()
+        findings = try t.store.editorialReport()
         let conflict = try #require(findings.first)
         #expect(conflict.check == .conflict && conflict.severity == .error && conflict.slug == "is-pmo-more-senior")
         // Editing after the conflict is the editor's merge: the error goes away.
         try t.store.edit("is-pmo-more-senior", author: "kim") { $0.body = "Merged." }
-        #expect(!(try t.store.check()).contains { $0.check == .conflict })
+        #expect(!(try t.store.editorialReport()).contains { $0.check == .conflict })
     }
 }
