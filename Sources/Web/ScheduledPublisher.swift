@@ -23,7 +23,10 @@ public struct ScheduledPublisher: Sendable {
     public func run(logger: Logger = Logger(label: "pmcms.publish-due")) async {
         while !Task.isCancelled {
             do {
-                let report = try store.publishDue(now: Timestamp.now(), author: author)
+                // On the desk's blocking pool: a run may wait up to the busy timeout for
+                // another writer, which must not hold a thread of Swift's cooperative pool.
+                let (store, author) = (store, author)
+                let report = try await Blocking.run { try store.publishDue(now: Timestamp.now(), author: author) }
                 for item in report.expired { logger.info("publish-due: \(item.slug) expired (\(item.at))") }
                 for item in report.published { logger.info("publish-due: \(item.slug) published (scheduled for \(item.at))") }
                 for item in report.lapsed { logger.info("publish-due: \(item.slug) lapsed (expired before its time)") }
