@@ -90,9 +90,11 @@ class Browser:
 
     def status(self):
         """The HTTP status of the document now shown (from the last main-frame response; the
-        browser's log may trail the page by a moment, so it is read again, for at most 5 s)."""
-        current = self.driver.current_url
-        for _ in range(50):
+        browser's log may trail the page by a moment, so it is read again, for at most 10 s)."""
+        for _ in range(100):
+            # Read again each time: right after a click the browser may still be on its way
+            # to the next page, so the address read first can be the page being left.
+            current = self.driver.current_url
             self.drain()
             for event in reversed(self.events):
                 if event["method"] == "Network.responseReceived" and event["params"].get("type") == "Document":
@@ -128,9 +130,13 @@ class Browser:
         """Clicks a form's button and waits for the page the form leads to."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.button(label).click()
-        WebDriverWait(self.driver, 15).until(staleness_of(page))
-        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.wait_for_next_page(page)
         return self.status()
+
+    def wait_for_next_page(self, page):
+        """Waits until `page` (the old document's root) is gone and the next one has loaded."""
+        WebDriverWait(self.driver, 30).until(staleness_of(page))
+        WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def field(self, name):
         return self.driver.find_element(By.NAME, name)
@@ -152,7 +158,9 @@ class Browser:
         form = self.driver.find_element(By.CSS_SELECTOR, "form:has(input[type=password])")
         form.find_element(By.CSS_SELECTOR, "input:not([type=hidden]):not([type=password])").send_keys(account["name"])
         form.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(account["password"])
+        page = self.driver.find_element(By.TAG_NAME, "html")
         form.find_element(By.CSS_SELECTOR, "button, input[type=submit]").click()
+        self.wait_for_next_page(page)
         check(self.status() == 200, f"{self.name}: logging in as {account['name']} gave {self.status()}: {self.text()[:300]}")
         check("/login" not in self.driver.current_url, f"{self.name}: still on the login page: {self.text()[:300]}")
 
