@@ -24,10 +24,9 @@ import urllib.parse
 os.setpgrp()  # chromedriver and Chromium inherit this group; the Swift test kills the group last
 
 from selenium import webdriver  # noqa: E402  (after setpgrp, on purpose)
-from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException  # noqa: E402
+from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
@@ -128,15 +127,22 @@ class Browser:
 
     def click(self, label):
         """Clicks a form's button and waits for the page the form leads to."""
-        page = self.driver.find_element(By.TAG_NAME, "html")
+        self.mark_page()
         self.button(label).click()
-        self.wait_for_next_page(page)
+        self.wait_for_next_page()
         return self.status()
 
-    def wait_for_next_page(self, page):
-        """Waits until `page` (the old document's root) is gone and the next one has loaded."""
-        WebDriverWait(self.driver, 30).until(staleness_of(page))
-        WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    def mark_page(self):
+        """Marks the document now shown, so that `wait_for_next_page` can tell the next one
+        from it (a new document has no mark)."""
+        self.driver.execute_script("window.__pmcmsLeaving = true")
+
+    def wait_for_next_page(self):
+        """Waits until the marked document is gone and the next one has loaded. Selenium's
+        `staleness_of` is not used: while a page is replaced, chromedriver sometimes answers
+        "Node with given id does not belong to the document" instead of "stale element"."""
+        WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script("return window.__pmcmsLeaving !== true && document.readyState === 'complete'"))
 
     def field(self, name):
         return self.driver.find_element(By.NAME, name)
@@ -158,9 +164,9 @@ class Browser:
         form = self.driver.find_element(By.CSS_SELECTOR, "form:has(input[type=password])")
         form.find_element(By.CSS_SELECTOR, "input:not([type=hidden]):not([type=password])").send_keys(account["name"])
         form.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(account["password"])
-        page = self.driver.find_element(By.TAG_NAME, "html")
+        self.mark_page()
         form.find_element(By.CSS_SELECTOR, "button, input[type=submit]").click()
-        self.wait_for_next_page(page)
+        self.wait_for_next_page()
         check(self.status() == 200, f"{self.name}: logging in as {account['name']} gave {self.status()}: {self.text()[:300]}")
         check("/login" not in self.driver.current_url, f"{self.name}: still on the login page: {self.text()[:300]}")
 
@@ -321,7 +327,7 @@ def refused_approval(person, slug, reason):
     check(shown, "the entry page does not say which revision is the latest")
     # WebDriver's script runs outside the page's Content-Security-Policy, as an extension or
     # devtools would: it builds and sends the form a forged page would.
-    page = person.driver.find_element(By.TAG_NAME, "html")
+    person.mark_page()
     person.driver.execute_script("""
         const form = document.createElement('form');
         form.method = 'post';
@@ -334,7 +340,7 @@ def refused_approval(person, slug, reason):
         document.body.appendChild(form);
         form.submit();
     """, f"/entries/{slug}/actions/approve", csrf, shown.group(1))
-    WebDriverWait(person.driver, 15).until(staleness_of(page))
+    person.wait_for_next_page()
     status = person.status()
     check(status == 403 and reason in person.text(),
           f"{person.name}'s approval of their own change got {status}: {person.text()[:300]}")
