@@ -10,4 +10,16 @@ extension ContentStore {
 
     /// One decoder for the link columns; decoding does not change it.
     private static let linkDecoder = JSONDecoder()
+
+    /// One encoder for the link columns: making a JSONEncoder per revision cost more than using it.
+    private static let linkEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func encodeLinks(_ links: [LinkRef]) throws -> String {
+        if links.isEmpty { return "[]" }
+        return String(decoding: try linkEncoder.encode(links), as: UTF8.self)
+    }
 }
