@@ -65,9 +65,7 @@ struct EditCommand: ParsableCommand {
         if output.json {
             print(try JSONOutput.string(try store.entry(String(result.header.id)), pretty: true))
         } else if let revision = result.revision {
-            var line = "\(result.header.slug): r\(revision)"
-            if let live = result.header.live, live != revision { line += " (draft; live stays r\(live))" }
-            print(line + (before.map { EditorSession.statusNote(before: $0, after: result.header) } ?? ""))
+            print(RevisionSummary.line(result, revision: revision, before: before))
         } else {
             print("\(result.header.slug): no change")
         }
