@@ -378,7 +378,7 @@ public struct ReviewDesk: Sendable {
             let client = clientAddress(request, context)
             if let wait = throttle.wait(account: form.name, client: client) {
                 let minutes = max(1, Int((wait / 60).rounded(.up)))
-                return loginForm(name: form.name, error: "Too many failed logins: try again in \(minutes) minute\(minutes == 1 ? "" : "s").", status: .tooManyRequests)
+                return loginForm(name: form.name, error: "Too many failed logins: try again in \(Plural.count(minutes, "minute")).", status: .tooManyRequests)
             }
             let store = store, hasher = options.hasher, name = form.name, password = form.password
             let account = try await Blocking.run { try store.authenticate(name, password: password, hasher: hasher) }

@@ -150,9 +150,7 @@ struct EditorSession {
         try? FileManager.default.removeItem(at: editorFile)
         if let recoverFile { try? FileManager.default.removeItem(atPath: recoverFile) }
         if let revision = result.revision {
-            var line = "\(result.header.slug): r\(revision)"
-            if let live = result.header.live, live != revision { line += " (draft; live stays r\(live))" }
-            print(line + Self.statusNote(before: entry.content.status, after: result.header))
+            print(RevisionSummary.line(result, revision: revision, before: entry.content.status))
         } else {
             print("\(entry.slug): no change; nothing written")
         }
@@ -182,15 +180,6 @@ struct EditorSession {
         if let error = error as? StoreError { return error.description }
         if let error = error as? CLIError { return error.message }
         return error.localizedDescription
-    }
-
-    /// What the command's output adds when an edit took the entry out of review or approval.
-    static func statusNote(before: Status, after header: EntryHeader) -> String {
-        switch before {
-        case .inReview: "; it was in review: back to draft and out of the review queue (submit it again)"
-        case .approved: "; it was approved: back to draft (submit it again)"
-        default: ""
-        }
     }
 
     /// Both sides of every conflict, for a resume that cannot open the editor.

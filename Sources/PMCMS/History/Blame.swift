@@ -131,10 +131,10 @@ public struct Blame: Sendable {
             let links = (try? JSONDecoder().decode([LinkRef].self, from: Data(value.utf8))) ?? []
             if links.isEmpty { return "(none)" }
             let titles = links.prefix(3).map(\.title).joined(separator: "; ")
-            return "\(links.count) link\(links.count == 1 ? "" : "s"): \(titles)\(links.count > 3 ? "; …" : "")"
+            return "\(Plural.count(links.count, "link")): \(titles)\(links.count > 3 ? "; …" : "")"
         case .body:
             let count = TextLines(value).lines.count
-            return "\(count) line\(count == 1 ? "" : "s")"
+            return Plural.count(count, "line")
         default:
             return DiffText.show(value)
         }

@@ -168,11 +168,9 @@ public enum DiffText {
         out += rows.map { " " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + " | " + $0.1 }
         let linkCount = stat.linksAdded + stat.linksRemoved + stat.linksMoved + stat.linksRetitled
         out.append(" " + [
-            plural(stat.fields.count, "field"), plural(linkCount, "link change"),
-            "\(plural(stat.linesAdded, "line")) added", "\(plural(stat.linesRemoved, "line")) removed",
+            Plural.count(stat.fields.count, "field"), Plural.count(linkCount, "link change"),
+            "\(Plural.count(stat.linesAdded, "line")) added", "\(Plural.count(stat.linesRemoved, "line")) removed",
         ].joined(separator: ", "))
         return out.joined(separator: "\n")
     }
-
-    static func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 }

@@ -278,31 +278,4 @@ extension ContentStore {
     public static func revisionHash(kind: Kind, content: Content, metadata: RevisionMetadata) -> String {
         "sha256:" + SHA256.hex(SnapshotBytes.revisionHashInput(kind: kind, content: content, metadata: metadata))
     }
-
-    /// One encoder for the link columns: making a JSONEncoder per revision cost more than using it.
-    private static let linkEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static func encodeLinks(_ links: [LinkRef]) throws -> String {
-        if links.isEmpty { return "[]" }
-        return String(decoding: try linkEncoder.encode(links), as: UTF8.self)
-    }
-}
-
-/// Counts of body lines added and removed between two texts.
-public enum LineDiff {
-    /// A final newline ends the last line rather than starting an empty one, so that the
-    /// counts agree with `diff` (see `TextLines`).
-    public static func lines(_ text: String) -> [Substring] {
-        TextLines(text).lines
-    }
-
-    public static func counts(from old: String, to new: String) -> (added: Int, removed: Int) {
-        if old == new { return (0, 0) }
-        let difference = lines(new).difference(from: lines(old))
-        return (difference.insertions.count, difference.removals.count)
-    }
 }

@@ -119,7 +119,7 @@ struct StoreSchema {
     static func foreign(path: String, tables: [String]) -> StoreError {
         StoreError.notAStore(
             path: path,
-            reason: "it is an SQLite database of another application (\(tables.count) table\(tables.count == 1 ? "" : "s"), none of them pmcms's); pmcms leaves it untouched, choose another file")
+            reason: "it is an SQLite database of another application (\(Plural.count(tables.count, "table")), none of them pmcms's); pmcms leaves it untouched, choose another file")
     }
 
     /// Refuses a database that is not a pmcms store (only `.create` may start one in an empty

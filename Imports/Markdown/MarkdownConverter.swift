@@ -1,23 +1,5 @@
 import Foundation
 
-/// Converts HTML to sanitized Markdown: only text, structure and safe http(s)/mailto/tel links
-/// and images survive; scripts, styles, embedded documents, forms, site chrome, cookie banners,
-/// attributes and unsafe URLs never reach the output.
-public enum HTMLMarkdown {
-    /// Converts an HTML fragment or page; relative links resolve against `pageURL` when it is an
-    /// absolute http(s) address (a `<base href>` counts only on the same host).
-    public static func convert(_ html: String, pageURL: String? = nil) -> String {
-        let bytes = Array(html.utf8)
-        guard !bytes.isEmpty, let document = HTMLDocument(bytes: bytes, encoding: "UTF-8") else { return "" }
-        return document.withNodes { document in
-            let baseHref = document.nodes("//base[@href]").first?.attribute("href")
-            let converter = MarkdownConverter(resolver: URLResolver(pageURL: pageURL, baseHref: baseHref))
-            guard let body = document.body else { return "" }
-            return converter.markdown(of: body.children)
-        }
-    }
-}
-
 /// Walks HTML nodes and builds `MarkdownBlock`s. Recursion follows the tree, so it is bounded by
 /// `maxDepth`: deeper content is read as flat text rather than risking the thread's stack.
 struct MarkdownConverter {
@@ -221,40 +203,5 @@ struct MarkdownConverter {
     /// joins between inline runs) and leftover tag-like text (double-escaped markup) removed.
     static func cleanText(_ text: String) -> String {
         Whitespace.collapseKeepingEdges(TextSanitizer.stripTagLikeText(text))
-    }
-}
-
-/// Removes markup that survived as text (pages that escaped their HTML twice), so that
-/// `<script>` can never come out of the extractor even as words.
-enum TextSanitizer {
-    static func stripTagLikeText(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "<")) else { return text }
-        var text = text
-        // Escaped scripts and styles lose their content too, not just their tags.
-        if let pattern = RegexCache.shared.regex(#"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)"#, options: [.caseInsensitive, .dotMatchesLineSeparators]) {
-            text = pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " ")
-        }
-        var out = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if character == "<" {
-                let next = text.index(after: index)
-                if next < text.endIndex, text[next].isLetter || text[next] == "/" || text[next] == "!" || text[next] == "?",
-                   let close = text[next...].firstIndex(where: { $0 == ">" || $0 == "<" }), text[close] == ">" {
-                    index = text.index(after: close)
-                    out.append(" ")
-                    continue
-                }
-            }
-            out.append(character)
-            index = text.index(after: index)
-        }
-        return out
-    }
-
-    /// A plain-text field (title, summary, link text): tag-like text removed, whitespace collapsed.
-    static func plain(_ text: String) -> String {
-        Whitespace.collapse(stripTagLikeText(text))
     }
 }

@@ -1,0 +1,117 @@
+import Foundation
+import PMCMS
+
+/// How an import run reads and writes.
+public struct ImportOptions: Sendable {
+    /// Prefix for pages' paths from the site root when a page names no canonical URL of its own.
+    public var baseURL: String?
+    /// The folder `baseURL` stands for (`--root`); without it, the recorded root that holds the
+    /// named folder, else the named folder itself (see `ImportRun.collect`).
+    public var root: String?
+    /// The address of the page read from standard input (`--url`).
+    public var standardInputURL: String?
+    /// The status of entries the import creates (pages come from the live site: `published`).
+    public var newStatus: Status
+    /// Work out and report what would change, and write nothing.
+    public var dryRun: Bool
+    /// Files larger than this are refused.
+    public var maxSize: Int
+    /// Who the import revisions are signed by.
+    public var author: String
+    /// Pages per write transaction: large enough to amortise commits, small enough to keep
+    /// memory flat whatever the corpus size.
+    public var batchSize: Int
+
+    public init(baseURL: String? = nil, root: String? = nil, standardInputURL: String? = nil, newStatus: Status = .published,
+                dryRun: Bool = false, maxSize: Int = 20_000_000, author: String, batchSize: Int = 128) {
+        self.baseURL = baseURL
+        self.root = root
+        self.standardInputURL = standardInputURL
+        self.newStatus = newStatus
+        self.dryRun = dryRun
+        self.maxSize = maxSize
+        self.author = author
+        self.batchSize = batchSize
+    }
+}
+
+/// Where an import run stands, for a progress bar.
+public struct ImportProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var elapsed: TimeInterval
+    /// For a WARC archive, whose number of pages is known only at its end: bytes of the archive
+    /// read and its size. `total` is then the pages so far.
+    public var bytes: (read: Int64, size: Int64)? = nil
+
+    public init(done: Int, total: Int, elapsed: TimeInterval, bytes: (read: Int64, size: Int64)? = nil) {
+        self.done = done
+        self.total = total
+        self.elapsed = elapsed
+        self.bytes = bytes
+    }
+
+    public var pagesPerSecond: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
+    /// How far along, from 0 to 1: by bytes for an archive, else by files.
+    public var fraction: Double {
+        if let bytes { return bytes.size > 0 ? min(1, Double(bytes.read) / Double(bytes.size)) : 1 }
+        return total > 0 ? Double(done) / Double(total) : 1
+    }
+    public var remaining: TimeInterval? {
+        if bytes != nil { return fraction > 0 && elapsed > 0 ? elapsed * (1 - fraction) / fraction : nil }
+        return pagesPerSecond > 0 ? Double(total - done) / pagesPerSecond : nil
+    }
+}
+
+/// What an import run did, for its summary.
+public struct ImportSummary: Sendable {
+    /// A conflict: the page changed after an editor's change.
+    public struct Conflict: Sendable, Equatable {
+        public var file: String
+        public var slug: String
+        public var upstream: Int
+    }
+
+    /// A file that could not be imported, and why.
+    public struct Failure: Sendable, Equatable {
+        public var file: String
+        public var reason: String
+    }
+
+    public var pagesRead = 0
+    public var filesSkipped = 0
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var conflicts: [Conflict] = []
+    public var failures: [Failure] = []
+    /// Paths passed over on purpose (a symbolic link leaving the imported folder), with why.
+    public var skipped: [Failure] = []
+    public var createdSlugs: [String] = []
+    public var updatedSlugs: [String] = []
+    /// WARC records passed over on purpose, by reason (`request`, `revisit`, `status 404`,
+    /// `not HTML`, …); nil when no archive was imported.
+    public var recordsSkipped: [String: Int]?
+}
+
+/// Errors of the import run itself, outside extraction.
+public enum ImportError: Error, CustomStringConvertible {
+    case nothingFound
+    /// Standard input whose page names no canonical URL or `og:url`, imported without `--url`.
+    case noIdentity
+    /// The answer (or article body) under `question` came out empty.
+    case emptyAnswer(question: String)
+    /// Standard input or a pipe that passed the limit; its size is not known.
+    case tooLargeStream(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .nothingFound: "no question or article found on the page"
+        case .emptyAnswer(let question):
+            "no answer text found under \"\(question)\": the page's markup may hide it (forms, scripts, unclosed tags); nothing was imported from this page"
+        case .noIdentity:
+            "the page names no canonical URL or og:url, so pmcms cannot tell which page it is: give its address with --url URL (or --base-url URL)"
+        case .tooLargeStream(let limit): "passed the \(limit)-byte limit (reading stopped there): raise it with --max-size if the page is genuine"
+        }
+    }
+}
