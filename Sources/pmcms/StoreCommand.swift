@@ -8,6 +8,15 @@ struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Operations on a whole store (copy between SQLite and PostgreSQL).",
+        discussion: """
+            A store is a SQLite file or a PostgreSQL database, postgres://USER@HOST[:PORT]/DB \
+            (postgres://USER@/DB?host=/socket/dir for a Unix socket; the password from \
+            PGPASSWORD or ~/.pgpass). PostgreSQL stores support `store copy` and `verify` so far.
+
+            Examples:
+              pmcms store copy pmcms.sqlite 'postgres://pmcms@db.internal/pmcms'
+              pmcms --db 'postgres://pmcms@db.internal/pmcms' verify
+            """,
         subcommands: [StoreCopyCommand.self])
 }
 
@@ -57,8 +66,13 @@ enum PostgresCLI {
     /// Refuses, with exit 2, a command given a postgres:// store (`--db` or `$PMCMS_DB`) that
     /// does not run on PostgreSQL yet, before it could take the address for a file name.
     static func refuseUnsupported(_ arguments: [String]) {
-        // The command is the first word that is not an option (`pmcms --json list`).
-        guard let position = arguments.firstIndex(where: { !$0.hasPrefix("-") }), !supported.contains(arguments[position]),
+        // The command is the first word that is neither an option nor the value of --db or
+        // --author (`pmcms --json --db URL list`).
+        var position = 0
+        while position < arguments.count, arguments[position].hasPrefix("-") {
+            position += ["--db", "--author"].contains(arguments[position]) ? 2 : 1
+        }
+        guard position < arguments.count, !supported.contains(arguments[position]),
               !arguments.contains("--help"), !arguments.contains("-h") else { return }
         let command = arguments[position]
         var db: String?

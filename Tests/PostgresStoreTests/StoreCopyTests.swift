@@ -116,10 +116,12 @@ struct StoreCopyTests {
         let folder = try Folder()
         defer { folder.remove() }
         let url = "postgres://pmcms@/pmcms?host=\(folder.directory.path)"
-        for arguments in [["--db", url, "list"], ["export", "json", "--db", url], ["user", "list", "--db", url], ["log", "--db", url]] {
+        for arguments in [["--db", url, "list"], ["export", "json", "--db", url], ["user", "list", "--db", url], ["log", "--db", url],
+                          ["--json", "--db", url, "init"]] {
             let result = try folder.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderrText)")
             #expect(result.stderrText.contains("PostgreSQL stores support `store copy` and `verify` so far"), "\(result.stderrText)")
+            #expect(!result.stderrText.contains("`pmcms postgres:"), "\(result.stderrText)")
         }
         let fromEnvironment = try folder.run(["show", "x"], env: ["PMCMS_DB": url])
         #expect(fromEnvironment.status == 2, "\(fromEnvironment.stderrText)")
