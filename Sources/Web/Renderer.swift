@@ -47,6 +47,12 @@ struct Renderer: Sendable {
     /// With a `viewer`, the top bar says who is logged in and has the log-out button.
     func page(_ template: String, _ object: Any, title: String, section: Section, query: String? = nil, viewer: Viewer? = nil) throws -> String {
         guard let body = library.render(object, withTemplate: template) else { throw TemplateError(name: template) }
+        return try page(body: body, title: title, section: section, query: query, viewer: viewer)
+    }
+
+    /// A whole page around a `body` a template rendered (kept, for a page that is the same for
+    /// everyone), inside the layout.
+    func page(body: String, title: String, section: Section, query: String? = nil, viewer: Viewer? = nil) throws -> String {
         let layout = Layout(
             title: title, body: body, query: query ?? "", onQueue: section == .queue, onEntries: section == .entries,
             onAccounts: section == .accounts, onSettings: section == .settings, signedOut: section == .login,

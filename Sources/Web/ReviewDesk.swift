@@ -59,6 +59,8 @@ public struct ReviewDesk: Sendable {
     let entryPages = EntryPageCache.make()
     /// Search rankings, ranked once per search and content version.
     let searchRankings = SearchRankingCache.make()
+    /// The review queue's body (the same for everyone), rendered once per content version.
+    let queuePages = VersionedCache<Int, String>(capacity: 1)
     /// Sessions, in memory: a restart logs everyone out.
     let sessions: MemoryPersistDriver<ContinuousClock> = MemoryPersistDriver(configuration: .init())
 
@@ -502,12 +504,21 @@ public struct ReviewDesk: Sendable {
     // MARK: Pages
 
     func queue(_ viewer: Viewer) throws -> HTMLPage {
-        // Bounded: one more than a page tells that more wait, and the page says where to find
-        // them (the entries list, filtered by status, paginates).
-        let queue = try store.reviewQueue(statuses: [.inReview, .approved], limit: Self.pageSize + 1, links: false)
-        let scheduled = try store.list(ListQuery(scheduled: true, sort: .id, limit: Self.pageSize + 1))
-        return HTMLPage(try renderer.page(
-            "queue", QueuePage(queue, scheduled: scheduled, pageSize: Self.pageSize), title: "Review queue", section: .queue, viewer: viewer))
+        // The queue is the same for everyone: its body is kept per content version (read first,
+        // so what is kept is at least as new as the version it is kept for).
+        let version = try store.contentVersion()
+        let body: String
+        if let kept = queuePages.value(0, version: version) {
+            body = kept
+        } else {
+            // Bounded: one more than a page tells that more wait, and the page says where to find
+            // them (the entries list, filtered by status, paginates).
+            let queue = try store.reviewQueue(statuses: [.inReview, .approved], limit: Self.pageSize + 1, links: false)
+            let scheduled = try store.list(ListQuery(scheduled: true, sort: .id, limit: Self.pageSize + 1))
+            body = try renderer.fragment("queue", QueuePage(queue, scheduled: scheduled, pageSize: Self.pageSize))
+            queuePages.keep(body, 0, version: version)
+        }
+        return HTMLPage(try renderer.page(body: body, title: "Review queue", section: .queue, viewer: viewer))
     }
 
     func entries(_ parameters: Parameters, _ viewer: Viewer) throws -> HTMLPage {

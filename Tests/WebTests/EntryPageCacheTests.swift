@@ -106,4 +106,19 @@ import Testing
             #expect(wendys.contains("<p>A project manager delivers single projects.</p>"))
         }
     }
+
+    @Test func theQueueFollowsAWriteThroughAnotherConnection() async throws {
+        try await withDesk { desk, writer, client in
+            let session = try await ReviewDeskTests.logIn(client)
+            let first = try await AccountTests.get(client, "/", session).1
+            #expect(first.contains(#"href="/entries/\#(Self.slug)""#))
+            #expect(try await AccountTests.get(client, "/", session).1 == first)
+            #expect(desk.queuePages.computed == 1, "the second view is served from the kept body")
+            // Rejected through the other connection: a draft again, out of the queue.
+            try writer.transition(Self.slug, .reject, author: "rita", message: "not yet")
+            let after = try await AccountTests.get(client, "/", session).1
+            #expect(!after.contains(#"href="/entries/\#(Self.slug)""#))
+            #expect(desk.queuePages.computed == 2)
+        }
+    }
 }
