@@ -51,7 +51,6 @@ let package = Package(
             dependencies: [
                 "Schema", "CCmarkGFM",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Yams", package: "Yams"),
             ],
             path: "Sources/PMCMS"),
         .target(
