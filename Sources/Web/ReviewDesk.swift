@@ -485,10 +485,11 @@ public struct ReviewDesk: Sendable {
         return try renderer.fragment("diff", page)
     }
 
-    /// A store refusal said for a person at a browser (the store's own text names CLI flags).
+    /// A store refusal said for a person at a browser, for the refusals the desk words its own way.
     static func sentence(_ error: StoreError) -> String {
         switch error {
         case .invalidField(let name, let reason): "\(name.replacingOccurrences(of: "_", with: " ")): \(reason)"
+        case .notADate(let name, let text): "\(name.replacingOccurrences(of: "_", with: " ")): '\(text)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"
         case .unknownEntry: "There is no such entry."
         case .unknownRevision(_, let number): "There is no revision \(number)."
         default: error.description

@@ -67,7 +67,7 @@ extension ContentStore {
             case .head: number = header.head
             case .live:
                 guard let live = header.live else {
-                    throw StoreError.invalidField(name: "revision", reason: "'\(header.slug)' has no live revision: it is not published")
+                    throw StoreError.noLiveRevision(slug: header.slug)
                 }
                 number = live
             case .number(let n):
@@ -77,7 +77,7 @@ extension ContentStore {
                 number = n
             }
             let content = try Self.fetchContent(db, entryID: header.id, number: number)
-            return try Self.view(db, header: header, revision: number, content: content)
+            return try Self.viewResolvingLinks(db, header: header, revision: number, content: content)
         }
     }
 
@@ -87,7 +87,7 @@ extension ContentStore {
             let (sql, arguments) = Self.listSQL(query)
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let (header, number, content) = try Self.decodeView(row)
-                return try Self.view(db, header: header, revision: number, content: content)
+                return try Self.viewResolvingLinks(db, header: header, revision: number, content: content)
             }
         }
     }

@@ -20,7 +20,7 @@ extension ContentStore {
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let (header, number, content) = try Self.decodeView(row, links: links)
                 return ReviewItem(
-                    entry: try Self.view(db, header: header, revision: number, content: content),
+                    entry: try Self.viewResolvingLinks(db, header: header, revision: number, content: content),
                     submittedBy: row["submitted_by"], submittedAt: row["submitted_at"])
             }
         }
