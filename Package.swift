@@ -108,10 +108,10 @@ let package = Package(
         // not a product, never run by the tests.
         .executableTarget(
             name: "pmcms-bench-store",
-            dependencies: ["PMCMS"],
+            dependencies: ["PMCMS", "TestSupport"],
             path: "Benchmarks/StoreGenerator"),
-        // Helpers the test targets share (a seeded random generator, the subprocess runner);
-        // Foundation only, not a product.
+        // Helpers the test targets (and the benchmark's store generator) share: a seeded random
+        // generator, the subprocess runner; Foundation only, not a product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(

@@ -431,6 +431,9 @@ struct EditPage {
     var sourceURL: String
     var editedAt: String
     var body: String
+    /// The links, a ref a line (`LinkRef.editingRef`, as `pmcms edit` lists them).
+    var related: String
+    var articles: String
     var message: String
     var error: String?
     /// When the entry moved on meanwhile: the diff of what changed, rendered.
@@ -451,6 +454,8 @@ struct EditPage {
         sourceURL = c.sourceURL ?? ""
         editedAt = c.editedAt ?? ""
         body = c.body
+        related = view.related.map(\.editingRef).joined(separator: "\n")
+        articles = view.articles.map(\.editingRef).joined(separator: "\n")
         message = ""
     }
 
@@ -464,6 +469,8 @@ struct EditPage {
         sourceURL = form.source_url ?? ""
         editedAt = form.edited_at ?? ""
         body = form.body ?? ""
+        related = form.related ?? related
+        articles = form.articles ?? articles
         message = form.message ?? ""
         self.error = error
     }

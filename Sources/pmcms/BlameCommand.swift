@@ -23,16 +23,12 @@ struct BlameCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The entry's id or slug.") var ref: String
+    @OptionGroup var target: EntryRef
     @OptionGroup var output: JSONFlag
     @OptionGroup var pager: PagerFlag
 
-    func validate() throws {
-        if ref.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("REF is empty: give an entry's id or slug") }
-    }
-
     func run() throws {
-        let blame = try global.openStore(.read).blame(ref)
+        let blame = try global.openStore(.read).blame(target.ref)
         Pager.start(unless: pager.noPager)
         if output.json {
             print(try JSONOutput.string(BlameJSON(blame), pretty: true))

@@ -63,7 +63,7 @@ struct CheckCommand: ParsableCommand {
                 print("  \(Terminal.styled(severity, style)) \(finding.slug.map { $0 + ": " } ?? "")\(finding.message)")
             }
             let errors = findings.filter { $0.severity == .error }.count
-            print("\(findings.count) finding\(findings.count == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")")
+            print("\(Plural.count(findings.count, "finding")), \(Plural.count(errors, "error"))")
         }
         if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
     }

@@ -29,10 +29,10 @@ enum DiffText {
             let links = (try? JSONDecoder().decode([LinkRef].self, from: Data(value.utf8))) ?? []
             if links.isEmpty { return "(none)" }
             let titles = links.prefix(3).map(\.title).joined(separator: "; ")
-            return "\(links.count) link\(links.count == 1 ? "" : "s"): \(titles)\(links.count > 3 ? "; …" : "")"
+            return "\(Plural.count(links.count, "link")): \(titles)\(links.count > 3 ? "; …" : "")"
         case .body:
             let count = TextLines(value).lines.count
-            return "\(count) line\(count == 1 ? "" : "s")"
+            return Plural.count(count, "line")
         default:
             return show(value)
         }
@@ -186,11 +186,9 @@ enum DiffText {
         out += rows.map { " " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + " | " + $0.1 }
         let linkCount = stat.linksAdded + stat.linksRemoved + stat.linksMoved + stat.linksRetitled
         out.append(" " + [
-            plural(stat.fields.count, "field"), plural(linkCount, "link change"),
-            "\(plural(stat.linesAdded, "line")) added", "\(plural(stat.linesRemoved, "line")) removed",
+            Plural.count(stat.fields.count, "field"), Plural.count(linkCount, "link change"),
+            "\(Plural.count(stat.linesAdded, "line")) added", "\(Plural.count(stat.linesRemoved, "line")) removed",
         ].joined(separator: ", "))
         return out.joined(separator: "\n")
     }
-
-    static func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 }

@@ -71,7 +71,7 @@ enum ErrorText {
         case .notSQLite: "it is not an SQLite database; pmcms leaves it untouched, choose another file"
         case .emptyFile: "the file is empty; `pmcms --db \(path) init` makes a store in it"
         case .foreign(let tables):
-            "it is an SQLite database of another application (\(tables) table\(tables == 1 ? "" : "s"), none of them pmcms's); pmcms leaves it untouched, choose another file"
+            "it is an SQLite database of another application (\(Plural.count(tables, "table")), none of them pmcms's); pmcms leaves it untouched, choose another file"
         case .emptyDatabase: "the database is empty; `pmcms --db \(path) init` makes a store in it"
         case .incomplete:
             "its tables are not all there (a store still being created, or one made by an older pmcms); `pmcms --db \(path) init` brings it up to date"

@@ -131,12 +131,11 @@ struct ImportCommand: ParsableCommand {
     }
 
     static func describe(_ s: ImportSummary, dryRun: Bool, store: ContentStore) -> String {
-        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         var lines: [String] = []
         let verb = dryRun ? "dry run, nothing written: would have" : "imported"
-        var head = "\(verb) \(plural(s.pagesRead, "page"))"
-        if s.filesSkipped > 0 { head += " (\(s.filesSkipped) unchanged file\(s.filesSkipped == 1 ? "" : "s") skipped)" }
-        head += ": \(s.created) created, \(s.updated) updated, \(s.unchanged) unchanged, \(plural(s.conflicts.count, "conflict")), \(plural(s.failures.count, "error"))"
+        var head = "\(verb) \(Plural.count(s.pagesRead, "page"))"
+        if s.filesSkipped > 0 { head += " (\(Plural.count(s.filesSkipped, "unchanged file")) skipped)" }
+        head += ": \(s.created) created, \(s.updated) updated, \(s.unchanged) unchanged, \(Plural.count(s.conflicts.count, "conflict")), \(Plural.count(s.failures.count, "error"))"
         lines.append(head)
         for conflict in s.conflicts {
             let head = (try? store.header(conflict.slug).head).map(String.init) ?? "HEAD"
@@ -145,7 +144,7 @@ struct ImportCommand: ParsableCommand {
         if let records = s.recordsSkipped {
             let total = records.values.reduce(0, +)
             let reasons = records.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            lines.append("  \(plural(total, "WARC record")) skipped\(total > 0 ? ": " + reasons : "")")
+            lines.append("  \(Plural.count(total, "WARC record")) skipped\(total > 0 ? ": " + reasons : "")")
         }
         for skip in s.skipped {
             lines.append("  \(Terminal.styled("skipped", .yellow))  \(Terminal.oneLine(skip.file)): \(Terminal.oneLine(skip.reason.description))")

@@ -44,7 +44,7 @@ struct VerifyCommand: ParsableCommand {
             print("ok: \(report.entries) entries, \(report.revisions) revisions verified")
         } else {
             report.problems.forEach { print($0) }
-            print("\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(global.storePath)")
+            print("\(Plural.count(report.problems.count, "problem")) in \(global.storePath)")
         }
         if !report.ok { throw ExitCode(1) }
     }

@@ -138,7 +138,7 @@ public enum NotAStoreReason: Equatable, Sendable, CustomStringConvertible {
         case .notSQLite: "it is not an SQLite database; it is left untouched, choose another file"
         case .emptyFile: "the file is empty; creating a store makes one in it"
         case .foreign(let tables):
-            "it is an SQLite database of another application (\(tables) table\(tables == 1 ? "" : "s"), none of them the store's); it is left untouched, choose another file"
+            "it is an SQLite database of another application (\(Plural.count(tables, "table")), none of them the store's); it is left untouched, choose another file"
         case .emptyDatabase: "the database is empty; creating a store makes one in it"
         case .incomplete: "its tables are not all there (a store still being created, or one made by an older version); creating the store again brings it up to date"
         }

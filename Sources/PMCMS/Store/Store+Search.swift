@@ -56,20 +56,12 @@ extension ContentStore {
             throw StoreError.invalidField(name: "query", reason: error.description)
         }
         return try read { db in
-            var sql = Self.searchSQL
-            var arguments: StatementArguments = [SearchHit.markOpen, SearchHit.markClose, expression]
-            if let kind = query.kind {
-                sql += " AND e.kind = ?"
-                _ = arguments.append(contentsOf: [kind.rawValue])
-            }
-            if let status = query.status {
-                sql += " AND r.status = ?"
-                _ = arguments.append(contentsOf: [status.rawValue])
-            }
-            sql += " ORDER BY rank LIMIT ?"
-            _ = arguments.append(contentsOf: [query.limit])
+            var sql = SQL(sql: Self.searchSQL, arguments: [SearchHit.markOpen, SearchHit.markClose, expression])
+            if let kind = query.kind { sql += " AND e.kind = \(kind.rawValue)" }
+            if let status = query.status { sql += " AND r.status = \(status.rawValue)" }
+            sql += " ORDER BY rank LIMIT \(query.limit)"
             do {
-                return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                return try SQLRequest<Row>(literal: sql).fetchAll(db).map { row in
                     SearchHit(
                         id: row["id"], slug: row["slug"], kind: try Self.enumValue(row["kind"]),
                         status: try Self.enumValue(row["status"]), title: row["title"], snippet: row["snippet"],

@@ -111,7 +111,7 @@ extension ContentStore {
                 guard let info = sources[target] else { continue }
                 let pages = Array(Set(info.pages)).sorted()
                 let shown = pages.prefix(3).joined(separator: ", ") + (pages.count > 3 ? " and \(pages.count - 3) more" : "")
-                add(.unresolvedLink, nil, "\"\(info.title)\" (\(target)) is not imported; linked from \(pages.count) page\(pages.count == 1 ? "" : "s"): \(shown)")
+                add(.unresolvedLink, nil, "\"\(info.title)\" (\(target)) is not imported; linked from \(Plural.count(pages.count, "page")): \(shown)")
             }
 
             let current = try Row.fetchAll(db, sql: """
