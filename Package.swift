@@ -86,6 +86,8 @@ let package = Package(
                 .embedInCode("Templates/queue.mustache"),
                 .embedInCode("Templates/entries.mustache"),
                 .embedInCode("Templates/entry.mustache"),
+                .embedInCode("Templates/entry_top.mustache"),
+                .embedInCode("Templates/entry_rest.mustache"),
                 .embedInCode("Templates/diff.mustache"),
                 .embedInCode("Templates/message.mustache"),
                 .embedInCode("Templates/link.mustache"),

@@ -18,6 +18,7 @@ struct Renderer: Sendable {
         let templates: [(String, [UInt8])] = [
             ("layout", PackageResources.layout_mustache), ("queue", PackageResources.queue_mustache),
             ("entries", PackageResources.entries_mustache), ("entry", PackageResources.entry_mustache),
+            ("entry_top", PackageResources.entry_top_mustache), ("entry_rest", PackageResources.entry_rest_mustache),
             ("diff", PackageResources.diff_mustache), ("message", PackageResources.message_mustache),
             ("link", PackageResources.link_mustache), ("edit", PackageResources.edit_mustache),
             ("changed", PackageResources.changed_mustache), ("login", PackageResources.login_mustache),
