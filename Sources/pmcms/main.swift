@@ -46,6 +46,10 @@ if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(fi
          code: 2, usage: "See 'pmcms --help' for the commands.")
 }
 
+// Before parsing: a postgres:// store given to a command that cannot use it yet is refused
+// here, rather than taken for a file's name.
+PostgresCLI.refuseUnsupported(arguments)
+
 do {
     var command = try PMCMSCommand.parseAsRoot(arguments)
     if command is PMCMSCommand {

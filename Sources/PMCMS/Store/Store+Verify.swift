@@ -8,6 +8,13 @@ public struct VerifyReport: Sendable, Codable {
     public var problems: [String]
 
     public var ok: Bool { problems.isEmpty }
+
+    /// A report of the same checks made elsewhere (the PostgreSQL store's `verify`).
+    public init(entries: Int, revisions: Int, problems: [String]) {
+        self.entries = entries
+        self.revisions = revisions
+        self.problems = problems
+    }
 }
 
 extension VerifyReport {
