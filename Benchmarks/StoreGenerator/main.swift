@@ -14,6 +14,7 @@
 import Dispatch
 import Foundation
 import PMCMS
+import TestSupport
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3, let total = Int(arguments[2]), total > 400 else {
@@ -24,16 +25,9 @@ let path = arguments[1]
 let revisions = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
 let workload = Workload(questionCount: total - Workload.articleCount)
 
-/// A small deterministic generator (SplitMix64), so that two runs build the same store.
-struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// `below` draws from TestSupport's SplitMix64 generator as this tool always has (the value
+/// modulo `n`), so that two runs, and runs before and after it moved there, build the same store.
+extension SeededGenerator {
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
@@ -51,14 +45,14 @@ struct Workload: Sendable {
 
     let questionCount: Int
 
-    func sentence(_ rng: inout Random) -> String {
+    func sentence(_ rng: inout SeededGenerator) -> String {
         let words = Self.words
         let count = 10 + rng.below(13)
         let text = (0..<count).map { _ in words[rng.below(words.count)] }.joined(separator: " ")
         return text.prefix(1).uppercased() + text.dropFirst() + "."
     }
 
-    func paragraph(_ rng: inout Random) -> String {
+    func paragraph(_ rng: inout SeededGenerator) -> String {
         (0..<(2 + rng.below(3))).map { _ in sentence(&rng) }.joined(separator: " ")
     }
 
@@ -73,14 +67,14 @@ struct Workload: Sendable {
     }
     func articleURL(_ k: Int) -> String { "\(Self.site)/articles/article-\(k + 1)" }
 
-    func date(_ rng: inout Random, year: Int) -> String {
+    func date(_ rng: inout SeededGenerator, year: Int) -> String {
         String(format: "%04d-%02d-%02d", year, 1 + rng.below(12), 1 + rng.below(28))
     }
 
     /// Question `i` as its page gives it at `version` (0 = first import); each later version adds a
     /// paragraph and moves the date, as an edited page on the site would.
     func question(_ i: Int, version: Int) -> IncomingEntry {
-        var rng = Random(state: UInt64(i) &* 7919 &+ 17)
+        var rng = SeededGenerator(seed: UInt64(i) &* 7919 &+ 17)
         var paragraphs = (0..<(2 + rng.below(3))).map { _ in paragraph(&rng) }
         var edited = date(&rng, year: 2019 + rng.below(3))
         var related: Set<Int> = []
@@ -94,7 +88,7 @@ struct Workload: Sendable {
             if !cards.contains(k) { cards.append(k) }
         }
         for v in 0..<version {
-            var changeRNG = Random(state: UInt64(i) &* 31 &+ UInt64(v) &* 1_000_003)
+            var changeRNG = SeededGenerator(seed: UInt64(i) &* 31 &+ UInt64(v) &* 1_000_003)
             paragraphs.append(paragraph(&changeRNG))
             edited = date(&changeRNG, year: 2022 + v)
         }
@@ -106,7 +100,7 @@ struct Workload: Sendable {
     }
 
     func article(_ k: Int) -> IncomingEntry {
-        var rng = Random(state: UInt64(k) &* 104_729 &+ 3)
+        var rng = SeededGenerator(seed: UInt64(k) &* 104_729 &+ 3)
         return IncomingEntry(key: articleURL(k), kind: .article, content: Content(
             title: articleTitle(k), summary: sentence(&rng), imageURL: "\(Self.site)/images/articles/article-\(k + 1).jpg",
             sourceURL: articleURL(k), editedAt: date(&rng, year: 2024)), isCard: true)
@@ -144,9 +138,7 @@ do {
             DispatchQueue.global().async(group: group) { next.pages = work.pages(version: version, first: first, count: batch) }
         }
         let results = try store.importPages(current, newStatus: .published, author: "bench")
-        if let failure = results.first(where: { $0.error != nil }) {
-            throw StoreError.invalidField(name: "page", reason: failure.error ?? "")
-        }
+        if let error = results.compactMap(\.error).first { throw error }
         group.wait()
         current = next.pages
         if index + 1 == batches.count || batches[index + 1].0 != batches[index].0 {

@@ -22,7 +22,19 @@ struct EditForm: Decodable, Sendable {
     var source_url: String?
     var edited_at: String?
     var body: String?
+    /// The related questions and the article cards: one slug, id or URL a line, as `pmcms
+    /// edit`'s front matter lists them. A form without the field leaves those links alone.
+    var related: String?
+    var articles: String?
     var message: String?
+
+    /// The refs typed in a links field, a line each, blank lines skipped; nil when the form
+    /// has no such field.
+    static func refs(_ text: String?) -> [String]? {
+        text.map { text in
+            text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+    }
 
     /// The typed text applied to `content`: empty optional fields are cleared, the body keeps
     /// the browser's line breaks as the store's (`\n`).

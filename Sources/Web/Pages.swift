@@ -448,6 +448,9 @@ struct EditPage {
     var sourceURL: String
     var editedAt: String
     var body: String
+    /// The links, a ref a line (`LinkRef.editingRef`, as `pmcms edit` lists them).
+    var related: String
+    var articles: String
     var message: String
     var error: String?
     /// When the entry moved on meanwhile: the diff of what changed, rendered.
@@ -468,6 +471,8 @@ struct EditPage {
         sourceURL = c.sourceURL ?? ""
         editedAt = c.editedAt ?? ""
         body = c.body
+        related = view.related.map(\.editingRef).joined(separator: "\n")
+        articles = view.articles.map(\.editingRef).joined(separator: "\n")
         message = ""
     }
 
@@ -481,6 +486,8 @@ struct EditPage {
         sourceURL = form.source_url ?? ""
         editedAt = form.edited_at ?? ""
         body = form.body ?? ""
+        related = form.related ?? related
+        articles = form.articles ?? articles
         message = form.message ?? ""
         self.error = error
     }

@@ -87,14 +87,37 @@ public struct ReviewDesk: Sendable {
     }
 
     /// The link that logs a browser in to a desk without accounts.
-    public var loginURL: String { "http://\(Self.urlHost(options.host)):\(options.port)/login?token=\(options.token)" }
+    public var loginURL: String { "\(baseURL)login?token=\(options.token)" }
 
-    /// The desk's address, for the banner of a desk with accounts.
-    public var baseURL: String { "http://\(Self.urlHost(options.host)):\(options.port)/" }
+    /// The desk's address on this machine, for a browser: the host it listens on, or, when it
+    /// listens on every interface (`0.0.0.0`, `::`), the loopback address, since a browser
+    /// cannot open a wildcard address.
+    public var baseURL: String { address(host: Self.isWildcard(options.host) ? Self.loopback(for: options.host) : options.host) }
+
+    func address(host: String) -> String { "http://\(Self.urlHost(host)):\(options.port)/" }
+
+    /// What `pmcms serve` tells the person who started it to open. With accounts, the desk's
+    /// address; one listening on every interface says so, with the address on this machine and
+    /// the one by `hostName` for other machines. Without accounts, the one-time login link.
+    public func howToOpen(hasAccounts: Bool, hostName: String = ProcessInfo.processInfo.hostName) -> String {
+        guard hasAccounts else { return "open \(loginURL)" }
+        guard Self.isWildcard(options.host) else { return "open \(baseURL) and log in with your account" }
+        var text = "listening on all interfaces, port \(options.port): open \(baseURL) on this machine"
+        if !hostName.isEmpty, !Self.isLoopback(hostName) { text += ", or \(address(host: hostName)) from another one" }
+        return text + ", and log in with your account"
+    }
 
     static func urlHost(_ host: String) -> String {
         host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
+
+    /// Whether `host` is every interface of this machine rather than one address.
+    public static func isWildcard(_ host: String) -> Bool {
+        ["0.0.0.0", "::", "[::]"].contains(host)
+    }
+
+    /// The loopback address of a wildcard's family.
+    static func loopback(for wildcard: String) -> String { wildcard.contains(":") ? "::1" : "127.0.0.1" }
 
     /// Whether `host` is this machine only.
     public static func isLoopback(_ host: String) -> Bool {
@@ -247,7 +270,7 @@ public struct ReviewDesk: Sendable {
     func accountsPage(_ viewer: Viewer, typed form: AccountForm? = nil, error: String? = nil) throws -> HTMLPage {
         let page = AccountsPage(
             accounts: try store.accounts(), viewer: viewer.name, csrf: viewer.csrf,
-            selfApprove: try store.setting(.reviewSelfApprove) == "true", typedName: form?.name ?? "",
+            selfApprove: try store.allowsSelfApproval(), typedName: form?.name ?? "",
             typedRole: form?.role.flatMap(Role.init(rawValue:)) ?? .writer, error: error)
         return HTMLPage(try renderer.page("accounts", page, title: "Accounts", section: .accounts, viewer: viewer), status: error == nil ? .ok : .unprocessableContent)
     }
@@ -361,7 +384,7 @@ public struct ReviewDesk: Sendable {
             let client = clientAddress(request, context)
             if let wait = throttle.wait(account: form.name, client: client) {
                 let minutes = max(1, Int((wait / 60).rounded(.up)))
-                return loginForm(name: form.name, error: "Too many failed logins: try again in \(minutes) minute\(minutes == 1 ? "" : "s").", status: .tooManyRequests)
+                return loginForm(name: form.name, error: "Too many failed logins: try again in \(Plural.count(minutes, "minute")).", status: .tooManyRequests)
             }
             let store = store, hasher = options.hasher, name = form.name, password = form.password
             let account = try await Blocking.run { try store.authenticate(name, password: password, hasher: hasher) }
@@ -403,8 +426,11 @@ public struct ReviewDesk: Sendable {
     func saveEdit(_ ref: String, _ form: EditForm, _ viewer: Viewer) throws -> Response {
         let csrfToken = viewer.csrf
         do {
+            let links = try editedLinks(ref, form)
             try store.edit(ref, author: viewer.name, message: form.message?.nonEmpty, expectRevision: form.rev) { content in
                 form.apply(to: &content)
+                if let related = links.related { content.related = related }
+                if let articles = links.articles { content.articles = articles }
             }
             return Self.redirect("/entries/\(try store.header(ref).slug)")
         } catch let error as StoreError {
@@ -423,6 +449,30 @@ public struct ReviewDesk: Sendable {
             return try HTMLPage(renderer.page("edit", page, title: "Edit \(view.content.title)", section: .entries, viewer: viewer), status: .unprocessableContent)
                 .response()
         }
+    }
+
+    /// The links typed in the edit form, read as `pmcms edit` reads its front matter's lists
+    /// (`ContentStore.editedLinks`: an untouched line stays the link as stored). Read before the
+    /// write, which must not read through the store; the write's revision check still guards
+    /// the result. A form from an older revision is refused as stale first, so that the typed
+    /// lines are never read against links the person did not see.
+    func editedLinks(_ ref: String, _ form: EditForm) throws -> (related: [LinkRef]?, articles: [LinkRef]?) {
+        let view = try store.entry(ref)
+        if view.header.head != form.rev {
+            throw StoreError.staleRevision(slug: view.slug, expected: form.rev, actual: view.header.head)
+        }
+        let stored = view.content.related + view.content.articles
+        let shown = view.related + view.articles
+        func links(_ field: EditableField, _ text: String?) throws -> [LinkRef]? {
+            guard let refs = EditForm.refs(text) else { return nil }
+            do {
+                return try store.editedLinks(refs, stored: stored, shown: shown).links
+            } catch StoreError.unknownEntry(let ref) {
+                throw StoreError.invalidField(
+                    name: field.rawValue, reason: "'\(ref)' is neither an entry of this store (its slug or id) nor an http(s) URL")
+            }
+        }
+        return (try links(.related, form.related), try links(.articles, form.articles))
     }
 
     func act(_ ref: String, action name: String, _ request: Request, _ viewer: Viewer) async throws -> Response {
@@ -491,10 +541,11 @@ public struct ReviewDesk: Sendable {
         return try renderer.fragment("diff", page)
     }
 
-    /// A store refusal said for a person at a browser (the store's own text names CLI flags).
+    /// A store refusal said for a person at a browser, for the refusals the desk words its own way.
     static func sentence(_ error: StoreError) -> String {
         switch error {
         case .invalidField(let name, let reason): "\(name.replacingOccurrences(of: "_", with: " ")): \(reason)"
+        case .notADate(let name, let text): "\(name.replacingOccurrences(of: "_", with: " ")): '\(text)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"
         case .unknownEntry: "There is no such entry."
         case .unknownRevision(_, let number): "There is no revision \(number)."
         default: error.description

@@ -36,7 +36,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore(.read)
         Pager.start(unless: pager.noPager || !full)
-        let findings = try store.editorialReport(CheckOptions(staleDays: staleDays))
+        let findings = ErrorText.withHints(try store.editorialReport(CheckOptions(staleDays: staleDays)))
         if output.json {
             print(try JSONOutput.string(findings, pretty: true))
         } else if findings.isEmpty {
@@ -63,7 +63,7 @@ struct CheckCommand: ParsableCommand {
                 print("  \(Terminal.styled(severity, style)) \(finding.slug.map { $0 + ": " } ?? "")\(finding.message)")
             }
             let errors = findings.filter { $0.severity == .error }.count
-            print("\(findings.count) finding\(findings.count == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")")
+            print("\(Plural.count(findings.count, "finding")), \(Plural.count(errors, "error"))")
         }
         if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
     }

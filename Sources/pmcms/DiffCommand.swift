@@ -29,7 +29,7 @@ struct DiffCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The entry's id or slug.") var ref: String
+    @OptionGroup var target: EntryRef
     @Argument(help: "The old revision (default: the one before the latest).") var a: String?
     @Argument(help: "The new revision (default: latest).") var b: String?
     @Flag(help: "Show changed words inside their lines instead of whole lines.") var word = false
@@ -47,7 +47,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore(.read)
         let pair = try RevisionNames.reporting {
-            try store.revisionPair(ref, from: a.flatMap(RevisionName.init(parsing:)), to: b.flatMap(RevisionName.init(parsing:)))
+            try store.revisionPair(target.ref, from: a.flatMap(RevisionName.init(parsing:)), to: b.flatMap(RevisionName.init(parsing:)))
         }
         let diff = EntryDiff(
             entryID: pair.header.id, slug: pair.header.slug, from: pair.old, to: pair.new,
@@ -82,7 +82,7 @@ enum RevisionNames {
         do {
             return try body()
         } catch let error as RevisionNameError {
-            throw CLIError(message: error.description)
+            throw CLIError(message: ErrorText.message(error))
         }
     }
 }

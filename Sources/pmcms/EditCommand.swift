@@ -32,7 +32,7 @@ struct EditCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The entry's id or slug.") var ref: String
+    @OptionGroup var target: EntryRef
     @OptionGroup var fields: ContentOptions
     @Option(name: .shortAndLong, help: "The revision message.") var message: String?
     @Option(name: .customLong("expect-rev"), help: "Fail with exit 3 unless the entry is still at this revision.") var expectRev: Int?
@@ -52,12 +52,12 @@ struct EditCommand: ParsableCommand {
         let store = try global.openStore(.write)
         if fields.isEmpty {
             let session = EditorSession(store: store, author: global.authorName)
-            try session.edit(ref: ref, message: message, recoverFile: recover)
+            try session.edit(ref: target.ref, message: message, recoverFile: recover)
             return
         }
         let edits = try fields.resolve(store: store)
         var before: Status?
-        let result = try store.edit(ref, author: global.authorName, message: message, expectRevision: expectRev) { content in
+        let result = try store.edit(target.ref, author: global.authorName, message: message, expectRevision: expectRev) { content in
             before = content.status
             try edits.apply(to: &content)
         }
@@ -65,9 +65,7 @@ struct EditCommand: ParsableCommand {
         if output.json {
             print(try JSONOutput.string(try store.entry(String(result.header.id)), pretty: true))
         } else if let revision = result.revision {
-            var line = "\(result.header.slug): r\(revision)"
-            if let live = result.header.live, live != revision { line += " (draft; live stays r\(live))" }
-            print(line + (before.map { EditorSession.statusNote(before: $0, after: result.header) } ?? ""))
+            print(RevisionSummary.line(result, revision: revision, before: before))
         } else {
             print("\(result.header.slug): no change")
         }

@@ -64,7 +64,7 @@ struct EditorSession {
         } catch let error as FrontMatter.ParseError {
             ours = try fixFirst(recovery.text, error: error.message, entry: original, message: message)
         } catch let error as StoreError {
-            ours = try fixFirst(recovery.text, error: error.description, entry: original, message: message)
+            ours = try fixFirst(recovery.text, error: ErrorText.message(error), entry: original, message: message)
         }
         let label = "r\(head) (current)"
         let merge = Merge3.content(base: original.content, ours: ours, theirs: entry.content, theirsLabel: label)
@@ -95,7 +95,7 @@ struct EditorSession {
             }
         }
         let text = try Self.document(
-            content: merge.content, related: merge.content.related.map(Self.ref), articles: merge.content.articles.map(Self.ref),
+            content: merge.content, related: merge.content.related.map(\.editingRef), articles: merge.content.articles.map(\.editingRef),
             notes: notes, errors: errors, message: message)
         let outcome = try run(
             initial: text, pristine: nil, slug: entry.slug, base: head, current: entry.content, kind: entry.kind,
@@ -150,9 +150,7 @@ struct EditorSession {
         try? FileManager.default.removeItem(at: editorFile)
         if let recoverFile { try? FileManager.default.removeItem(atPath: recoverFile) }
         if let revision = result.revision {
-            var line = "\(result.header.slug): r\(revision)"
-            if let live = result.header.live, live != revision { line += " (draft; live stays r\(live))" }
-            print(line + Self.statusNote(before: entry.content.status, after: result.header))
+            print(RevisionSummary.line(result, revision: revision, before: entry.content.status))
         } else {
             print("\(entry.slug): no change; nothing written")
         }
@@ -179,18 +177,8 @@ struct EditorSession {
     }
 
     static func describe(_ error: Error) -> String {
-        if let error = error as? StoreError { return error.description }
-        if let error = error as? CLIError { return error.message }
+        if error is StoreError || error is CLIError { return ErrorText.message(error) }
         return error.localizedDescription
-    }
-
-    /// What the command's output adds when an edit took the entry out of review or approval.
-    static func statusNote(before: Status, after header: EntryHeader) -> String {
-        switch before {
-        case .inReview: "; it was in review: back to draft and out of the review queue (submit it again)"
-        case .approved: "; it was approved: back to draft (submit it again)"
-        default: ""
-        }
     }
 
     /// Both sides of every conflict, for a resume that cannot open the editor.
@@ -282,7 +270,7 @@ struct EditorSession {
                 let oldErrors = saved.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.hasPrefix(FrontMatter.errorPrefix) }.count
                 lastError = error.shifted(by: Self.errorLineCount - oldErrors).message
             } catch let error as StoreError {
-                lastError = error.description
+                lastError = ErrorText.message(error)
             }
             Terminal.warn("pmcms: error: \(lastError ?? ""); reopening the editor")
             shown = Self.withError(saved, lastError ?? "")
@@ -298,26 +286,12 @@ struct EditorSession {
     private func apply(_ document: FrontMatter.Document, to current: Content, kind: Kind, existing: [ResolvedLink]) throws -> Content {
         var next = current
         for (field, value) in document.scalars { try next.set(field, to: value ?? "") }
-        // The editor shows each link as its resolved slug, else its URL; map those back to the
-        // links as stored, so that an untouched link stays exactly as it was.
-        var known: [String: LinkRef] = [:]
-        for (stored, shown) in zip(current.related + current.articles, existing) {
-            for key in [shown.slug, shown.url, Self.ref(stored)].compactMap({ $0 }) where known[key] == nil {
-                known[key] = stored
-            }
-        }
+        // The editor shows each link as its `editingRef`; the store maps those back to the links
+        // as stored, so that an untouched link stays exactly as it was.
         func links(_ refs: [String]) throws -> [LinkRef] {
-            var result: [LinkRef] = []
-            for ref in refs {
-                if let link = known[ref] {
-                    result.append(link)
-                } else {
-                    let (resolved, warnings) = try store.linkRefs([ref])
-                    warnings.forEach { Terminal.warn("pmcms: warning: \($0)") }
-                    result += resolved
-                }
-            }
-            return result
+            let (links, warnings) = try store.editedLinks(refs, stored: current.related + current.articles, shown: existing)
+            warnings.forEach { Terminal.warn("pmcms: warning: \($0)") }
+            return links
         }
         if let related = document.related { next.related = try links(related) }
         if let articles = document.articles { next.articles = try links(articles) }
@@ -329,9 +303,7 @@ struct EditorSession {
         return next
     }
 
-    static func ref(_ link: LinkRef) -> String { link.slug ?? link.url ?? link.title }
-
-    static func refs(_ links: [ResolvedLink]) -> [String] { links.map { $0.slug ?? $0.url ?? $0.title } }
+    static func refs(_ links: [ResolvedLink]) -> [String] { links.map(\.editingRef) }
 
     static func notes(for entry: EntryView) -> [String] {
         let live = entry.header.live.map { "r\($0)" } ?? "none"

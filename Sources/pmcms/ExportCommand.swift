@@ -120,10 +120,10 @@ struct ExportCommand: ParsableCommand {
         do {
             if format == .hugo, let directory {
                 let summary = try HugoExport.export(options, from: store, into: directory)
-                print("\(directory): \(summary.entries) \(summary.entries == 1 ? "entry" : "entries") (hugo: \(summary.written) written, \(summary.unchanged) unchanged, \(summary.removed) removed)")
+                print("\(directory): \(Plural.count(summary.entries, "entry", plural: "entries")) (hugo: \(summary.written) written, \(summary.unchanged) unchanged, \(summary.removed) removed)")
             } else if let out {
                 let summary = try AtomicFile.write(to: out, protecting: global.storePath, force: force) { sink in try Exporter.export(options, from: store, to: sink) }
-                print("\(out): \(summary.entries) \(summary.entries == 1 ? "entry" : "entries") (\(format.rawValue), \(summary.bytes) bytes)")
+                print("\(out): \(Plural.count(summary.entries, "entry", plural: "entries")) (\(format.rawValue), \(summary.bytes) bytes)")
             } else {
                 _ = try Exporter.export(options, from: store, to: OutputSink(FileHandle.standardOutput))
             }

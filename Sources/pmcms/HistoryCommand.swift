@@ -20,17 +20,13 @@ struct HistoryCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The entry's id or slug.") var ref: String
+    @OptionGroup var target: EntryRef
     @OptionGroup var output: JSONFlag
-
-    func validate() throws {
-        if ref.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("REF is empty: give an entry's id or slug") }
-    }
 
     func run() throws {
         let store = try global.openStore(.read)
-        let header = try store.header(ref)
-        let revisions = try store.revisions(ref)
+        let header = try store.header(target.ref)
+        let revisions = try store.revisions(target.ref)
         if output.json {
             print(try JSONOutput.string(revisions, pretty: true))
             return

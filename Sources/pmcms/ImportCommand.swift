@@ -116,27 +116,26 @@ struct ImportCommand: ParsableCommand {
                 dry_run: dryRun, pages_read: summary.pagesRead, files_skipped: summary.filesSkipped, created: summary.created,
                 updated: summary.updated, unchanged: summary.unchanged,
                 conflicts: summary.conflicts.map { SummaryJSON.ConflictJSON(file: $0.file, slug: $0.slug, upstream: $0.upstream) },
-                errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) },
-                skipped: summary.skipped.isEmpty ? nil : summary.skipped.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) },
+                errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason.description) },
+                skipped: summary.skipped.isEmpty ? nil : summary.skipped.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason.description) },
                 records_skipped: summary.recordsSkipped),
                 pretty: true))
         } else {
             print(Self.describe(summary, dryRun: dryRun, store: store))
             // Per-file errors go to standard error, one line each, like every other error.
             for failure in summary.failures {
-                Terminal.warn("pmcms: error: \(Terminal.oneLine(failure.file)): \(Terminal.oneLine(failure.reason))")
+                Terminal.warn("pmcms: error: \(Terminal.oneLine(failure.file)): \(Terminal.oneLine(failure.reason.description))")
             }
         }
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
 
     static func describe(_ s: ImportSummary, dryRun: Bool, store: ContentStore) -> String {
-        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         var lines: [String] = []
         let verb = dryRun ? "dry run, nothing written: would have" : "imported"
-        var head = "\(verb) \(plural(s.pagesRead, "page"))"
-        if s.filesSkipped > 0 { head += " (\(s.filesSkipped) unchanged file\(s.filesSkipped == 1 ? "" : "s") skipped)" }
-        head += ": \(s.created) created, \(s.updated) updated, \(s.unchanged) unchanged, \(plural(s.conflicts.count, "conflict")), \(plural(s.failures.count, "error"))"
+        var head = "\(verb) \(Plural.count(s.pagesRead, "page"))"
+        if s.filesSkipped > 0 { head += " (\(Plural.count(s.filesSkipped, "unchanged file")) skipped)" }
+        head += ": \(s.created) created, \(s.updated) updated, \(s.unchanged) unchanged, \(Plural.count(s.conflicts.count, "conflict")), \(Plural.count(s.failures.count, "error"))"
         lines.append(head)
         for conflict in s.conflicts {
             let head = (try? store.header(conflict.slug).head).map(String.init) ?? "HEAD"
@@ -145,10 +144,10 @@ struct ImportCommand: ParsableCommand {
         if let records = s.recordsSkipped {
             let total = records.values.reduce(0, +)
             let reasons = records.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            lines.append("  \(plural(total, "WARC record")) skipped\(total > 0 ? ": " + reasons : "")")
+            lines.append("  \(Plural.count(total, "WARC record")) skipped\(total > 0 ? ": " + reasons : "")")
         }
         for skip in s.skipped {
-            lines.append("  \(Terminal.styled("skipped", .yellow))  \(Terminal.oneLine(skip.file)): \(Terminal.oneLine(skip.reason))")
+            lines.append("  \(Terminal.styled("skipped", .yellow))  \(Terminal.oneLine(skip.file)): \(Terminal.oneLine(skip.reason.description))")
         }
         // Per-file errors go to standard error (see `run`).
         return lines.joined(separator: "\n")

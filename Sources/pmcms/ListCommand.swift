@@ -125,7 +125,7 @@ enum EntryLine {
         case ..<86_400: return "\(seconds / 3600) h ago"
         default:
             let days = seconds / 86_400
-            return days == 1 ? "1 day ago" : "\(days) days ago"
+            return "\(Plural.count(days, "day")) ago"
         }
     }
 }

@@ -24,7 +24,7 @@ struct RevertCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The entry's id or slug.") var ref: String
+    @OptionGroup var target: EntryRef
     @Argument(help: "The revision to bring back (a number, live or upstream).") var revision: String
     @Option(name: .shortAndLong, help: "The revision message (default: \"revert to rN\").") var message: String?
     @Flag(help: "Publish the revert at once instead of making a draft.") var publish = false
@@ -35,16 +35,16 @@ struct RevertCommand: ParsableCommand {
         guard let name = RevisionName(parsing: revision) else {
             throw ValidationError("'\(revision)' is not a revision: give \(RevisionName.accepted)")
         }
-        if name == .latest { throw ValidationError("reverting to latest changes nothing: give an earlier revision (see `pmcms history \(ref)`)") }
+        if name == .latest { throw ValidationError("reverting to latest changes nothing: give an earlier revision (see `pmcms history \(target.ref)`)") }
         if let expectRev, expectRev < 1 { throw ValidationError("--expect-rev must be at least 1") }
     }
 
     func run() throws {
         let store = try global.openStore(.write)
         guard let name = RevisionName(parsing: revision) else { throw CLIError.usage("'\(revision)' is not a revision") }
-        let number = try RevisionNames.reporting { try store.revisionNumber(ref, name) }
+        let number = try RevisionNames.reporting { try store.revisionNumber(target.ref, name) }
         let result = try store.revert(
-            ref, to: number, author: global.authorName, message: message, publish: publish, expectRevision: expectRev)
+            target.ref, to: number, author: global.authorName, message: message, publish: publish, expectRevision: expectRev)
         if output.json {
             print(try JSONOutput.string(try store.revisions(String(result.header.id)).last, pretty: true))
             return

@@ -31,7 +31,7 @@ struct ScheduleCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The entry's id or slug.") var ref: String
+    @OptionGroup var target: EntryRef
     @Option(help: ArgumentHelp("When the approved entry goes live.", valueName: "time")) var at: String?
     @Option(help: ArgumentHelp("When it leaves the site; `none` clears an expiry.", valueName: "time")) var expire: String?
     @Flag(help: "Drop the entry's schedule.") var cancel = false
@@ -45,7 +45,7 @@ struct ScheduleCommand: ParsableCommand {
         do {
             _ = try change()
         } catch let error as ScheduleError {
-            throw ValidationError(error.description)
+            throw ValidationError(ErrorText.message(error))
         }
     }
 
@@ -61,9 +61,9 @@ struct ScheduleCommand: ParsableCommand {
         let store = try global.openStore(.write)
         let result: ChangeResult
         do {
-            result = try store.schedule(ref, try change(), author: global.authorName, message: message, expectRevision: expectRev)
+            result = try store.schedule(target.ref, try change(), author: global.authorName, message: message, expectRevision: expectRev)
         } catch let error as ScheduleError {
-            throw CLIError(message: error.description)
+            throw CLIError(message: ErrorText.message(error))
         }
         let entry = try store.entry(String(result.header.id))
         var line = "\(result.header.slug): "

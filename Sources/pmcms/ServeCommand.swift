@@ -71,8 +71,7 @@ struct ServeCommand: ParsableCommand {
         let desk = try ReviewDesk(
             store: store, options: .init(host: host, port: port, token: ReviewDesk.makeToken(), author: global.authorName, behindProxy: behindProxy))
         // Written unbuffered: a script reading the link from a pipe gets it at once.
-        let entry = hasAccounts ? "open \(desk.baseURL) and log in with your account" : "open \(desk.loginURL)"
-        let banner = "pmcms serve: the review desk of \(global.storePath)\n\(entry)\n(Ctrl-C stops it)\n"
+        let banner = "pmcms serve: the review desk of \(global.storePath)\n\(desk.howToOpen(hasAccounts: hasAccounts))\n(Ctrl-C stops it)\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
         // The server is async; this command waits for it on the main thread until it stops.
         let finished = DispatchSemaphore(value: 0)

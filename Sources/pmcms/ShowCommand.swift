@@ -18,7 +18,7 @@ struct ShowCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The entry's id or slug.") var ref: String
+    @OptionGroup var target: EntryRef
     @Option(help: ArgumentHelp("Show this revision instead of the latest: \(RevisionName.accepted).", valueName: "rev")) var rev: String?
     @Flag(help: "Show the live (published) revision.") var live = false
     @Flag(help: "Print only the body rendered as HTML.") var html = false
@@ -35,9 +35,9 @@ struct ShowCommand: ParsableCommand {
         let store = try global.openStore(.read)
         var selector: RevisionSelector = live ? .live : .head
         if let name = rev.flatMap(RevisionName.init(parsing:)) {
-            selector = .number(try RevisionNames.reporting { try store.revisionNumber(ref, name) })
+            selector = .number(try RevisionNames.reporting { try store.revisionNumber(target.ref, name) })
         }
-        let entry = try store.entry(ref, at: selector)
+        let entry = try store.entry(target.ref, at: selector)
         // Started once the entry is found, so that an error never opens an empty pager.
         Pager.start(unless: pager.noPager)
         if output.json {

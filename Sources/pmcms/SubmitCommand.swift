@@ -8,7 +8,5 @@ struct SubmitCommand: WorkflowCommand {
         "The entry waits in the review queue (`pmcms review`) until someone approves or rejects it.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The entry's id or slug.") var ref: String
-    @Option(name: .shortAndLong, help: "A message for the revision.") var message: String?
-    @Option(name: .customLong("expect-rev"), help: "Fail with exit 3 unless the entry is still at this revision.") var expectRev: Int?
+    @OptionGroup var step: WorkflowStep<SubmitCommand>
 }

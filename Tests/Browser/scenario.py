@@ -223,6 +223,14 @@ class Browser:
                     }
                     return out.slice(0, 8);""")
                 raise Failed(f"{name}{suffix}: the page is {overflow}px wider than the {width}px screen: {culprits}")
+            # The top bar's pieces (name, pages, search, account) fit two rows at any width: on a
+            # phone the account once took a third row below a lone search box.
+            rows = self.driver.execute_script("""
+                const tops = [...document.querySelectorAll('header.top > *')].map(e => e.getBoundingClientRect().top);
+                const rows = [];
+                for (const top of tops) if (!rows.some(r => Math.abs(r - top) < 12)) rows.push(top);
+                return rows.length;""")
+            check(rows <= 2, f"{name}{suffix}: the top bar wraps into {rows} rows at {width}px")
         self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     def quit(self):
@@ -358,6 +366,9 @@ def stale_form(config, first_browser, second_browser):
     check(first_browser.click("Save as a new revision") == 200, "the first save failed")
     typed = "Second editor's text: <kept> & \"quoted\", ünïcödé, two\nlines."
     second_browser.type_into("body", typed)
+    # A related question added on a line of its own, as the editor's front matter lists them.
+    links = (second_browser.field("related").get_attribute("value").rstrip("\n") + "\n" + config["entry"]).lstrip("\n")
+    second_browser.type_into("related", links)
     second_browser.type_into("message", "my careful change")
     status = second_browser.click("Save as a new revision")
     check(status == 409, f"the stale save got {status}, not 409")
@@ -367,7 +378,13 @@ def stale_form(config, first_browser, second_browser):
     kept = second_browser.field("body").get_attribute("value").replace("\r\n", "\n")
     check(kept == typed, f"the typed body was not kept: {kept!r}")
     check(second_browser.field("message").get_attribute("value") == "my careful change", "the typed message was not kept")
+    kept = second_browser.field("related").get_attribute("value").replace("\r\n", "\n")
+    check(kept == links, f"the typed related questions were not kept: {kept!r}")
     second_browser.screenshot("serve-conflict")
+    # Saving again, knowing, writes it: the entry page lists the new related question.
+    check(second_browser.click("Save as a new revision") == 200, f"the second save failed: {second_browser.text()[:400]}")
+    related = second_browser.driver.find_elements(By.CSS_SELECTOR, f'ol.links a[href="/entries/{config["entry"]}"]')
+    check(related, "the related question added in the form is not on the entry page")
 
 
 def hostile_entry(config, browser):

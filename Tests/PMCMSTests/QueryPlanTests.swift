@@ -9,9 +9,9 @@ import Testing
 @Suite("Query plans of the review queue")
 struct QueryPlanTests {
     /// The lines of `EXPLAIN QUERY PLAN` for `sql`.
-    static func plan(_ t: TestStore, _ sql: String, _ arguments: StatementArguments) throws -> [String] {
+    static func plan(_ t: TestStore, _ sql: SQL) throws -> [String] {
         try t.store.database.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+            try SQLRequest<Row>(literal: "EXPLAIN QUERY PLAN \(literal: sql)").fetchAll(db).map { $0["detail"] as String }
         }
     }
 
@@ -28,8 +28,7 @@ struct QueryPlanTests {
     @Test("the queue finds entries in review through the status index, not by scanning every head")
     func queueUsesStatusIndex() throws {
         let t = try Self.store()
-        let (sql, arguments) = ContentStore.reviewQueueSQL(statuses: [.inReview, .approved], limit: nil)
-        let plan = try Self.plan(t, sql, arguments)
+        let plan = try Self.plan(t, ContentStore.reviewQueueSQL(statuses: [.inReview, .approved], limit: nil))
         #expect(plan.contains { $0.contains("revision_by_status") }, "plan: \(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN") }, "plan: \(plan)")
         // And the answer is still the two entries waiting.
@@ -39,8 +38,7 @@ struct QueryPlanTests {
     @Test("the scheduled list starts from the scheduled revisions, not from every entry")
     func scheduledUsesPartialIndex() throws {
         let t = try Self.store()
-        let (sql, arguments) = ContentStore.listSQL(ListQuery(scheduled: true, sort: .id))
-        let plan = try Self.plan(t, sql, arguments)
+        let plan = try Self.plan(t, ContentStore.listSQL(ListQuery(scheduled: true, sort: .id)))
         #expect(plan.contains { $0.contains("revision_scheduled") }, "plan: \(plan)")
         #expect(!plan.contains { $0 == "SCAN e" }, "plan: \(plan)")
         #expect(try t.store.list(ListQuery(scheduled: true, sort: .id)).map(\.header.id) == [2])

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The fields an editor may set by name (`--set FIELD=VALUE`, front matter).
+/// The fields an editor may set by name (`FIELD=VALUE` assignments, the editor's front matter).
 public enum EditableField: String, Sendable, CaseIterable {
     case title, body, summary
     case imageURL = "image_url"
@@ -12,11 +12,11 @@ public enum EditableField: String, Sendable, CaseIterable {
     /// Parses `FIELD=VALUE`; the value may be empty (which clears an optional field).
     public static func parseAssignment(_ text: String) throws -> (EditableField, String) {
         guard let equals = text.firstIndex(of: "=") else {
-            throw StoreError.invalidField(name: "--set", reason: "'\(text)' is not FIELD=VALUE (fields: \(allNames))")
+            throw StoreError.notAnAssignment(text: text)
         }
         let name = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
         guard let field = EditableField(rawValue: name) else {
-            throw StoreError.invalidField(name: "--set", reason: "unknown field '\(name)' (fields: \(allNames))")
+            throw StoreError.unknownField(name: name)
         }
         return (field, String(text[text.index(after: equals)...]))
     }
@@ -37,7 +37,7 @@ extension Content {
         case .sourceURL: sourceURL = optional?.trimmingCharacters(in: .whitespaces)
         case .editedAt: editedAt = optional?.trimmingCharacters(in: .whitespaces)
         case .related, .articles:
-            throw StoreError.invalidField(name: field.rawValue, reason: "links are set as a list of slugs or URLs")
+            throw StoreError.linksNeedAList(field: field)
         }
     }
 }
@@ -67,4 +67,44 @@ extension ContentStore {
             return (links, warnings)
         }
     }
+
+    /// The links a person typed as refs, one per item, where the links were shown as their
+    /// `editingRef`s (the editor's front matter, the review desk's form): a ref that names a
+    /// link of the entry as shown (`shown`, the resolved form of `stored`) stays exactly the
+    /// link as stored, so an untouched link keeps its title and URL even when it is unresolved;
+    /// any other ref goes through `linkRefs(_:)`. Blank refs are skipped.
+    /// Returns the links and `linkRefs`' warnings; throws `StoreError.unknownEntry` for a ref
+    /// that is neither an entry nor an http(s) URL.
+    public func editedLinks(_ refs: [String], stored: [LinkRef], shown: [ResolvedLink]) throws -> (links: [LinkRef], warnings: [String]) {
+        var known: [String: LinkRef] = [:]
+        for (link, resolved) in zip(stored, shown) {
+            for key in [resolved.slug, resolved.url, link.editingRef].compactMap({ $0 }) where known[key] == nil {
+                known[key] = link
+            }
+        }
+        var links: [LinkRef] = []
+        var warnings: [String] = []
+        for raw in refs {
+            let ref = raw.trimmingCharacters(in: .whitespaces)
+            if ref.isEmpty { continue }
+            if let link = known[ref] {
+                links.append(link)
+            } else {
+                let (resolved, found) = try linkRefs([ref])
+                links += resolved
+                warnings += found
+            }
+        }
+        return (links, warnings)
+    }
+}
+
+extension LinkRef {
+    /// How a person edits this link as text: its entry's slug, else its URL, else its title.
+    public var editingRef: String { slug ?? url ?? title }
+}
+
+extension ResolvedLink {
+    /// How a person edits this link as text (see `LinkRef.editingRef`).
+    public var editingRef: String { slug ?? url ?? title }
 }

@@ -16,7 +16,7 @@ public struct LogQuery: Sendable, Equatable {
         self.limit = limit
     }
 
-    /// Normalises a date or timestamp to the stored form, so that `--since 2026-11-29` compares
+    /// Normalises a date or timestamp to the stored form, so that a `since` of `2026-11-29` compares
     /// as text against `created_at`; nil when `text` is not a date.
     public static func normalizedSince(_ text: String) -> String? {
         Timestamp.parse(text).map(Timestamp.format)
@@ -47,8 +47,7 @@ extension ContentStore {
     /// `revision_by_author`) delivers in order, so `LIMIT` stops after the rows it returns.
     public func log(_ query: LogQuery) throws -> [RevisionInfo] {
         try read { db in
-            let (sql, arguments) = Self.logStatement(query)
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            try SQLRequest<Row>(literal: Self.logStatement(query)).fetchAll(db).map { row in
                 try Self.decodeRevision(row, slug: row["slug"], live: row["live"])
             }
         }
@@ -58,40 +57,26 @@ extension ContentStore {
     /// sorting every revision.
     public func logQueryPlan(_ query: LogQuery) throws -> String {
         try read { db in
-            let (sql, arguments) = Self.logStatement(query)
-            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments)
+            try SQLRequest<Row>(literal: "EXPLAIN QUERY PLAN \(literal: Self.logStatement(query))").fetchAll(db)
                 .map { row -> String in row["detail"] }
                 .joined(separator: "\n")
         }
     }
 
-    static func logStatement(_ query: LogQuery) -> (String, StatementArguments) {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let since = query.since {
-            conditions.append("r.created_at >= ?")
-            _ = arguments.append(contentsOf: [since])
-        }
-        if let author = query.author {
-            conditions.append("r.author = ?")
-            _ = arguments.append(contentsOf: [author])
-        }
-        if let origin = query.origin {
-            conditions.append("r.origin = ?")
-            _ = arguments.append(contentsOf: [origin.rawValue])
-        }
-        var sql = """
+    static func logStatement(_ query: LogQuery) -> SQL {
+        var conditions: [SQL] = []
+        if let since = query.since { conditions.append("r.created_at >= \(since)") }
+        if let author = query.author { conditions.append("r.author = \(author)") }
+        if let origin = query.origin { conditions.append("r.origin = \(origin.rawValue)") }
+        var sql: SQL = """
             SELECT r.entry_id, r.number, r.parent, r.origin, r.status, r.author, r.created_at, r.message, r.hash,
                    r.upstream, r.lines_added, r.lines_removed, r.publish_at, r.expire_at, e.slug, e.live
             FROM revision r JOIN entry e ON e.id = r.entry_id
             """
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        if !conditions.isEmpty { sql += " WHERE \(literal: conditions.joined(separator: " AND "))" }
         sql += " ORDER BY r.created_at DESC, r.id DESC"
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            _ = arguments.append(contentsOf: [limit])
-        }
-        return (sql, arguments)
+        if let limit = query.limit { sql += " LIMIT \(limit)" }
+        return sql
     }
 
     /// The revision number `name` stands for in the entry `ref`.
@@ -177,9 +162,9 @@ extension ContentStore {
     }
 
     static func fetchRevisionInfo(_ db: Database, header: EntryHeader, number: Int) throws -> RevisionInfo {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT \(revisionColumns) FROM revision WHERE entry_id = ? AND number = ?",
-            arguments: [header.id, number])
+        guard let row = try SQLRequest<Row>(
+            literal: "SELECT \(sql: revisionColumns) FROM revision WHERE entry_id = \(header.id) AND number = \(number)"
+        ).fetchOne(db)
         else { throw StoreError.unknownRevision(slug: header.slug, number: number) }
         return try decodeRevision(row, slug: header.slug, live: header.live)
     }

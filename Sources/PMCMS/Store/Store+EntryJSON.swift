@@ -15,11 +15,11 @@ extension ContentStore {
     @discardableResult
     public func streamEntryJSON(_ query: StreamQuery, _ visit: (Data) throws -> Void) throws -> Int {
         precondition(!query.withHistory, "streamEntryJSON writes no history; use stream(_:_:)")
-        let (sql, arguments) = try Self.streamSQL(query, columns: Self.entryObjectSQL)
+        let sql = try Self.streamSQL(query, columns: Self.entryObjectSQL)
         return try read { db in
             db.add(function: Self.bodyHTMLFunction)
             var visited = 0
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            let cursor = try SQLRequest<Row>(literal: sql).fetchCursor(db)
             while let row = try cursor.next() {
                 try row.withUnsafeData(atIndex: 0) { data in try visit(data ?? Data()) }
                 visited += 1

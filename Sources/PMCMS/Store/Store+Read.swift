@@ -67,7 +67,7 @@ extension ContentStore {
             case .head: number = header.head
             case .live:
                 guard let live = header.live else {
-                    throw StoreError.invalidField(name: "revision", reason: "'\(header.slug)' has no live revision: it is not published")
+                    throw StoreError.noLiveRevision(slug: header.slug)
                 }
                 number = live
             case .number(let n):
@@ -77,17 +77,16 @@ extension ContentStore {
                 number = n
             }
             let content = try Self.fetchContent(db, entryID: header.id, number: number)
-            return try Self.view(db, header: header, revision: number, content: content)
+            return try Self.viewResolvingLinks(db, header: header, revision: number, content: content)
         }
     }
 
     /// Entries at their current revision, filtered and sorted.
     public func list(_ query: ListQuery) throws -> [EntryView] {
         try read { db in
-            let (sql, arguments) = Self.listSQL(query)
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            try SQLRequest<Row>(literal: Self.listSQL(query)).fetchAll(db).map { row in
                 let (header, number, content) = try Self.decodeView(row)
-                return try Self.view(db, header: header, revision: number, content: content)
+                return try Self.viewResolvingLinks(db, header: header, revision: number, content: content)
             }
         }
     }
@@ -101,9 +100,9 @@ extension ContentStore {
     public func revisions(_ ref: String) throws -> [RevisionInfo] {
         try read { db in
             let header = try Self.resolve(db, ref: ref)
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.revisionColumns) FROM revision WHERE entry_id = ? ORDER BY number",
-                arguments: [header.id])
+            let rows = try SQLRequest<Row>(
+                literal: "SELECT \(sql: Self.revisionColumns) FROM revision WHERE entry_id = \(header.id) ORDER BY number"
+            ).fetchAll(db)
             return try rows.map { try Self.decodeRevision($0, slug: header.slug, live: header.live) }
         }
     }
@@ -122,17 +121,10 @@ extension ContentStore {
     // MARK: Shared readers
 
     /// The query behind `list`, kept apart so that a test can check its plan.
-    static func listSQL(_ query: ListQuery) -> (String, StatementArguments) {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let kind = query.kind {
-            conditions.append("e.kind = ?")
-            _ = arguments.append(contentsOf: [kind.rawValue])
-        }
-        if let status = query.status {
-            conditions.append("r.status = ?")
-            _ = arguments.append(contentsOf: [status.rawValue])
-        }
+    static func listSQL(_ query: ListQuery) -> SQL {
+        var conditions: [SQL] = []
+        if let kind = query.kind { conditions.append("e.kind = \(kind.rawValue)") }
+        if let status = query.status { conditions.append("r.status = \(status.rawValue)") }
         if query.scheduled {
             // The IN list comes from the small `revision_scheduled` index (migration 0010), so
             // the join starts from the few scheduled entries instead of probing every head.
@@ -141,14 +133,11 @@ extension ContentStore {
                 AND e.id IN (SELECT entry_id FROM revision WHERE publish_at IS NOT NULL OR expire_at IS NOT NULL)
                 """)
         }
-        var sql = "SELECT \(Self.viewColumns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY " + query.sort.orderBy
-        if let limit = query.limit {
-            sql += " LIMIT ? OFFSET ?"
-            _ = arguments.append(contentsOf: [limit, max(0, query.offset)])
-        }
-        return (sql, arguments)
+        var sql: SQL = "SELECT \(sql: Self.viewColumns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head"
+        if !conditions.isEmpty { sql += " WHERE \(literal: conditions.joined(separator: " AND "))" }
+        sql += " ORDER BY \(sql: query.sort.orderBy)"
+        if let limit = query.limit { sql += " LIMIT \(limit) OFFSET \(max(0, query.offset))" }
+        return sql
     }
 
     static func resolve(_ db: Database, ref: String) throws -> EntryHeader {

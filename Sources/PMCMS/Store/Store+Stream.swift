@@ -61,25 +61,24 @@ extension ContentStore {
     /// memory stays flat however many entries the store holds. Returns how many were visited.
     @discardableResult
     public func stream(_ query: StreamQuery, _ visit: (StreamedEntry) throws -> Void) throws -> Int {
-        let (sql, arguments) = try Self.streamSQL(query)
+        let sql = try Self.streamSQL(query)
         return try read { db in
             var visited = 0
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            let cursor = try SQLRequest<Row>(literal: sql).fetchCursor(db)
             while let row = try cursor.next() {
                 let view: EntryView
                 if query.withLinks {
                     let (header, number, content) = try Self.decodeView(row)
-                    view = try Self.view(db, header: header, revision: number, content: content)
+                    view = try Self.viewResolvingLinks(db, header: header, revision: number, content: content)
                 } else {
                     let (header, number, content) = try Self.decodeView(row, links: false)
                     view = EntryView(header: header, revision: number, content: content, related: [], articles: [])
                 }
                 var revisions: [RevisionInfo]?
                 if query.withHistory {
-                    revisions = try Row.fetchAll(
-                        db, sql: "SELECT \(Self.revisionColumns) FROM revision WHERE entry_id = ? ORDER BY number",
-                        arguments: [view.header.id]
-                    ).map { try Self.decodeRevision($0, slug: view.header.slug, live: view.header.live) }
+                    revisions = try SQLRequest<Row>(
+                        literal: "SELECT \(sql: Self.revisionColumns) FROM revision WHERE entry_id = \(view.header.id) ORDER BY number"
+                    ).fetchAll(db).map { try Self.decodeRevision($0, slug: view.header.slug, live: view.header.live) }
                 }
                 try visit(StreamedEntry(view: view, revisions: revisions))
                 visited += 1
@@ -91,53 +90,45 @@ extension ContentStore {
     /// The slugs of the entries `query` selects, without reading their revisions: which
     /// entries an export holds, for links between them.
     public func slugs(_ query: StreamQuery) throws -> Set<String> {
-        let (sql, arguments) = try Self.streamSQL(query, columns: "e.slug")
-        return try read { db in Set(try String.fetchAll(db, sql: sql, arguments: arguments)) }
+        let sql = try Self.streamSQL(query, columns: "e.slug")
+        return try read { db in Set(try SQLRequest<String>(literal: sql).fetchAll(db)) }
     }
 
     /// SQLite's plan for `query`, one line per step: lets tests check that the newest-N feed
     /// walks an index rather than sorting the whole store.
     public func streamPlan(_ query: StreamQuery) throws -> [String] {
-        let (sql, arguments) = try Self.streamSQL(query)
+        let sql = try Self.streamSQL(query)
         return try read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
+            try SQLRequest<Row>(literal: "EXPLAIN QUERY PLAN \(literal: sql)").fetchAll(db).map { $0["detail"] }
         }
     }
 
-    static func streamSQL(_ query: StreamQuery, columns: String = viewColumns) throws -> (String, StatementArguments) {
+    static func streamSQL(_ query: StreamQuery, columns: String = viewColumns) throws -> SQL {
         let (pointer, sortKey) = query.selection == .live ? ("e.live", "e.live_feed_date") : ("e.head", "e.head_feed_date")
-        var conditions = query.selection == .live ? ["e.live IS NOT NULL"] : []
-        var arguments: StatementArguments = []
+        var conditions: [SQL] = query.selection == .live ? ["e.live IS NOT NULL"] : []
         if query.selection == .live {
             // What the site shows at `now`: not before its publication time (a live revision never
             // keeps one, but a file edited by hand might), not from its expiry on. NULL in nearly every row.
             let now = query.now ?? Timestamp.now()
-            conditions.append("(r.expire_at IS NULL OR r.expire_at > ?) AND (r.publish_at IS NULL OR r.publish_at <= ?)")
-            _ = arguments.append(contentsOf: [now, now])
+            conditions.append("(r.expire_at IS NULL OR r.expire_at > \(now)) AND (r.publish_at IS NULL OR r.publish_at <= \(now))")
         }
-        if let kind = query.kind {
-            conditions.append("e.kind = ?")
-            _ = arguments.append(contentsOf: [kind.rawValue])
-        }
+        if let kind = query.kind { conditions.append("e.kind = \(kind.rawValue)") }
         if let since = query.since {
             // updated_at is always written as YYYY-MM-DDTHH:MM:SSZ, so the canonical form of
             // the bound compares correctly as text.
             guard let date = Timestamp.parse(since) else {
-                throw StoreError.invalidField(name: "since", reason: "'\(since)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
+                throw StoreError.notADate(field: "since", text: since)
             }
-            conditions.append("e.updated_at >= ?")
-            _ = arguments.append(contentsOf: [Timestamp.format(date)])
+            conditions.append("e.updated_at >= \(Timestamp.format(date))")
         }
-        var sql = "SELECT \(columns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = \(pointer)"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        // The column list and the pointer and sort columns are this file's own constants.
+        var sql: SQL = "SELECT \(sql: columns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = \(sql: pointer)"
+        if !conditions.isEmpty { sql += " WHERE \(literal: conditions.joined(separator: " AND "))" }
         switch query.order {
         case .id: sql += " ORDER BY e.id ASC"
-        case .newestEdited: sql += " ORDER BY \(sortKey) DESC, e.id DESC"
+        case .newestEdited: sql += " ORDER BY \(sql: sortKey) DESC, e.id DESC"
         }
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            _ = arguments.append(contentsOf: [max(0, limit)])
-        }
-        return (sql, arguments)
+        if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+        return sql
     }
 }

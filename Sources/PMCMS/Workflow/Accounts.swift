@@ -255,10 +255,18 @@ extension ContentStore {
         try read { db in try Self.selfApprovalProblem(db, header: try Self.resolve(db, ref: ref), author: author) == nil }
     }
 
+    /// Whether `review.self_approve` lets anyone approve a change they wrote: the one reading
+    /// of the setting, for the approval check and for the pages that say what the rule is.
+    public func allowsSelfApproval() throws -> Bool {
+        try read { db in try Self.allowsSelfApproval(db) }
+    }
+
+    static func allowsSelfApproval(_ db: Database) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.reviewSelfApprove.rawValue]) == "true"
+    }
+
     static func selfApprovalProblem(_ db: Database, header: EntryHeader, author: String) throws -> StoreError? {
-        if try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.reviewSelfApprove.rawValue]) == "true" {
-            return nil
-        }
+        if try allowsSelfApproval(db) { return nil }
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM account WHERE name = ?)", arguments: [author]) == true else {
             return nil
         }

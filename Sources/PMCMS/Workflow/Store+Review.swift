@@ -16,11 +16,10 @@ extension ContentStore {
     /// of the work, 75 links decoded and looked up per entry.
     public func reviewQueue(statuses: [Status] = [.inReview], limit: Int? = nil, links: Bool = true) throws -> [ReviewItem] {
         try read { db in
-            let (sql, arguments) = Self.reviewQueueSQL(statuses: statuses, limit: limit)
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            try SQLRequest<Row>(literal: Self.reviewQueueSQL(statuses: statuses, limit: limit)).fetchAll(db).map { row in
                 let (header, number, content) = try Self.decodeView(row, links: links)
                 return ReviewItem(
-                    entry: try Self.view(db, header: header, revision: number, content: content),
+                    entry: try Self.viewResolvingLinks(db, header: header, revision: number, content: content),
                     submittedBy: row["submitted_by"], submittedAt: row["submitted_at"])
             }
         }
@@ -29,19 +28,15 @@ extension ContentStore {
     /// The queue's query. The statuses lead the join so that the `revision_by_status` index
     /// (migration 0010) finds the few revisions in them; a scan from `entry` would read the head
     /// revision of every entry, bodies included. Kept apart so that a test can check its plan.
-    static func reviewQueueSQL(statuses: [Status], limit: Int?) -> (String, StatementArguments) {
-        // One placeholder per status; the values themselves are bound.
-        let placeholders = Array(repeating: "?", count: max(1, statuses.count)).joined(separator: ", ")
-        var sql = """
-            SELECT \(Self.viewColumns), r.author AS submitted_by, r.created_at AS submitted_at
+    static func reviewQueueSQL(statuses: [Status], limit: Int?) -> SQL {
+        // The statuses are bound, one placeholder each (GRDB writes the list).
+        let values = statuses.isEmpty ? [Status.inReview.rawValue] : statuses.map(\.rawValue)
+        var sql: SQL = """
+            SELECT \(sql: Self.viewColumns), r.author AS submitted_by, r.created_at AS submitted_at
             FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head
-            WHERE r.status IN (\(placeholders)) ORDER BY r.created_at ASC, e.id ASC
+            WHERE r.status IN \(values) ORDER BY r.created_at ASC, e.id ASC
             """
-        var arguments = StatementArguments(statuses.isEmpty ? [Status.inReview.rawValue] : statuses.map(\.rawValue))
-        if let limit {
-            sql += " LIMIT ?"
-            _ = arguments.append(contentsOf: [limit])
-        }
-        return (sql, arguments)
+        if let limit { sql += " LIMIT \(limit)" }
+        return sql
     }
 }
