@@ -55,7 +55,6 @@ let package = Package(
             dependencies: [
                 "Schema", "CCmarkGFM",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Yams", package: "Yams"),
             ],
             path: "Sources/PMCMS"),
         // The PostgreSQL backend (issue 19, first slice): its own module, so the SQLite core in
@@ -101,6 +100,8 @@ let package = Package(
                 .embedInCode("Templates/queue.mustache"),
                 .embedInCode("Templates/entries.mustache"),
                 .embedInCode("Templates/entry.mustache"),
+                .embedInCode("Templates/entry_top.mustache"),
+                .embedInCode("Templates/entry_rest.mustache"),
                 .embedInCode("Templates/diff.mustache"),
                 .embedInCode("Templates/message.mustache"),
                 .embedInCode("Templates/link.mustache"),

@@ -49,7 +49,7 @@ struct VerifyCommand: ParsableCommand {
             // A missing, foreign, newer, busy or unreadable file is said as such (on standard
             // error); a store SQLite finds damaged is reported as corrupt.
             switch error {
-            case .corrupt, .diskError, .invalidField(name: "store", _): return .corrupt(path: global.storePath, error)
+            case .corrupt, .diskError, .noWriteAheadLog: return .corrupt(path: global.storePath, reason: ErrorText.message(error))
             default: throw error
             }
         } catch {
