@@ -10,6 +10,12 @@ let package = Package(
         // For the fuzzing package in Fuzz/, which can only depend on products.
         .library(name: "Imports", targets: ["Imports"]),
     ],
+    // PostgreSQL is a build option, off by default, so that the quick start (`swift run pmcms
+    // demo`) never compiles postgres-nio and its TLS stack (about five more minutes on two
+    // cores): `swift build --traits PostgreSQL` builds a pmcms that takes postgres:// stores.
+    traits: [
+        .trait(name: "PostgreSQL", description: "The PostgreSQL store backend (postgres-nio): postgres:// stores for `store copy` and `verify`."),
+    ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -115,7 +121,8 @@ let package = Package(
         .executableTarget(
             name: "pmcms",
             dependencies: [
-                "PMCMS", "Imports", "Exports", "Web", "PostgresStore",
+                "PMCMS", "Imports", "Exports", "Web",
+                .target(name: "PostgresStore", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import PMCMS
+#if PostgreSQL
 import PostgresStore
+#endif
 
 /// `pmcms store`: operations on a whole store. Only a table of subcommands.
 struct StoreCommand: ParsableCommand {
@@ -48,6 +50,7 @@ struct StoreCopyCommand: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
+        #if PostgreSQL
         let report = try PostgresCLI.translating { try StoreCopy.copy(from: source, to: destination) }
         if output.json {
             print(try JSONOutput.string(report, pretty: true))
@@ -55,13 +58,31 @@ struct StoreCopyCommand: ParsableCommand {
         }
         let counts = report.tables.filter { $0.rows > 0 }.map { "\($0.rows) \($0.name)" }.joined(separator: ", ")
         print("copied \(report.source) to \(report.destination) and verified: \(counts.isEmpty ? "an empty store" : counts)")
+        #else
+        throw CLIError(message: PostgresCLI.notBuiltIn, code: 2)
+        #endif
     }
 }
 
 /// What the command line does with PostgreSQL stores while only some commands support them.
 enum PostgresCLI {
+    #if PostgreSQL
     /// Commands that take a postgres:// store (`store copy` reads its own arguments).
     static let supported: Set<String> = ["store", "verify", "demo", "help"]
+    #else
+    /// Built without the PostgreSQL trait: no command takes a postgres:// store.
+    static let supported: Set<String> = ["demo", "help"]
+    #endif
+
+    /// What a pmcms built without the `PostgreSQL` trait says when given a postgres:// store.
+    static let notBuiltIn = "this pmcms was built without PostgreSQL support; build it with "
+        + "`swift build -c release --traits PostgreSQL` (README, \"PostgreSQL (first steps)\")"
+
+    /// Whether a store address names a PostgreSQL database rather than a SQLite file.
+    static func isPostgresAddress(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
+    }
 
     /// Refuses, with exit 2, a command given a postgres:// store (`--db` or `$PMCMS_DB`) that
     /// does not run on PostgreSQL yet, before it could take the address for a file name.
@@ -80,14 +101,19 @@ enum PostgresCLI {
             if argument == "--db", index + 1 < arguments.count { db = arguments[index + 1] }
             if argument.hasPrefix("--db=") { db = String(argument.dropFirst(5)) }
         }
-        guard PostgresLocation.isPostgresURL(GlobalOptions.storePath(db: db)) else { return }
+        guard isPostgresAddress(GlobalOptions.storePath(db: db)) else { return }
         var name = command
         if command == "user", position + 1 < arguments.count, !arguments[position + 1].hasPrefix("-") {
             name += " " + arguments[position + 1]
         }
+        #if PostgreSQL
         fail(PostgresStoreError.unsupportedCommand(command: name).description, code: 2)
+        #else
+        fail(notBuiltIn, code: 2)
+        #endif
     }
 
+    #if PostgreSQL
     /// Runs `body`, turning the PostgreSQL store's errors into the CLI's (exit 2 for a usage
     /// error such as a bad address, else 1).
     static func translating<T>(_ body: () throws -> T) throws -> T {
@@ -97,4 +123,5 @@ enum PostgresCLI {
             throw CLIError(message: error.description, code: error.isUsageError ? 2 : 1)
         }
     }
+    #endif
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import PMCMS
+#if PostgreSQL
 import PostgresStore
+#endif
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,9 +30,13 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         // PostgreSQL: the same invariants (issue 19); a server that cannot be reached is an
         // error, not a finding.
+        #if PostgreSQL
         let report = try PostgresLocation.isPostgresURL(global.storePath)
             ? PostgresCLI.translating { try PostgresVerify.verify(url: global.storePath) }
             : sqliteReport()
+        #else
+        let report = try sqliteReport()
+        #endif
         if output.json {
             print(try JSONOutput.string(report, pretty: true))
         } else if report.ok {
