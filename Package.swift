@@ -45,6 +45,7 @@ let package = Package(
                 .embedInCode("Migrations/0008_schedule.sql"),
                 .embedInCode("Migrations/0009_accounts.sql"),
                 .embedInCode("Migrations/0010_head_status_index.sql"),
+                .embedInCode("Migrations/0012_import_fetched_at.sql"),
             ]),
         .target(
             name: "PMCMS",

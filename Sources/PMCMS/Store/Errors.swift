@@ -4,6 +4,9 @@ import Foundation
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noStore(path: String)
     case newerStore(path: String, unknown: [String])
+    /// A pmcms store not yet migrated to this version (made by an older pmcms), opened by a
+    /// command that does not write (a read, a dry run), so it cannot migrate it.
+    case olderStore(path: String, missing: [String])
     case unknownEntry(ref: String)
     case staleRevision(slug: String, expected: Int, actual: Int)
     case unknownRevision(slug: String, number: Int)
@@ -28,6 +31,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "no pmcms store at \(path); create one with `pmcms --db \(path) init` (or pass --db / set PMCMS_DB)"
         case .newerStore(let path, let unknown):
             return "the store \(path) was made by a newer pmcms (unknown migrations: \(unknown.joined(separator: ", "))); upgrade pmcms to open it"
+        case .olderStore(let path, let missing):
+            return "the store \(path) was made by an older pmcms and needs migrating to this version (missing: \(missing.joined(separator: ", "))); "
+                + "this command does not write, so it leaves the store as it is: `pmcms --db \(path) init` migrates it (so does any command that writes)"
         case .unknownEntry(let ref):
             return "no entry '\(ref)': give an id or a slug (see `pmcms list`)"
         case .staleRevision(let slug, let expected, let actual):

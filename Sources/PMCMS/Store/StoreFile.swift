@@ -133,9 +133,8 @@ struct StoreSchema {
         if isForeign { throw Self.foreign(path: path, tables: tables) }
         try ContentStore.refuseNewer(applied: applied, known: known, path: path)
         if access == .read && !Set(known).isSubset(of: applied) {
-            throw StoreError.notAStore(
-                path: path,
-                reason: "its tables are not all there (a store still being created, or one made by an older pmcms); `pmcms --db \(path) init` brings it up to date")
+            // Its first migration is applied (not foreign, not empty): a pmcms store, only older.
+            throw StoreError.olderStore(path: path, missing: known.filter { !applied.contains($0) })
         }
     }
 }
