@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Sessions and bcrypt password hashes for the desk's accounts.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // The PostgreSQL backend's first slice (issue 19): `store copy` and `verify` on postgres:// stores.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -46,15 +48,26 @@ let package = Package(
                 .embedInCode("Migrations/0009_accounts.sql"),
                 .embedInCode("Migrations/0010_head_status_index.sql"),
                 .embedInCode("Migrations/0012_import_fetched_at.sql"),
+                // PostgreSQL's migrations (issue 19), numbered on their own; run by PostgresStore.
+                .embedInCode("Postgres/0001_postgres_initial.sql"),
             ]),
         .target(
             name: "PMCMS",
             dependencies: [
                 "Schema", "CCmarkGFM",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Yams", package: "Yams"),
             ],
             path: "Sources/PMCMS"),
+        // The PostgreSQL backend (issue 19, first slice): its own module, so the SQLite core in
+        // PMCMS stays unchanged; its migrations live in Schema/Postgres beside the SQLite ones.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "PMCMS", "Schema",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Sources/PostgresStore"),
         .target(
             name: "Imports",
             dependencies: ["PMCMS", "CLibXML2", "CZlib"],
@@ -88,6 +101,8 @@ let package = Package(
                 .embedInCode("Templates/queue.mustache"),
                 .embedInCode("Templates/entries.mustache"),
                 .embedInCode("Templates/entry.mustache"),
+                .embedInCode("Templates/entry_top.mustache"),
+                .embedInCode("Templates/entry_rest.mustache"),
                 .embedInCode("Templates/diff.mustache"),
                 .embedInCode("Templates/message.mustache"),
                 .embedInCode("Templates/link.mustache"),
@@ -101,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "pmcms",
             dependencies: [
-                "PMCMS", "Imports", "Exports", "Web",
+                "PMCMS", "Imports", "Exports", "Web", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -139,6 +154,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/WebTests"),
+        .testTarget(
+            name: "PostgresStoreTests",
+            // `pmcms` so that the binary its end-to-end tests run is built first.
+            dependencies: ["PostgresStore", "PMCMS", "Schema", "pmcms", "TestSupport"],
+            path: "Tests/PostgresStoreTests"),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["PMCMS", "pmcms", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
