@@ -53,6 +53,7 @@ let package = Package(
                 .embedInCode("Migrations/0008_schedule.sql"),
                 .embedInCode("Migrations/0009_accounts.sql"),
                 .embedInCode("Migrations/0010_head_status_index.sql"),
+                .embedInCode("Migrations/0012_import_fetched_at.sql"),
                 // PostgreSQL's migrations (issue 19), numbered on their own; run by PostgresStore.
                 .embedInCode("Postgres/0001_postgres_initial.sql"),
             ]),

@@ -79,7 +79,10 @@ public struct ImportSummary: Sendable {
     }
 
     public var pagesRead = 0
+    /// Files and WARC records skipped because they are unchanged since they were imported.
     public var filesSkipped = 0
+    /// Of `filesSkipped`, the WARC records (already imported), so that the summary names them as records.
+    public var recordsUnchanged = 0
     public var created = 0
     public var updated = 0
     public var unchanged = 0
@@ -92,6 +95,9 @@ public struct ImportSummary: Sendable {
     /// WARC records passed over on purpose, by reason (`request`, `revisit`, `status 404`,
     /// `not HTML`, …); nil when no archive was imported.
     public var recordsSkipped: [String: Int]?
+
+    /// The reason a record fetched before the entry's stored capture is skipped (`records_skipped`).
+    public static let olderCapture = "older than the stored capture"
 }
 
 /// Errors of the import run itself, outside extraction.

@@ -43,6 +43,10 @@ public struct ImportRun: Sendable {
                     summary.failures.append(.init(file: file, reason: .write(error)))
                     continue
                 }
+                // A record fetched before what the store holds is skipped, as a record, by reason.
+                if result.outcomes.contains(where: { if case .olderCapture = $0 { true } else { false } }) {
+                    summary.recordsSkipped = (summary.recordsSkipped ?? [:]).merging([ImportSummary.olderCapture: 1], uniquingKeysWith: +)
+                }
                 for (entry, outcome) in zip(page.entries, result.outcomes) {
                     // A card of an article the store has already is a link, not an entry of this page.
                     if entry.isCard, case .unchanged = outcome { continue }
@@ -62,6 +66,8 @@ public struct ImportRun: Sendable {
                         summary.unchanged += 1
                     case .conflict(let slug, let upstream):
                         summary.conflicts.append(.init(file: file, slug: slug, upstream: upstream))
+                    case .olderCapture:
+                        break  // counted above, once for the record
                     }
                 }
             }
@@ -74,8 +80,9 @@ public struct ImportRun: Sendable {
             var pageFiles: [String] = []
             for item in prepared {
                 switch item {
-                case .skipped:
+                case .skipped(let record):
                     summary.filesSkipped += 1
+                    if record { summary.recordsUnchanged += 1 }
                     summary.pagesRead += 1
                 case .failed(let failure):
                     summary.failures.append(failure)
@@ -159,7 +166,8 @@ public struct ImportRun: Sendable {
     }
 
     private enum Prepared: Sendable {
-        case skipped
+        /// Unchanged since its last import; `record`: a WARC record rather than a file.
+        case skipped(record: Bool)
         case failed(ImportSummary.Failure)
         case page(String, PageImport)
     }
@@ -183,12 +191,12 @@ public struct ImportRun: Sendable {
         }
         let hash = SHA256.hex(bytes)
         let fileKey = source.recordKey ?? source.identity
-        if let key = fileKey, known[key] == hash { return .skipped }
+        if let key = fileKey, known[key] == hash { return .skipped(record: source.recordKey != nil) }
         do {
             let page = try Extractor.extract(bytes, pageURL: source.pageURL, charset: source.charset, maxSize: options.maxSize)
             var entries = try PageMapping.entries(for: page, identity: source.identity)
             for index in entries.indices { try entries[index].prepare() }
-            return .page(source.display, PageImport(fileKey: fileKey, fileHash: hash, entries: entries, note: source.note))
+            return .page(source.display, PageImport(fileKey: fileKey, fileHash: hash, entries: entries, note: source.note, fetchedAt: source.fetchedAt))
         } catch {
             return .failed(.init(file: source.display, reason: ImportFailure(error)))
         }

@@ -17,8 +17,11 @@ struct ImportSource: Sendable {
     var recordKey: String? = nil
     /// The charset the page was served with (HTTP `Content-Type`), ahead of its `<meta>`.
     var charset: String? = nil
-    /// Added to the revision message: a WARC capture's fetch date.
-    var note: String? = nil
+    /// A WARC capture's fetch date (canonical UTC), said in the revision message and kept on
+    /// the entry, so that a capture older than the stored one is skipped.
+    var fetchedAt: String? = nil
+    /// Added to the revision message: `fetched` and the capture's date.
+    var note: String? { fetchedAt.map { "fetched \($0)" } }
 
     enum Location: Sendable {
         case file(String)

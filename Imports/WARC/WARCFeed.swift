@@ -107,7 +107,7 @@ struct WARCFeed {
         let recordKey = record.fields["warc-record-id"].map { "warc:" + $0 } ?? "warc:\(address) \(record.date ?? "")"
         let source = ImportSource(
             display: display, location: .payload(response.body), pageURL: address, identity: address,
-            recordKey: recordKey, charset: response.charset, note: fetched.map { "fetched \($0)" })
+            recordKey: recordKey, charset: response.charset, fetchedAt: fetched)
         return .page(source, size: response.body.count)
     }
 }

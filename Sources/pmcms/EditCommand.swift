@@ -57,11 +57,14 @@ struct EditCommand: ParsableCommand {
         }
         let edits = try fields.resolve(store: store)
         var before: Status?
+        var schedule = Schedule()
         let result = try store.edit(target.ref, author: global.authorName, message: message, expectRevision: expectRev) { content in
             before = content.status
+            schedule = content.schedule
             try edits.apply(to: &content)
         }
         edits.warnings.forEach { Terminal.warn("pmcms: warning: \($0)") }
+        if result.revision != nil, let note = RevisionSummary.scheduleNote(slug: result.header.slug, before: schedule) { Terminal.warn(note) }
         if output.json {
             print(try JSONOutput.string(try store.entry(String(result.header.id)), pretty: true))
         } else if let revision = result.revision {

@@ -151,6 +151,7 @@ struct EditorSession {
         if let recoverFile { try? FileManager.default.removeItem(atPath: recoverFile) }
         if let revision = result.revision {
             print(RevisionSummary.line(result, revision: revision, before: entry.content.status))
+            if let note = RevisionSummary.scheduleNote(slug: result.header.slug, before: entry.content.schedule) { Terminal.warn(note) }
         } else {
             print("\(entry.slug): no change; nothing written")
         }

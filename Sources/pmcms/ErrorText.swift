@@ -24,6 +24,9 @@ enum ErrorText {
             return "no pmcms store at \(path); create one with `pmcms --db \(path) init` (or pass --db / set PMCMS_DB)"
         case .newerStore(let path, let unknown):
             return "the store \(path) was made by a newer pmcms (unknown migrations: \(unknown.joined(separator: ", "))); upgrade pmcms to open it"
+        case .olderStore(let path, let missing):
+            return "the store \(path) was made by an older pmcms and needs migrating to this version (missing: \(missing.joined(separator: ", "))); "
+                + "this command does not write, so it leaves the store as it is: `pmcms --db \(path) init` migrates it (so does any command that writes)"
         case .unknownEntry(let ref):
             return "no entry '\(ref)': give an id or a slug (see `pmcms list`)"
         case .staleRevision(let slug, let expected, let actual):

@@ -134,7 +134,12 @@ struct ImportCommand: ParsableCommand {
         var lines: [String] = []
         let verb = dryRun ? "dry run, nothing written: would have" : "imported"
         var head = "\(verb) \(Plural.count(s.pagesRead, "page"))"
-        if s.filesSkipped > 0 { head += " (\(Plural.count(s.filesSkipped, "unchanged file")) skipped)" }
+        // Files are skipped when unchanged; a WARC record is skipped because it was imported already.
+        let unchanged = [
+            s.filesSkipped > s.recordsUnchanged ? Plural.count(s.filesSkipped - s.recordsUnchanged, "unchanged file") : nil,
+            s.recordsUnchanged > 0 ? Plural.count(s.recordsUnchanged, "already imported WARC record") : nil,
+        ].compactMap { $0 }
+        if !unchanged.isEmpty { head += " (\(unchanged.joined(separator: ", ")) skipped)" }
         head += ": \(s.created) created, \(s.updated) updated, \(s.unchanged) unchanged, \(Plural.count(s.conflicts.count, "conflict")), \(Plural.count(s.failures.count, "error"))"
         lines.append(head)
         for conflict in s.conflicts {

@@ -19,4 +19,15 @@ enum RevisionSummary {
         default: ""
         }
     }
+
+    /// The note on standard error after an edit of an entry scheduled to publish (`before` is
+    /// its schedule before the edit): the store carries the schedule, but it pins the revision
+    /// that was scheduled, so `publish-due` will not publish the edit. Nil when nothing was
+    /// scheduled to publish.
+    static func scheduleNote(slug: String, before: Schedule) -> String? {
+        guard let at = before.publishAt else { return nil }
+        let pinned = before.pinnedRevision.map { " (r\($0))" } ?? ""
+        return "pmcms: note: '\(slug)' was scheduled to publish at \(at)\(pinned); the schedule stays but does not cover this edit, "
+            + "so publish-due will not publish it: submit and approve it, then `pmcms schedule \(slug) --at \(at)` again"
+    }
 }

@@ -102,6 +102,47 @@ struct ScheduleEndToEndTests {
         #expect(try pm.run(["publish-due", "--now", "2026-12-03T00:00:00Z"]).status == 0)
     }
 
+    @Test("an edit of a scheduled entry says on standard error that the schedule stays but no longer covers it")
+    func editOfAScheduledEntryNotes() throws {
+        let pm = try Self.store(questions: 2)
+        defer { pm.cleanup() }
+        try #require(try pm.run(["schedule", "question-1", "--at", "2026-12-01T09:00:00Z"]).status == 0)
+        let note = "pmcms: note: 'question-1' was scheduled to publish at 2026-12-01T09:00:00Z (r4); the schedule stays but does not cover this edit, "
+            + "so publish-due will not publish it: submit and approve it, then `pmcms schedule question-1 --at 2026-12-01T09:00:00Z` again\n"
+        let flags = try pm.run(["edit", "question-1", "--set", "body=Changed after scheduling."])
+        #expect(flags.status == 0)
+        #expect(flags.stdout == "question-1: r5; it was approved: back to draft (submit it again)\n")
+        #expect(flags.stderr == note, "\(flags.stderr)")
+        #expect(try pm.run(["show", "question-1", "--json"]).object()["publish_at"] as? String == "2026-12-01T09:00:00Z", "the store carries it")
+
+        // In the editor too; an unscheduled entry, or an edit that changes nothing, gets no note.
+        try #require(try pm.run(["schedule", "question-2", "--at", "2026-12-02T09:00:00Z"]).status == 0)
+        let editor = try pm.script("edit.sh", "sed -i 's/^Answer 2.$/Answer 2, edited./' \"$1\"\n")
+        let edited = try pm.run(["edit", "question-2"], env: ["EDITOR": editor])
+        #expect(edited.status == 0, "\(edited.stderr)")
+        #expect(edited.stderr.contains("pmcms: note: 'question-2' was scheduled to publish at 2026-12-02T09:00:00Z (r4)"), "\(edited.stderr)")
+        try #require(try pm.run(["schedule", "question-2", "--cancel"]).status == 0)
+        #expect(try pm.run(["edit", "question-2", "--set", "body=Again."]).stderr.isEmpty)
+        #expect(try pm.run(["edit", "question-1", "--set", "body=Changed after scheduling."]).stderr.isEmpty, "no change, no note")
+    }
+
+    @Test("publish-due --dry-run on a store of an older pmcms says it needs migrating, and writes nothing")
+    func dryRunOnAnOlderStore() throws {
+        let pm = try Self.store(questions: 1)
+        defer { pm.cleanup() }
+        // The store as the pmcms before the newest migration left it.
+        let newest = "0012_import_fetched_at"
+        try #require(try pm.sqlite("ALTER TABLE entry DROP COLUMN import_fetched_at; DELETE FROM grdb_migrations WHERE identifier = '\(newest)';").status == 0)
+        let dry = try pm.run(["publish-due", "--dry-run", "--now", "2026-12-01T09:00:00Z"])
+        #expect(dry.status != 0)
+        #expect(dry.stderr.contains("was made by an older pmcms and needs migrating to this version (missing: \(newest))"), "\(dry.stderr)")
+        #expect(dry.stderr.contains("`pmcms --db \(pm.storePath) init` migrates it"), "\(dry.stderr)")
+        #expect(!dry.stderr.contains("no pmcms store"), "\(dry.stderr)")
+        #expect(try pm.sqlite("SELECT COUNT(*) FROM grdb_migrations WHERE identifier = '\(newest)';").stdout == "0\n", "a dry run writes nothing")
+        #expect(try pm.run(["init"]).status == 0)
+        #expect(try pm.run(["publish-due", "--dry-run", "--now", "2026-12-01T09:00:00Z"]).status == 0)
+    }
+
     @Test("an expiry and a publication due in one run: the expiry first, both in the log")
     func expiryThenPublish() throws {
         let pm = try Self.store(questions: 2)

@@ -209,6 +209,78 @@ struct WARCImportTests {
         #expect(try pm.sqlite(state).stdout == before, "nothing written, not even the skip table")
     }
 
+    @Test("an older archive imported after a newer one: its older capture is skipped by reason, never a newer revision")
+    func olderArchiveAfterNewer() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        let url = "https://example.org/faq/pmo.html"
+        func archive(_ answer: String, fetched: String, _ name: String) throws -> String {
+            var warc = WARCWriter()
+            try warc.response(url, body: Self.page(title: "What does a PMO do?", answer: answer), date: fetched)
+            return try write(warc.bytes, name, in: pm)
+        }
+        let newer = try archive("A project management office sets standards, and audits every project.", fetched: "2026-11-15T09:30:00Z", "new.warc.gz")
+        let older = try archive("A project management office sets standards.", fetched: "2026-11-01T08:00:00Z", "old.warc.gz")
+        #expect(try pm.run(["import", newer]).status == 0)
+
+        let result = try pm.run(["import", older, "--json"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let summary = try result.object()
+        #expect(summary["records_skipped"] as? [String: Int] == ["older than the stored capture": 1], "\(result.stdout)")
+        #expect(summary["updated"] as? Int == 0 && summary["created"] as? Int == 0 && summary["unchanged"] as? Int == 0)
+        let pmo = try pm.run(["show", "what-does-a-pmo-do", "--json"]).object()
+        #expect(pmo["revision"] as? Int == 1, "no revision for the older capture")
+        #expect((pmo["body"] as? String)?.contains("audits every project") == true, "the newer text stays current")
+
+        // Again: the same answer, nothing written (the older record is not recorded as imported).
+        let state = "SELECT (SELECT COUNT(*) FROM revision), (SELECT group_concat(path || hash) FROM import_file), (SELECT import_fetched_at FROM entry);"
+        let before = try pm.sqlite(state).stdout
+        let again = try pm.run(["import", older])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("1 WARC record skipped: 1 older than the stored capture"), "\(again.stdout)")
+        #expect(try pm.sqlite(state).stdout == before)
+
+        // A later capture still makes a revision; the archive that was newest is now older than it.
+        let latest = try archive("A project management office sets standards, audits projects and trains managers.", fetched: "2026-12-01T10:00:00Z", "latest.warc.gz")
+        let forward = try pm.run(["import", latest, "--json"]).object()
+        #expect(forward["updated"] as? Int == 1)
+        let reimport = try pm.run(["import", newer])
+        #expect(reimport.stdout.contains("1 WARC record skipped: 1 older than the stored capture"), "\(reimport.stdout)")
+        #expect(try pm.run(["show", "what-does-a-pmo-do", "--json"]).object()["revision"] as? Int == 2)
+    }
+
+    @Test("a store from before version 12 reads its captures' dates from their revision messages once, when migrated")
+    func fetchDatesOfAnOlderStore() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        var warc = WARCWriter()
+        try warc.response("https://example.org/faq/pmo.html", body: Self.page(title: "What does a PMO do?", answer: "Sets standards, and audits them."),
+                          date: "2026-11-15T09:30:00Z")
+        #expect(try pm.run(["import", try write(warc.bytes, "new.warc.gz", in: pm)]).status == 0)
+        // Undo migration 0012 as an older pmcms's store would be: no column, no record of it.
+        let undo = try pm.sqlite("ALTER TABLE entry DROP COLUMN import_fetched_at; DELETE FROM grdb_migrations WHERE identifier = '0012_import_fetched_at';")
+        #expect(undo.status == 0, "\(undo.stderr)")
+        var old = WARCWriter()
+        try old.response("https://example.org/faq/pmo.html", body: Self.page(title: "What does a PMO do?", answer: "Sets standards."),
+                         date: "2026-11-01T08:00:00Z")
+        let result = try pm.run(["import", try write(old.bytes, "old.warc.gz", in: pm), "--json"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(try result.object()["records_skipped"] as? [String: Int] == ["older than the stored capture": 1], "\(result.stdout)")
+        #expect(try pm.sqlite("SELECT import_fetched_at FROM entry;").stdout == "2026-11-15T09:30:00Z\n")
+    }
+
+    @Test("re-importing an archive names its skipped records as records, not unchanged files")
+    func reimportSaysRecords() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        let path = try write(try Self.crawl().bytes, "crawl.warc.gz", in: pm)
+        #expect(try pm.run(["import", path]).status == 0)
+        let again = try pm.run(["import", path])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("(6 already imported WARC records skipped)"), "\(again.stdout)")
+        #expect(!again.stdout.contains("unchanged file"), "\(again.stdout)")
+    }
+
     @Test("WARC 1.1 without compression gives the same entries; detected by content, not name")
     func plainWARC11() throws {
         let pm = try PMCMSRun()

@@ -8,6 +8,9 @@ import Foundation
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noStore(path: String)
     case newerStore(path: String, unknown: [String])
+    /// A pmcms store not yet migrated to this version (made by an older pmcms), opened by a
+    /// command that does not write (a read, a dry run), so it cannot migrate it.
+    case olderStore(path: String, missing: [String])
     case unknownEntry(ref: String)
     /// A write based on revision `expected` when the entry is at `actual`: nothing was written.
     case staleRevision(slug: String, expected: Int, actual: Int)
@@ -57,6 +60,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "no store at \(path)"
         case .newerStore(let path, let unknown):
             return "the store \(path) was made by a newer version (unknown migrations: \(unknown.joined(separator: ", "))); open it with that version or a later one"
+        case .olderStore(let path, let missing):
+            return "the store \(path) was made by an older version and needs migrating (missing: \(missing.joined(separator: ", "))); "
+                + "a command that does not write leaves it as it is, and any write migrates it"
         case .unknownEntry(let ref):
             return "no entry '\(ref)'"
         case .staleRevision(let slug, let expected, let actual):

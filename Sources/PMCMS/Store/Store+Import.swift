@@ -68,12 +68,17 @@ public struct PageImport: Sendable {
     /// `imported (fetched 2026-11-30T10:00:00Z)` for a WARC capture. Ignored when the import
     /// gives a message of its own.
     public var note: String?
+    /// When the page was fetched (a WARC capture's date, canonical UTC), when known: an entry
+    /// whose stored capture is newer keeps it, and this page is skipped for it
+    /// (`ImportOutcome.olderCapture`).
+    public var fetchedAt: String?
 
-    public init(fileKey: String? = nil, fileHash: String? = nil, entries: [IncomingEntry], note: String? = nil) {
+    public init(fileKey: String? = nil, fileHash: String? = nil, entries: [IncomingEntry], note: String? = nil, fetchedAt: String? = nil) {
         self.fileKey = fileKey
         self.fileHash = fileHash
         self.entries = entries
         self.note = note
+        self.fetchedAt = fetchedAt
     }
 }
 
@@ -85,6 +90,9 @@ public enum ImportOutcome: Sendable, Equatable {
     /// An editor changed the entry since its last import: their text stays current and the
     /// page's version is kept as the unmerged upstream revision `upstream`.
     case conflict(slug: String, upstream: Int)
+    /// The page was fetched before the entry's most recent imported capture (`stored`): nothing
+    /// written, so that an older archive imported after a newer one never replaces newer text.
+    case olderCapture(slug: String, stored: String)
 }
 
 /// The result of importing one page: its outcomes, or why the whole page was rolled back.
@@ -143,9 +151,16 @@ extension ContentStore {
                     do {
                         try db.inSavepoint {
                             outcomes = try page.entries.map {
-                                try Self.importEntry(db, $0, newStatus: newStatus, author: author, message: message, note: page.note, now: now)
+                                try Self.importEntry(
+                                    db, $0, newStatus: newStatus, author: author, message: message, note: page.note,
+                                    fetchedAt: page.fetchedAt, now: now)
                             }
-                            if let key = page.fileKey, let hash = page.fileHash {
+                            // A page skipped whole as an older capture is not recorded as imported:
+                            // importing it again says again why it was skipped.
+                            let allOlder = !outcomes.isEmpty && outcomes.allSatisfy {
+                                if case .olderCapture = $0 { true } else { false }
+                            }
+                            if !allOlder, let key = page.fileKey, let hash = page.fileHash {
                                 try db.execute(
                                     sql: """
                                         INSERT INTO import_file (path, hash, imported_at) VALUES (?, ?, ?)
@@ -180,16 +195,29 @@ extension ContentStore {
     }
 
     static func importEntry(
-        _ db: Database, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, note: String? = nil, now: String
+        _ db: Database, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, note: String? = nil,
+        fetchedAt: String? = nil, now: String
     ) throws -> ImportOutcome {
         /// The import's own message, else the default for what happened with the page's note.
         func revisionMessage(_ standard: String) -> String { message ?? (note.map { "\(standard) (\($0))" } ?? standard) }
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, slug, last_import, import_hash FROM entry WHERE import_key = ?"), arguments: [incoming.key])
+            db.cachedStatement(sql: "SELECT id, slug, last_import, import_hash, import_fetched_at FROM entry WHERE import_key = ?"),
+            arguments: [incoming.key])
         // A card of an article the store has is only a link (12 of them on every seed-shaped page).
         if incoming.isCard, let row {
             if incoming.prepared == nil { try incoming.content.removingControlCharacters().validate(kind: incoming.kind) }
             return .unchanged(slug: row["slug"])
+        }
+        // Compared as times, not strings: a date alone (`2026-11-01`) is midnight UTC.
+        if let row, let fetchedAt, let stored: String = row["import_fetched_at"],
+           let incomingDate = Timestamp.parse(fetchedAt), let storedDate = Timestamp.parse(stored), incomingDate < storedDate {
+            return .olderCapture(slug: row["slug"], stored: stored)
+        }
+        /// Keeps the capture's date as the entry's newest (it is not older: checked above). A
+        /// card's page is not the article's own capture, so it dates nothing.
+        func recordFetched(_ id: Int64) throws {
+            guard let fetchedAt, !incoming.isCard else { return }
+            try db.execute(sql: "UPDATE entry SET import_fetched_at = ? WHERE id = ?", arguments: [fetchedAt, id])
         }
         let prepared = try incoming.prepared ?? PreparedContent(kind: incoming.kind, content: incoming.content)
         var content = prepared.content
@@ -203,11 +231,14 @@ extension ContentStore {
             try db.execute(
                 sql: "UPDATE entry SET last_import = head, import_hash = ? WHERE id = ?",
                 arguments: [incoming.isCard ? nil : incomingHash, header.id])
+            try recordFetched(header.id)
             return .created(slug: header.slug)
         }
         let id: Int64 = row["id"]
         let header = try requireHeader(db, id: id)
         let lastHash: String? = row["import_hash"]
+        let storedFetched: String? = row["import_fetched_at"]
+        if fetchedAt != storedFetched { try recordFetched(id) }
         if lastHash == incomingHash { return .unchanged(slug: header.slug) }
 
         let lastImport: Int = row["last_import"] ?? 0

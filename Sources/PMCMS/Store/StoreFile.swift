@@ -131,7 +131,8 @@ struct StoreSchema {
         if isForeign { throw Self.foreign(path: path, tables: tables) }
         try ContentStore.refuseNewer(applied: applied, known: known, path: path)
         if access == .read && !Set(known).isSubset(of: applied) {
-            throw StoreError.notAStore(path: path, reason: .incomplete)
+            // Its first migration is applied (not foreign, not empty): a pmcms store, only older.
+            throw StoreError.olderStore(path: path, missing: known.filter { !applied.contains($0) })
         }
     }
 }
