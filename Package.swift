@@ -53,7 +53,7 @@ let package = Package(
                 .embedInCode("Migrations/0008_schedule.sql"),
                 .embedInCode("Migrations/0009_accounts.sql"),
                 .embedInCode("Migrations/0010_head_status_index.sql"),
-                .embedInCode("Migrations/0012_import_fetched_at.sql"),
+                .embedInCode("Migrations/0011_import_fetched_at.sql"),
                 // PostgreSQL's migrations (issue 19), numbered on their own; run by PostgresStore.
                 .embedInCode("Postgres/0001_postgres_initial.sql"),
             ]),
@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "PostgresStoreTests",
             // `pmcms` so that the binary its end-to-end tests run is built first.
-            dependencies: ["PostgresStore", "PMCMS", "Schema", "pmcms", "TestSupport"],
+            dependencies: ["PostgresStore", "PMCMS", "Schema", "pmcms", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/PostgresStoreTests"),
         .testTarget(
             name: "EndToEndTests",

@@ -18,7 +18,7 @@ public enum Schema {
         Migration(identifier: "0008_schedule", sql: text(PackageResources._008_schedule_sql)),
         Migration(identifier: "0009_accounts", sql: text(PackageResources._009_accounts_sql)),
         Migration(identifier: "0010_head_status_index", sql: text(PackageResources._010_head_status_index_sql)),
-        Migration(identifier: "0012_import_fetched_at", sql: text(PackageResources._012_import_fetched_at_sql)),
+        Migration(identifier: "0011_import_fetched_at", sql: text(PackageResources._011_import_fetched_at_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

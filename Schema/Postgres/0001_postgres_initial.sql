@@ -23,7 +23,9 @@ CREATE TABLE entry (
     -- The feeds' sort keys (SQLite's 0003 and 0007): the `edited_at` of the live and head
     -- revisions, kept in step by the triggers below.
     live_feed_date TEXT,
-    head_feed_date TEXT
+    head_feed_date TEXT,
+    -- SQLite's 0011: the fetch date of the entry's newest imported capture (WARC-Date).
+    import_fetched_at TEXT
 );
 
 CREATE TABLE revision (

@@ -41,12 +41,13 @@ struct TableSpec: Sendable {
 
     /// Every table of the store, parents before children (revisions and links name an entry).
     /// A table the store gains in a later migration must be added here, else `store copy`
-    /// refuses stores that have it (`unknownTables`) rather than dropping it silently.
+    /// refuses stores that have it (`unknownTables`) rather than dropping it silently; a column
+    /// too (`StoreCopyTests` checks every SQLite column is listed).
     static let all: [TableSpec] = [
         TableSpec("entry", key: ["id"], [
             ("id", true), ("slug", false), ("kind", false), ("import_key", false), ("head", true), ("live", true),
             ("last_import", true), ("import_hash", false), ("created_at", false), ("updated_at", false),
-            ("live_feed_date", false), ("head_feed_date", false),
+            ("live_feed_date", false), ("head_feed_date", false), ("import_fetched_at", false),
         ]),
         TableSpec("revision", key: ["id"], [
             ("id", true), ("entry_id", true), ("number", true), ("parent", true), ("origin", false), ("author", false),

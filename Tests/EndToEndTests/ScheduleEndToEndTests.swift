@@ -131,7 +131,7 @@ struct ScheduleEndToEndTests {
         let pm = try Self.store(questions: 1)
         defer { pm.cleanup() }
         // The store as the pmcms before the newest migration left it.
-        let newest = "0012_import_fetched_at"
+        let newest = "0011_import_fetched_at"
         try #require(try pm.sqlite("ALTER TABLE entry DROP COLUMN import_fetched_at; DELETE FROM grdb_migrations WHERE identifier = '\(newest)';").status == 0)
         let dry = try pm.run(["publish-due", "--dry-run", "--now", "2026-12-01T09:00:00Z"])
         #expect(dry.status != 0)

@@ -257,8 +257,8 @@ struct WARCImportTests {
         try warc.response("https://example.org/faq/pmo.html", body: Self.page(title: "What does a PMO do?", answer: "Sets standards, and audits them."),
                           date: "2026-11-15T09:30:00Z")
         #expect(try pm.run(["import", try write(warc.bytes, "new.warc.gz", in: pm)]).status == 0)
-        // Undo migration 0012 as an older pmcms's store would be: no column, no record of it.
-        let undo = try pm.sqlite("ALTER TABLE entry DROP COLUMN import_fetched_at; DELETE FROM grdb_migrations WHERE identifier = '0012_import_fetched_at';")
+        // Undo migration 0011 as an older pmcms's store would be: no column, no record of it.
+        let undo = try pm.sqlite("ALTER TABLE entry DROP COLUMN import_fetched_at; DELETE FROM grdb_migrations WHERE identifier = '0011_import_fetched_at';")
         #expect(undo.status == 0, "\(undo.stderr)")
         var old = WARCWriter()
         try old.response("https://example.org/faq/pmo.html", body: Self.page(title: "What does a PMO do?", answer: "Sets standards."),

@@ -1,4 +1,4 @@
--- pmcms store, version 12: the fetch date of an entry's most recent imported capture.
+-- pmcms store, version 11: the fetch date of an entry's most recent imported capture.
 -- A WARC record says when the crawler fetched the page (WARC-Date). An archive imported after a
 -- newer one would otherwise add its older captures as newer revisions, and the old text would
 -- replace the new. The import compares an incoming capture's date with this column and skips
