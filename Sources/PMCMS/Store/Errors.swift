@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // LocalizedError conformance
 
 /// Errors from the content store, each with a message a user can act on.
 public enum StoreError: Error, Equatable, CustomStringConvertible {
