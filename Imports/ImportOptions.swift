@@ -72,10 +72,10 @@ public struct ImportSummary: Sendable {
         public var upstream: Int
     }
 
-    /// A file that could not be imported, and why.
+    /// A file that could not be imported (or a path passed over), and why.
     public struct Failure: Sendable, Equatable {
         public var file: String
-        public var reason: String
+        public var reason: ImportFailure
     }
 
     public var pagesRead = 0
@@ -95,7 +95,7 @@ public struct ImportSummary: Sendable {
 }
 
 /// Errors of the import run itself, outside extraction.
-public enum ImportError: Error, CustomStringConvertible {
+public enum ImportError: Error, Equatable, CustomStringConvertible {
     case nothingFound
     /// Standard input whose page names no canonical URL or `og:url`, imported without `--url`.
     case noIdentity
@@ -112,6 +112,84 @@ public enum ImportError: Error, CustomStringConvertible {
         case .noIdentity:
             "the page names no canonical URL or og:url, so pmcms cannot tell which page it is: give its address with --url URL (or --base-url URL)"
         case .tooLargeStream(let limit): "passed the \(limit)-byte limit (reading stopped there): raise it with --max-size if the page is genuine"
+        }
+    }
+}
+
+/// Why a file, a folder, an archive or one of its records was not imported, or why a path was
+/// passed over: the value, with the sentence the import summary shows (`description`).
+public enum ImportFailure: Error, Equatable, CustomStringConvertible {
+    /// A folder could not be listed; `reason` is the system's.
+    case unreadableFolder(reason: String)
+    case brokenLink
+    /// A symbolic link to `target`, outside the imported folder.
+    case linkLeavesFolder(target: String)
+    case noSuchFile
+    /// Named `.warc` or `.warc.gz`, but not a WARC archive.
+    case notAWARC
+    /// Not inside the site root given for the import.
+    case outsideRoot(root: String)
+    /// The folder holds `held`, the site root an earlier import recorded for `baseURL`.
+    case holdsRecordedRoot(held: String, baseURL: String, folder: String)
+    /// The page could not be read.
+    case input(InputError)
+    /// The page's bytes are not a page the extractor can read.
+    case extraction(ExtractionError)
+    /// The page was read but names nothing to import, or no identity.
+    case page(ImportError)
+    /// The store refused the page (its savepoint rolled back).
+    case write(PageImportError)
+    /// The archive could not be opened.
+    case archive(WARCError)
+    /// The archive is damaged at a record; everything before it was imported.
+    case damagedArchive(WARCError)
+    /// A `response` record without an HTTP response in it.
+    case noHTTPResponse
+    case http(HTTPResponse.ParseError)
+    /// The crawler cut the response short (`WARC-Truncated` gives why).
+    case truncated(String)
+    /// A record over the size limit.
+    case recordTooLarge(bytes: Int, limit: Int)
+    /// A record whose `WARC-Target-URI` is not an http(s) address.
+    case noTargetURI
+
+    /// The failure behind an error thrown while a page was read, extracted or checked.
+    init(_ error: any Error) {
+        switch error {
+        case let error as InputError: self = .input(error)
+        case let error as ExtractionError: self = .extraction(error)
+        case let error as ImportError: self = .page(error)
+        case let error as PageImportError: self = .write(error)
+        case let error as WARCError: self = .archive(error)
+        case let error as HTTPResponse.ParseError: self = .http(error)
+        default: self = .write(PageImportError(error))
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unreadableFolder(let reason): "cannot read the folder: \(reason)"
+        case .brokenLink: "a broken symbolic link"
+        case .linkLeavesFolder(let target): "a symbolic link to \(target), outside the imported folder"
+        case .noSuchFile: "no such file or folder"
+        case .notAWARC: "named like a WARC archive, but it does not start with a WARC record (WARC/1.0 or WARC/1.1, plain or gzip)"
+        case .outsideRoot(let root): "not inside the site root \(root) given by --root"
+        case .holdsRecordedRoot(let held, let base, let folder):
+            "holds \(held), the site root an earlier import recorded for \(base): its pages would get a second "
+                + "identity. Import with --root \(held) (pages outside it are refused), or give --root \(folder) on purpose "
+                + "if that earlier root was wrong"
+        case .input(let error): error.description
+        case .extraction(let error): error.description
+        case .page(let error): error.description
+        case .write(let error): error.description
+        case .archive(let error): error.description
+        case .damagedArchive(let error): "\(error); everything before it was imported"
+        case .noHTTPResponse: "the record holds no HTTP response"
+        case .http(let error): error.description
+        case .truncated(let why): "the crawler cut this response short (WARC-Truncated: \(why)): the page is incomplete"
+        case .recordTooLarge(let bytes, let limit):
+            "the page is larger than the \(limit)-byte limit (its record holds \(bytes) bytes): raise it with --max-size if the page is genuine"
+        case .noTargetURI: "its WARC-Target-URI is not an http(s) address, so the page has no identity"
         }
     }
 }

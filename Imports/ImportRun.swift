@@ -40,7 +40,7 @@ public struct ImportRun: Sendable {
             let results = try flight.result.wait()
             for ((file, page), result) in zip(zip(flight.files, flight.pages), results) {
                 if let error = result.error {
-                    summary.failures.append(.init(file: file, reason: error))
+                    summary.failures.append(.init(file: file, reason: .write(error)))
                     continue
                 }
                 for (entry, outcome) in zip(page.entries, result.outcomes) {
@@ -125,7 +125,7 @@ public struct ImportRun: Sendable {
             do {
                 feed = try WARCFeed(path: archive, maxSize: options.maxSize)
             } catch {
-                summary.failures.append(.init(file: archive, reason: "\(error)"))
+                summary.failures.append(.init(file: archive, reason: .archive(error)))
                 continue
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: archive)[.size] as? Int64) ?? nil
@@ -143,7 +143,7 @@ public struct ImportRun: Sendable {
                 try submit(batch.sources, written: report)
                 pages += batch.sources.count
                 if let error = batch.damage {
-                    damage.append(.init(file: archive, reason: "\(error); everything before it was imported"))
+                    damage.append(.init(file: archive, reason: .damagedArchive(error)))
                 }
                 finished = batch.finished
             }
@@ -179,7 +179,7 @@ public struct ImportRun: Sendable {
         do {
             bytes = try read(source, maxSize: options.maxSize)
         } catch {
-            return .failed(.init(file: source.display, reason: "\(error)"))
+            return .failed(.init(file: source.display, reason: ImportFailure(error)))
         }
         let hash = SHA256.hex(bytes)
         let fileKey = source.recordKey ?? source.identity
@@ -190,7 +190,7 @@ public struct ImportRun: Sendable {
             for index in entries.indices { try entries[index].prepare() }
             return .page(source.display, PageImport(fileKey: fileKey, fileHash: hash, entries: entries, note: source.note))
         } catch {
-            return .failed(.init(file: source.display, reason: "\(error)"))
+            return .failed(.init(file: source.display, reason: ImportFailure(error)))
         }
     }
 

@@ -61,7 +61,7 @@ extension ImportRun {
             }
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                failures.append(.init(file: path, reason: "no such file or folder"))
+                failures.append(.init(file: path, reason: .noSuchFile))
                 continue
             }
             // The named folder (for a file, its folder) with links resolved, and the files under it.
@@ -86,7 +86,7 @@ extension ImportRun {
                 }
                 let lower = path.lowercased()
                 if lower.hasSuffix(".warc") || lower.hasSuffix(".warc.gz") {
-                    failures.append(.init(file: path, reason: "named like a WARC archive, but it does not start with a WARC record (WARC/1.0 or WARC/1.1, plain or gzip)"))
+                    failures.append(.init(file: path, reason: .notAWARC))
                     continue
                 }
                 // A file named on the command line is the user's own choice, a link or not.
@@ -104,18 +104,14 @@ extension ImportRun {
             let root: String
             if let explicitRoot {
                 guard Self.isInside(folder, explicitRoot) else {
-                    failures.append(.init(file: path, reason: "not inside the site root \(explicitRoot) given by --root"))
+                    failures.append(.init(file: path, reason: .outsideRoot(root: explicitRoot)))
                     continue
                 }
                 root = explicitRoot
             } else if let recorded = recordedRoots.filter({ Self.isInside(folder, $0) }).min(by: { $0.count < $1.count }) {
                 root = recorded
             } else if let held = recordedRoots.first(where: { Self.isInside($0, folder) }) {
-                failures.append(.init(file: path, reason: """
-                    holds \(held), the site root an earlier import recorded for \(base): its pages would get a second \
-                    identity. Import with --root \(held) (pages outside it are refused), or give --root \(folder) on purpose \
-                    if that earlier root was wrong
-                    """))
+                failures.append(.init(file: path, reason: .holdsRecordedRoot(held: held, baseURL: base, folder: folder)))
                 continue
             } else {
                 root = folder

@@ -138,9 +138,7 @@ do {
             DispatchQueue.global().async(group: group) { next.pages = work.pages(version: version, first: first, count: batch) }
         }
         let results = try store.importPages(current, newStatus: .published, author: "bench")
-        if let failure = results.first(where: { $0.error != nil }) {
-            throw StoreError.invalidField(name: "page", reason: failure.error ?? "")
-        }
+        if let error = results.compactMap(\.error).first { throw error }
         group.wait()
         current = next.pages
         if index + 1 == batches.count || batches[index + 1].0 != batches[index].0 {

@@ -78,25 +78,25 @@ struct WARCFeed {
         if let type = record.fields["content-type"]?.lowercased(), !type.hasPrefix("application/http") { return .skip("not HTTP") }
         let uri = record.targetURI ?? "(no WARC-Target-URI)"
         let display = "\(path) (record at offset \(record.offset), \(uri))"
-        func failure(_ reason: String) -> Outcome { .failure(.init(file: display, reason: reason)) }
-        guard let block = record.block ?? record.head else { return failure("the record holds no HTTP response") }
+        func failure(_ reason: ImportFailure) -> Outcome { .failure(.init(file: display, reason: reason)) }
+        guard let block = record.block ?? record.head else { return failure(.noHTTPResponse) }
         let head: HTTPResponse
-        do { head = try HTTPResponse.parseHead(block).response } catch { return failure("\(error)") }
+        do { head = try HTTPResponse.parseHead(block).response } catch { return failure(.http(error)) }
         guard head.status == 200 else { return .skip("status \(head.status)") }
         guard head.isHTML else { return .skip("not HTML") }
         // The crawler stopped reading this response (size or time limit, disconnect): the
         // page is incomplete, and importing it would make a revision that lost text.
         if let truncated = record.fields["warc-truncated"] {
-            return failure("the crawler cut this response short (WARC-Truncated: \(truncated)): the page is incomplete")
+            return failure(.truncated(truncated))
         }
         guard record.block != nil else {
-            return failure("the page is larger than the \(maxSize)-byte limit (its record holds \(record.contentLength) bytes): raise it with --max-size if the page is genuine")
+            return failure(.recordTooLarge(bytes: record.contentLength, limit: maxSize))
         }
         let response: HTTPResponse
-        do { response = try HTTPResponse.parse(block, maxBody: maxSize) } catch { return failure("\(error)") }
+        do { response = try HTTPResponse.parse(block, maxBody: maxSize) } catch { return failure(.http(error)) }
         let address = URLCheck.encoded(uri)
         guard record.targetURI != nil, URLCheck.isAbsoluteWebURL(address) else {
-            return failure("its WARC-Target-URI is not an http(s) address, so the page has no identity")
+            return failure(.noTargetURI)
         }
         // WARC-Date is when the crawler fetched the page, which is what the record is evidence
         // of; Last-Modified is the server's claim about the file (often its mtime, often absent),

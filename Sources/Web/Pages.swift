@@ -124,9 +124,11 @@ struct EntriesPage {
     var previous: String?
     var next: String?
     var hasRows: Bool
+    /// For a search: how many entries match ("more than 1,000 matches" past the count's cap).
+    var matches: String?
 
     init(heading: String, query: String?, kinds: [Option], statuses: [Option], sorts: [Option], rows: [Row], dateHeading: String,
-         page: Int, previous: String?, next: String?) {
+         page: Int, previous: String?, next: String?, matches: String? = nil) {
         self.heading = heading
         self.query = query
         self.kinds = kinds
@@ -137,11 +139,15 @@ struct EntriesPage {
         self.page = page
         self.previous = previous
         self.next = next
+        self.matches = matches
         hasRows = !rows.isEmpty
     }
 }
 
-/// One entry: latest revision, the live one when they differ, fields, links and history.
+/// One entry: latest revision, the live one when they differ, fields, links and history: the
+/// parts of the entry page that are the same for every viewer (`entry_top`, `entry_rest`), so
+/// that they can be rendered once and kept (`EntryPageCache`). Nothing here may depend on who
+/// is looking: the buttons and the form token are `EntryFrame`'s.
 struct EntryPage {
     struct Field {
         var name: String
@@ -187,9 +193,6 @@ struct EntryPage {
     var history: [HistoryRow]
     var hasRelated: Bool
     var hasArticles: Bool
-    var csrf: String
-    var canEdit: Bool
-    var actions: [ActionButton]
 
     /// A workflow step the entry can take now.
     struct ActionButton {
@@ -198,16 +201,17 @@ struct EntryPage {
         var needsMessage: Bool
     }
 
-    /// Offers the workflow steps the entry can take now that `offers` allows (the person's
-    /// role, and not approving their own change), and the edit button when `canEdit`.
-    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo], csrf: String, canEdit: Bool = true,
-         offers: (WorkflowAction) -> Bool = { _ in true }) {
-        let c = latest.content
-        self.csrf = csrf
-        self.canEdit = canEdit
-        actions = WorkflowAction.allCases.filter { Workflow.allows($0, from: c.status) && offers($0) }.map { action in
+    /// The workflow steps an entry in `status` can take that `offers` allows (the person's role,
+    /// and not approving their own change).
+    static func actions(from status: Status, offers: (WorkflowAction) -> Bool) -> [ActionButton] {
+        WorkflowAction.allCases.filter { Workflow.allows($0, from: status) && offers($0) }.map { action in
             ActionButton(name: action.rawValue, label: action.rawValue.prefix(1).uppercased() + action.rawValue.dropFirst(), needsMessage: action.requiresMessage)
         }
+    }
+
+    /// `live` is read only when it differs from `latest`: its body is rendered beside the latest.
+    init(latest: EntryView, live: EntryView?, revisions: [RevisionInfo]) {
+        let c = latest.content
         slug = latest.slug
         title = c.title
         kind = latest.kind.rawValue
@@ -235,7 +239,7 @@ struct EntryPage {
         add("updated", latest.header.updatedAt)
         self.fields = fields
         html = Markdown.html(c.body)
-        liveHTML = live.map { Markdown.html($0.content.body) } ?? ""
+        liveHTML = liveDiffers ? live.map { Markdown.html($0.content.body) } ?? "" : ""
         related = latest.related.map { Link(title: $0.title, slug: $0.slug, url: $0.url) }
         articles = latest.articles.map { Link(title: $0.title, slug: $0.slug, url: $0.url) }
         hasRelated = !related.isEmpty
@@ -250,6 +254,19 @@ struct EntryPage {
                 isLatest: r.number == latest.header.head, upstream: r.upstream, isFrom: r.number == from, isTo: r.number == to)
         }
     }
+}
+
+/// The entry page as one person sees it: the parts every viewer shares, rendered (`EntryPage`
+/// through `entry_top` and `entry_rest`), around this person's buttons, each form carrying
+/// their session's token and the revision they saw.
+struct EntryFrame {
+    var top: String
+    var rest: String
+    var slug: String
+    var revision: Int
+    var csrf: String
+    var canEdit: Bool
+    var actions: [EntryPage.ActionButton]
 }
 
 /// Two revisions side by side: fields, links, and the body with word-level highlights.

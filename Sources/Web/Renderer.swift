@@ -18,6 +18,7 @@ struct Renderer: Sendable {
         let templates: [(String, [UInt8])] = [
             ("layout", PackageResources.layout_mustache), ("queue", PackageResources.queue_mustache),
             ("entries", PackageResources.entries_mustache), ("entry", PackageResources.entry_mustache),
+            ("entry_top", PackageResources.entry_top_mustache), ("entry_rest", PackageResources.entry_rest_mustache),
             ("diff", PackageResources.diff_mustache), ("message", PackageResources.message_mustache),
             ("link", PackageResources.link_mustache), ("edit", PackageResources.edit_mustache),
             ("changed", PackageResources.changed_mustache), ("login", PackageResources.login_mustache),
@@ -46,6 +47,12 @@ struct Renderer: Sendable {
     /// With a `viewer`, the top bar says who is logged in and has the log-out button.
     func page(_ template: String, _ object: Any, title: String, section: Section, query: String? = nil, viewer: Viewer? = nil) throws -> String {
         guard let body = library.render(object, withTemplate: template) else { throw TemplateError(name: template) }
+        return try page(body: body, title: title, section: section, query: query, viewer: viewer)
+    }
+
+    /// A whole page around a `body` a template rendered (kept, for a page that is the same for
+    /// everyone), inside the layout.
+    func page(body: String, title: String, section: Section, query: String? = nil, viewer: Viewer? = nil) throws -> String {
         let layout = Layout(
             title: title, body: body, query: query ?? "", onQueue: section == .queue, onEntries: section == .entries,
             onAccounts: section == .accounts, onSettings: section == .settings, signedOut: section == .login,

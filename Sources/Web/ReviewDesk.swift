@@ -55,6 +55,12 @@ public struct ReviewDesk: Sendable {
     public let options: Options
     let renderer: Renderer
     let throttle: LoginThrottle
+    /// The entry pages' shared parts, rendered once per content version.
+    let entryPages = EntryPageCache.make()
+    /// Search rankings, ranked once per search and content version.
+    let searchRankings = SearchRankingCache.make()
+    /// The review queue's body (the same for everyone), rendered once per content version.
+    let queuePages = VersionedCache<Int, String>(capacity: 1)
     /// Sessions, in memory: a restart logs everyone out.
     let sessions: MemoryPersistDriver<ContinuousClock> = MemoryPersistDriver(configuration: .init())
 
@@ -542,10 +548,11 @@ public struct ReviewDesk: Sendable {
         return try renderer.fragment("diff", page)
     }
 
-    /// A store refusal said for a person at a browser (the store's own text names CLI flags).
+    /// A store refusal said for a person at a browser, for the refusals the desk words its own way.
     static func sentence(_ error: StoreError) -> String {
         switch error {
         case .invalidField(let name, let reason): "\(name.replacingOccurrences(of: "_", with: " ")): \(reason)"
+        case .notADate(let name, let text): "\(name.replacingOccurrences(of: "_", with: " ")): '\(text)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"
         case .unknownEntry: "There is no such entry."
         case .unknownRevision(_, let number): "There is no revision \(number)."
         default: error.description
@@ -555,33 +562,46 @@ public struct ReviewDesk: Sendable {
     // MARK: Pages
 
     func queue(_ viewer: Viewer) throws -> HTMLPage {
-        // Bounded: one more than a page tells that more wait, and the page says where to find
-        // them (the entries list, filtered by status, paginates).
-        let queue = try store.reviewQueue(statuses: [.inReview, .approved], limit: Self.pageSize + 1, links: false)
-        let scheduled = try store.list(ListQuery(scheduled: true, sort: .id, limit: Self.pageSize + 1))
-        return HTMLPage(try renderer.page(
-            "queue", QueuePage(queue, scheduled: scheduled, pageSize: Self.pageSize), title: "Review queue", section: .queue, viewer: viewer))
+        // The queue is the same for everyone: its body is kept per content version (read first,
+        // so what is kept is at least as new as the version it is kept for).
+        let version = try store.contentVersion()
+        let body: String
+        if let kept = queuePages.value(0, version: version) {
+            body = kept
+        } else {
+            // Bounded: one more than a page tells that more wait, and the page says where to find
+            // them (the entries list, filtered by status, paginates).
+            let queue = try store.reviewQueue(statuses: [.inReview, .approved], limit: Self.pageSize + 1, links: false)
+            let scheduled = try store.list(ListQuery(scheduled: true, sort: .id, limit: Self.pageSize + 1))
+            body = try renderer.fragment("queue", QueuePage(queue, scheduled: scheduled, pageSize: Self.pageSize))
+            queuePages.keep(body, 0, version: version)
+        }
+        return HTMLPage(try renderer.page(body: body, title: "Review queue", section: .queue, viewer: viewer))
     }
 
     func entries(_ parameters: Parameters, _ viewer: Viewer) throws -> HTMLPage {
         let kind = parameters.get("kind").flatMap(Kind.init(rawValue:))
         let status = parameters.get("status").flatMap(Status.init(rawValue:))
         let sort = parameters.get("sort").flatMap(ListSort.init(rawValue:)) ?? .updated
-        let page = max(1, parameters.get("page").flatMap { Int($0) } ?? 1)
+        // Bounded, so that the offset it makes cannot overflow.
+        let page = min(max(1, parameters.get("page").flatMap { Int($0) } ?? 1), 1_000_000)
         let query = parameters.get("q")?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
 
         var rows: [EntriesPage.Row] = []
         var hasMore = false
+        var matches: String?
         if let query {
-            let hits: [SearchHit]
+            let result: (hits: [SearchHit], more: Bool, matches: String)
             do {
-                hits = try store.search(SearchQuery(query, kind: kind, status: status, limit: Self.pageSize))
+                result = try searchPage(SearchQuery(query, kind: kind, status: status), page: page)
             } catch let error as StoreError {
                 return HTMLPage(try renderer.page(
                     "message", MessagePage(heading: "Search", text: error.description, back: "/entries"),
                     title: "Search", section: .entries, query: query, viewer: viewer), status: .badRequest)
             }
-            rows = hits.map { hit in
+            hasMore = result.more
+            matches = result.matches
+            rows = result.hits.map { hit in
                 EntriesPage.Row(
                     slug: hit.slug, title: hit.title, kind: hit.kind.rawValue, status: hit.status.rawValue,
                     statusLabel: statusLabel(hit.status), date: "", snippet: .init(parts: SnippetPart.parts(hit.snippet)))
@@ -600,9 +620,10 @@ public struct ReviewDesk: Sendable {
         }
         func link(page: Int) -> String {
             var items: [URLQueryItem] = []
+            if let query { items.append(.init(name: "q", value: query)) }
             if let kind { items.append(.init(name: "kind", value: kind.rawValue)) }
             if let status { items.append(.init(name: "status", value: status.rawValue)) }
-            items.append(.init(name: "sort", value: sort.rawValue))
+            if query == nil { items.append(.init(name: "sort", value: sort.rawValue)) }
             items.append(.init(name: "page", value: String(page)))
             var components = URLComponents()
             components.path = "/entries"
@@ -617,19 +638,82 @@ public struct ReviewDesk: Sendable {
                 + Status.allCases.map { Option(value: $0.rawValue, label: statusLabel($0), selected: $0 == status) },
             sorts: ListSort.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == sort) },
             rows: rows, dateHeading: sort == .edited ? "Edited" : (sort == .created ? "Created" : "Updated"), page: page,
-            previous: query == nil && page > 1 ? link(page: page - 1) : nil, next: hasMore ? link(page: page + 1) : nil)
+            previous: page > 1 ? link(page: page - 1) : nil, next: hasMore ? link(page: page + 1) : nil, matches: matches)
         return HTMLPage(try renderer.page("entries", model, title: model.heading, section: .entries, query: query, viewer: viewer))
     }
 
+    /// A page of search hits, whether more follow, and how many match: from the search's ranking
+    /// of its best `SearchRankingCache.depth` matches, ranked once per content version (read
+    /// first, so the ranking is at least as new as the version it is kept for); a page past the
+    /// kept ranking is ranked on its own.
+    func searchPage(_ search: SearchQuery, page: Int) throws -> (hits: [SearchHit], more: Bool, matches: String) {
+        let version = try store.contentVersion()
+        let key = SearchRankingCache.Key(text: search.text, kind: search.kind, status: search.status)
+        let ranking: SearchRanking
+        if let kept = searchRankings.value(key, version: version) {
+            ranking = kept
+        } else {
+            ranking = try store.searchRanking(search, limit: SearchRankingCache.depth)
+            searchRankings.keep(ranking, key, version: version)
+        }
+        let matches = Self.matchesLabel(count: ranking.items.count, more: ranking.more)
+        let start = (page - 1) * Self.pageSize
+        let end = start + Self.pageSize
+        if end <= ranking.items.count || !ranking.more {
+            let shown = ranking.items[min(start, ranking.items.count)..<min(end, ranking.items.count)]
+            return (try store.searchHits(search, shown), end < ranking.items.count || ranking.more, matches)
+        }
+        var beyond = search
+        beyond.limit = Self.pageSize + 1
+        beyond.offset = start
+        let hits = try store.search(beyond)
+        return (Array(hits.prefix(Self.pageSize)), hits.count > Self.pageSize, matches)
+    }
+
+    /// "3 matches", "1 match", "more than 1,000 matches".
+    static func matchesLabel(count: Int, more: Bool) -> String {
+        // Digits grouped by three with commas, whatever the server's locale.
+        let digits = String(count)
+        var number = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { number.append(",") }
+            number.append(digit)
+        }
+        if more { return "more than \(number) matches" }
+        return count == 1 ? "1 match" : "\(number) matches"
+    }
+
+    /// An entry page: the parts every viewer sees alike, kept for the store's content version
+    /// (`EntryPageCache`), around this person's buttons and form token.
     func entry(_ ref: String, _ viewer: Viewer) throws -> HTMLPage {
-        let latest = try store.entry(ref)
-        let live = latest.header.live.map { _ in try? store.entry(ref, at: .live) } ?? nil
+        let stamp = try store.stamp(ref)
+        let parts = try entryPages.value(EntryPageCache.Key(stamp), version: stamp.version) ?? entryParts(stamp)
         // Only the steps this person may take are offered (the server checks again on post).
-        let mayApprove = try store.mayApprove(ref, author: viewer.name)
-        let model = EntryPage(
-            latest: latest, live: live, revisions: try store.revisions(ref), csrf: viewer.csrf, canEdit: viewer.may(.edit),
-            offers: { action in viewer.may(Permission(action)) && (action != .approve || mayApprove) })
-        return HTMLPage(try renderer.page("entry", model, title: model.title, section: .entries, viewer: viewer))
+        let mayApprove = try store.mayApprove(String(stamp.header.id), author: viewer.name)
+        let frame = EntryFrame(
+            top: parts.top, rest: parts.rest, slug: parts.slug, revision: parts.revision, csrf: viewer.csrf,
+            canEdit: viewer.may(.edit),
+            actions: EntryPage.actions(from: parts.status) { action in
+                viewer.may(Permission(action)) && (action != .approve || mayApprove)
+            })
+        return HTMLPage(try renderer.page("entry", frame, title: parts.title, section: .entries, viewer: viewer))
+    }
+
+    /// Reads and renders the shared parts of an entry's page, and keeps them for `stamp`'s
+    /// version. Read after the stamp, so never older than it.
+    func entryParts(_ stamp: EntryStamp) throws -> EntryPageCache.Parts {
+        let id = String(stamp.header.id)
+        let latest = try store.entry(id)
+        // The live revision is read only when the page shows it beside the latest.
+        let live = try latest.header.live.flatMap { number in
+            number == latest.revision ? nil : try store.entry(id, at: .number(number))
+        }
+        let model = EntryPage(latest: latest, live: live, revisions: try store.revisions(id))
+        let parts = EntryPageCache.Parts(
+            top: try renderer.fragment("entry_top", model), rest: try renderer.fragment("entry_rest", model),
+            slug: latest.slug, title: model.title, status: latest.content.status, revision: latest.revision)
+        entryPages.keep(parts, EntryPageCache.Key(stamp), version: stamp.version)
+        return parts
     }
 
     func diff(_ ref: String, _ parameters: Parameters, _ viewer: Viewer) throws -> HTMLPage {

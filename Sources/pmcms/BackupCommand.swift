@@ -30,7 +30,7 @@ struct BackupCommand: ParsableCommand {
         do {
             report = try global.openStore(.read).backup(to: path)
         } catch let error as OutputError {
-            throw CLIError(message: error.description)
+            throw CLIError(message: ErrorText.message(error))
         }
         guard report.ok else {
             report.problems.forEach { print($0) }

@@ -31,7 +31,7 @@ struct BlameCommand: ParsableCommand {
         let blame = try global.openStore(.read).blame(target.ref)
         Pager.start(unless: pager.noPager)
         if output.json {
-            print(try JSONOutput.string(blame, pretty: true))
+            print(try JSONOutput.string(BlameJSON(blame), pretty: true))
             return
         }
         let all = blame.lines.map(\.by) + blame.fields.map(\.by)
@@ -54,7 +54,7 @@ struct BlameCommand: ParsableCommand {
         let fieldWidth = blame.fields.map(\.field.rawValue.count).max() ?? 0
         for field in blame.fields {
             let name = field.field.rawValue.padding(toLength: fieldWidth, withPad: " ", startingAt: 0)
-            print("\(label(field.by))  \(Terminal.styled(name, .yellow))  \(Blame.summary(field))")
+            print("\(label(field.by))  \(Terminal.styled(name, .yellow))  \(DiffText.summary(field))")
         }
     }
 }

@@ -37,7 +37,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore(.read)
         Pager.start(unless: pager.noPager || !full)
-        let findings = try store.editorialReport(CheckOptions(staleDays: staleDays))
+        let findings = ErrorText.withHints(try store.editorialReport(CheckOptions(staleDays: staleDays)))
         if output.json {
             print(try JSONOutput.string(findings, pretty: true))
         } else if findings.isEmpty {

@@ -35,7 +35,7 @@ struct ContentOptions: ParsableArguments {
                     break
                 }
             } catch let error as StoreError {
-                throw ValidationError(error.description)
+                throw ValidationError(ErrorText.message(error))
             }
         }
     }

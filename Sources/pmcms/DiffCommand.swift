@@ -82,7 +82,7 @@ enum RevisionNames {
         do {
             return try body()
         } catch let error as RevisionNameError {
-            throw CLIError(message: error.description)
+            throw CLIError(message: ErrorText.message(error))
         }
     }
 }

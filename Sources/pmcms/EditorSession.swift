@@ -64,7 +64,7 @@ struct EditorSession {
         } catch let error as FrontMatter.ParseError {
             ours = try fixFirst(recovery.text, error: error.message, entry: original, message: message)
         } catch let error as StoreError {
-            ours = try fixFirst(recovery.text, error: error.description, entry: original, message: message)
+            ours = try fixFirst(recovery.text, error: ErrorText.message(error), entry: original, message: message)
         }
         let label = "r\(head) (current)"
         let merge = Merge3.content(base: original.content, ours: ours, theirs: entry.content, theirsLabel: label)
@@ -177,8 +177,7 @@ struct EditorSession {
     }
 
     static func describe(_ error: Error) -> String {
-        if let error = error as? StoreError { return error.description }
-        if let error = error as? CLIError { return error.message }
+        if error is StoreError || error is CLIError { return ErrorText.message(error) }
         return error.localizedDescription
     }
 
@@ -271,7 +270,7 @@ struct EditorSession {
                 let oldErrors = saved.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.hasPrefix(FrontMatter.errorPrefix) }.count
                 lastError = error.shifted(by: Self.errorLineCount - oldErrors).message
             } catch let error as StoreError {
-                lastError = error.description
+                lastError = ErrorText.message(error)
             }
             Terminal.warn("pmcms: error: \(lastError ?? ""); reopening the editor")
             shown = Self.withError(saved, lastError ?? "")

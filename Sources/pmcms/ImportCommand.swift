@@ -116,15 +116,15 @@ struct ImportCommand: ParsableCommand {
                 dry_run: dryRun, pages_read: summary.pagesRead, files_skipped: summary.filesSkipped, created: summary.created,
                 updated: summary.updated, unchanged: summary.unchanged,
                 conflicts: summary.conflicts.map { SummaryJSON.ConflictJSON(file: $0.file, slug: $0.slug, upstream: $0.upstream) },
-                errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) },
-                skipped: summary.skipped.isEmpty ? nil : summary.skipped.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason) },
+                errors: summary.failures.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason.description) },
+                skipped: summary.skipped.isEmpty ? nil : summary.skipped.map { SummaryJSON.ErrorJSON(file: $0.file, reason: $0.reason.description) },
                 records_skipped: summary.recordsSkipped),
                 pretty: true))
         } else {
             print(Self.describe(summary, dryRun: dryRun, store: store))
             // Per-file errors go to standard error, one line each, like every other error.
             for failure in summary.failures {
-                Terminal.warn("pmcms: error: \(Terminal.oneLine(failure.file)): \(Terminal.oneLine(failure.reason))")
+                Terminal.warn("pmcms: error: \(Terminal.oneLine(failure.file)): \(Terminal.oneLine(failure.reason.description))")
             }
         }
         if !summary.failures.isEmpty { throw ExitCode(1) }
@@ -147,7 +147,7 @@ struct ImportCommand: ParsableCommand {
             lines.append("  \(Plural.count(total, "WARC record")) skipped\(total > 0 ? ": " + reasons : "")")
         }
         for skip in s.skipped {
-            lines.append("  \(Terminal.styled("skipped", .yellow))  \(Terminal.oneLine(skip.file)): \(Terminal.oneLine(skip.reason))")
+            lines.append("  \(Terminal.styled("skipped", .yellow))  \(Terminal.oneLine(skip.file)): \(Terminal.oneLine(skip.reason.description))")
         }
         // Per-file errors go to standard error (see `run`).
         return lines.joined(separator: "\n")

@@ -27,7 +27,7 @@ struct PMCMSCommand: ParsableCommand {
             UnpublishCommand.self, ArchiveCommand.self, RestoreCommand.self, ScheduleCommand.self, PublishDueCommand.self,
             HistoryCommand.self, DiffCommand.self, RevertCommand.self, BlameCommand.self, LogCommand.self,
             ReviewCommand.self, SearchCommand.self, CheckCommand.self, ConfigCommand.self, BackupCommand.self, VerifyCommand.self,
-            ExportCommand.self, ServeCommand.self, UserCommand.self, DemoCommand.self,
+            ExportCommand.self, ServeCommand.self, UserCommand.self, StoreCommand.self, DemoCommand.self,
         ])
 
     /// Listed in the top-level help; given before a command (`pmcms --db s.sqlite list`),

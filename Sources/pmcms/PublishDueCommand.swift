@@ -32,14 +32,14 @@ struct PublishDueCommand: ParsableCommand {
 
     func validate() throws {
         if let now {
-            do { _ = try ScheduleTime.parse(now, option: "--now") } catch let error as ScheduleError { throw ValidationError(error.description) }
+            do { _ = try ScheduleTime.parse(now, option: "--now") } catch let error as ScheduleError { throw ValidationError(ErrorText.message(error)) }
         }
     }
 
     func run() throws {
         let store = try global.openStore(dryRun ? .read : .write)
         let time = try now.map { try ScheduleTime.parse($0, option: "--now") } ?? Timestamp.now()
-        let report = try store.publishDue(now: time, dryRun: dryRun, author: global.authorName)
+        let report = ErrorText.withHints(try store.publishDue(now: time, dryRun: dryRun, author: global.authorName))
         if output.json {
             print(try JSONOutput.string(report, pretty: true))
         } else {

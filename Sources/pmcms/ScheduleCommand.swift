@@ -45,7 +45,7 @@ struct ScheduleCommand: ParsableCommand {
         do {
             _ = try change()
         } catch let error as ScheduleError {
-            throw ValidationError(error.description)
+            throw ValidationError(ErrorText.message(error))
         }
     }
 
@@ -63,7 +63,7 @@ struct ScheduleCommand: ParsableCommand {
         do {
             result = try store.schedule(target.ref, try change(), author: global.authorName, message: message, expectRevision: expectRev)
         } catch let error as ScheduleError {
-            throw CLIError(message: error.description)
+            throw CLIError(message: ErrorText.message(error))
         }
         let entry = try store.entry(String(result.header.id))
         var line = "\(result.header.slug): "

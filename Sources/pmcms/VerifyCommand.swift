@@ -1,5 +1,6 @@
 import ArgumentParser
 import PMCMS
+import PostgresStore
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,19 +26,11 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let report: VerifyReport
-        do {
-            report = try global.openStore(.read).verify()
-        } catch let error as StoreError {
-            // A missing, foreign, newer, busy or unreadable file is said as such (on standard
-            // error); a store SQLite finds damaged is reported as corrupt.
-            switch error {
-            case .corrupt, .diskError, .invalidField(name: "store", _): report = .corrupt(path: global.storePath, error)
-            default: throw error
-            }
-        } catch {
-            report = .corrupt(path: global.storePath, error)
-        }
+        // PostgreSQL: the same invariants (issue 19); a server that cannot be reached is an
+        // error, not a finding.
+        let report = try PostgresLocation.isPostgresURL(global.storePath)
+            ? PostgresCLI.translating { try PostgresVerify.verify(url: global.storePath) }
+            : sqliteReport()
         if output.json {
             print(try JSONOutput.string(report, pretty: true))
         } else if report.ok {
@@ -47,5 +40,20 @@ struct VerifyCommand: ParsableCommand {
             print("\(Plural.count(report.problems.count, "problem")) in \(global.storePath)")
         }
         if !report.ok { throw ExitCode(1) }
+    }
+
+    private func sqliteReport() throws -> VerifyReport {
+        do {
+            return try global.openStore(.read).verify()
+        } catch let error as StoreError {
+            // A missing, foreign, newer, busy or unreadable file is said as such (on standard
+            // error); a store SQLite finds damaged is reported as corrupt.
+            switch error {
+            case .corrupt, .diskError, .noWriteAheadLog: return .corrupt(path: global.storePath, reason: ErrorText.message(error))
+            default: throw error
+            }
+        } catch {
+            return .corrupt(path: global.storePath, error)
+        }
     }
 }

@@ -30,7 +30,7 @@ func unknownEntryMessage(_ error: StoreError, ref: String) -> String {
         if argument.hasPrefix("--db=") { db = String(argument.dropFirst(5)) }
     }
     let close = (try? ContentStore(path: GlobalOptions.storePath(db: db)).slugsClose(to: ref)) ?? []
-    guard !close.isEmpty else { return error.description }
+    guard !close.isEmpty else { return ErrorText.message(error) }
     return "no entry '\(ref)'; did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))? (see `pmcms list`)"
 }
 
@@ -46,6 +46,10 @@ if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(fi
          code: 2, usage: "See 'pmcms --help' for the commands.")
 }
 
+// Before parsing: a postgres:// store given to a command that cannot use it yet is refused
+// here, rather than taken for a file's name.
+PostgresCLI.refuseUnsupported(arguments)
+
 do {
     var command = try PMCMSCommand.parseAsRoot(arguments)
     if command is PMCMSCommand {
@@ -55,12 +59,15 @@ do {
     try command.run()
 } catch let error as StoreError {
     switch error {
-    case .staleRevision: fail(error.description, code: 3)
+    case .staleRevision: fail(ErrorText.message(error), code: 3)
     case .unknownEntry(let ref): fail(unknownEntryMessage(error, ref: ref), code: 1)
-    default: fail(error.description, code: 1)
+    default: fail(ErrorText.message(error), code: 1)
     }
 } catch let error as CLIError {
     fail(error.message, code: error.code)
+} catch let error where error is ScheduleError || error is RevisionNameError || error is OutputError {
+    // The core's other errors, with the command line's hints (ErrorText).
+    fail(ErrorText.message(error), code: 1)
 } catch {
     let code = PMCMSCommand.exitCode(for: error)
     let message = PMCMSCommand.fullMessage(for: error)

@@ -66,8 +66,8 @@ struct VerifyDepthTests {
         try t.execute("UPDATE entry SET live = 1 WHERE id = 2")
         let report = try t.store.verify()
         #expect(report.problems.contains("corrupt store: can-a-pmo-run-agile-teams: the head's links are not valid JSON"), "\(report.problems)")
-        #expect(report.problems.contains("corrupt store: can-a-pmo-run-agile-teams: r1 cannot be read (a field holds a value pmcms never writes)"))
-        #expect(report.problems.contains("corrupt store: is-pmo-more-senior-than-project-manager: r1 cannot be read (a field holds a value pmcms never writes)"))
+        #expect(report.problems.contains("corrupt store: can-a-pmo-run-agile-teams: r1 cannot be read (a field holds a value this program never writes)"))
+        #expect(report.problems.contains("corrupt store: is-pmo-more-senior-than-project-manager: r1 cannot be read (a field holds a value this program never writes)"))
         #expect(report.problems.contains("can-a-pmo-run-agile-teams: live r1 is not a published revision"))
         #expect(report.entries == 2)
     }

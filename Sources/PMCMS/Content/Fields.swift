@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The fields an editor may set by name (`--set FIELD=VALUE`, front matter).
+/// The fields an editor may set by name (`FIELD=VALUE` assignments, the editor's front matter).
 public enum EditableField: String, Sendable, CaseIterable {
     case title, body, summary
     case imageURL = "image_url"
@@ -12,11 +12,11 @@ public enum EditableField: String, Sendable, CaseIterable {
     /// Parses `FIELD=VALUE`; the value may be empty (which clears an optional field).
     public static func parseAssignment(_ text: String) throws -> (EditableField, String) {
         guard let equals = text.firstIndex(of: "=") else {
-            throw StoreError.invalidField(name: "--set", reason: "'\(text)' is not FIELD=VALUE (fields: \(allNames))")
+            throw StoreError.notAnAssignment(text: text)
         }
         let name = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
         guard let field = EditableField(rawValue: name) else {
-            throw StoreError.invalidField(name: "--set", reason: "unknown field '\(name)' (fields: \(allNames))")
+            throw StoreError.unknownField(name: name)
         }
         return (field, String(text[text.index(after: equals)...]))
     }
@@ -37,7 +37,7 @@ extension Content {
         case .sourceURL: sourceURL = optional?.trimmingCharacters(in: .whitespaces)
         case .editedAt: editedAt = optional?.trimmingCharacters(in: .whitespaces)
         case .related, .articles:
-            throw StoreError.invalidField(name: field.rawValue, reason: "links are set as a list of slugs or URLs")
+            throw StoreError.linksNeedAList(field: field)
         }
     }
 }

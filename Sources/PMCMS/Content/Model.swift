@@ -41,7 +41,7 @@ public struct Content: Hashable, Codable, Sendable {
     public var publishedAt: String?
     public var related: [LinkRef]
     public var articles: [LinkRef]
-    /// The schedule (`pmcms schedule`), workflow state like `status`: see `Schedule`.
+    /// The schedule, workflow state like `status`: see `Schedule`.
     public var schedule: Schedule
 
     public init(

@@ -16,7 +16,7 @@ extension Content {
             throw StoreError.invalidField(name: "title", reason: "must be one line")
         }
         if let editedAt, !Timestamp.isValid(editedAt) {
-            throw StoreError.invalidField(name: "edited_at", reason: "'\(editedAt)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
+            throw StoreError.notADate(field: "edited_at", text: editedAt)
         }
         for (name, value) in [("image_url", imageURL), ("source_url", sourceURL)] {
             if let value, let reason = URLCheck.problem(URLCheck.encoded(value)) {

@@ -122,23 +122,6 @@ public struct Blame: Sendable {
         }
         fields = fieldBlames
     }
-
-    /// A field's value for one line of text: links as a count and their titles.
-    public static func summary(_ blame: FieldBlame) -> String {
-        guard let value = blame.value else { return "(none)" }
-        switch blame.field {
-        case .related, .articles:
-            let links = (try? JSONDecoder().decode([LinkRef].self, from: Data(value.utf8))) ?? []
-            if links.isEmpty { return "(none)" }
-            let titles = links.prefix(3).map(\.title).joined(separator: "; ")
-            return "\(Plural.count(links.count, "link")): \(titles)\(links.count > 3 ? "; …" : "")"
-        case .body:
-            let count = TextLines(value).lines.count
-            return Plural.count(count, "line")
-        default:
-            return DiffText.show(value)
-        }
-    }
 }
 
 extension ContentStore {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A field of a revision's snapshot, named as its column (and as `--json` names it).
+/// A field of a revision's snapshot, named as its column (and as the JSON shapes name it).
 public enum SnapshotField: String, Sendable, CaseIterable, Encodable {
     case status, title, summary
     case imageURL = "image_url"

@@ -46,9 +46,9 @@ public enum RevisionNameError: Error, Equatable, CustomStringConvertible, Locali
     public var description: String {
         switch self {
         case .notPublished(let slug):
-            return "'\(slug)' has no live revision: it is not published (see `pmcms history \(slug)`)"
+            return "'\(slug)' has no live revision: it is not published"
         case .noUpstream(let slug):
-            return "'\(slug)' has no upstream import revision: every import was applied (see `pmcms history \(slug)`)"
+            return "'\(slug)' has no upstream import revision: every import was applied"
         }
     }
 

@@ -16,7 +16,7 @@ public struct LogQuery: Sendable, Equatable {
         self.limit = limit
     }
 
-    /// Normalises a date or timestamp to the stored form, so that `--since 2026-11-29` compares
+    /// Normalises a date or timestamp to the stored form, so that a `since` of `2026-11-29` compares
     /// as text against `created_at`; nil when `text` is not a date.
     public static func normalizedSince(_ text: String) -> String? {
         Timestamp.parse(text).map(Timestamp.format)

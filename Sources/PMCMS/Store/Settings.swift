@@ -14,7 +14,7 @@ public enum SettingKey: String, Sendable, CaseIterable {
     /// Whether the setting describes the site, for exports (the others are the team's rules).
     public var isSiteSetting: Bool { rawValue.hasPrefix("site.") || rawValue.hasPrefix("feed.") }
 
-    /// What the setting is for, for `pmcms config` listings.
+    /// What the setting is for, for listings of the settings.
     public var help: String {
         switch self {
         case .siteTitle: "the site's name, the title of feeds"
@@ -22,7 +22,7 @@ public enum SettingKey: String, Sendable, CaseIterable {
         case .siteDescription: "one sentence describing the site, for feeds"
         case .siteLanguage: "the language of the content, e.g. en or en-GB"
         case .feedLimit: "how many items feeds hold (default 50)"
-        case .feedURL: "where the feed is published, for its self link (default: site.url + the --out file name)"
+        case .feedURL: "where the feed is published, for its self link (default: site.url + the feed's file name)"
         case .reviewSelfApprove: "true lets a reviewer approve a change they wrote (default false: another reviewer must)"
         }
     }

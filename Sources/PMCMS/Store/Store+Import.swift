@@ -91,7 +91,35 @@ public enum ImportOutcome: Sendable, Equatable {
 public struct PageImportResult: Sendable {
     public var fileKey: String?
     public var outcomes: [ImportOutcome]
-    public var error: String?
+    public var error: PageImportError?
+}
+
+/// Why one page of an import was rolled back (its savepoint), the other pages kept.
+public enum PageImportError: Error, Equatable, CustomStringConvertible {
+    /// The content model refused a value of the page (`StoreError.invalidField` and the like).
+    case refused(StoreError)
+    /// The page would replace an entirely different page with the same identity.
+    case collision(ImportCollision)
+    /// SQLite refused the page's write (a constraint), in SQLite's words.
+    case database(message: String)
+
+    /// The error a page's savepoint ended with, as one of the cases.
+    public init(_ error: any Error) {
+        switch error {
+        case let error as StoreError: self = .refused(error)
+        case let error as ImportCollision: self = .collision(error)
+        case let error as DatabaseError: self = .database(message: error.description)
+        default: self = .database(message: String(describing: error))
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .refused(let error): error.description
+        case .collision(let collision): collision.description
+        case .database(let message): message
+        }
+    }
 }
 
 extension ContentStore {
@@ -131,7 +159,7 @@ extension ContentStore {
                     } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
                         throw error  // the store itself is in trouble: stop, roll everything back
                     } catch {
-                        results.append(PageImportResult(fileKey: page.fileKey, outcomes: [], error: "\(error)"))
+                        results.append(PageImportResult(fileKey: page.fileKey, outcomes: [], error: PageImportError(error)))
                     }
                 }
                 if !dryRun { CrashPoint.reach(.beforeCommit) }

@@ -67,7 +67,7 @@ extension ContentStore {
             case .head: number = header.head
             case .live:
                 guard let live = header.live else {
-                    throw StoreError.invalidField(name: "revision", reason: "'\(header.slug)' has no live revision: it is not published")
+                    throw StoreError.noLiveRevision(slug: header.slug)
                 }
                 number = live
             case .number(let n):
@@ -77,7 +77,7 @@ extension ContentStore {
                 number = n
             }
             let content = try Self.fetchContent(db, entryID: header.id, number: number)
-            return try Self.view(db, header: header, revision: number, content: content)
+            return try Self.viewResolvingLinks(db, header: header, revision: number, content: content)
         }
     }
 
@@ -86,7 +86,7 @@ extension ContentStore {
         try read { db in
             try SQLRequest<Row>(literal: Self.listSQL(query)).fetchAll(db).map { row in
                 let (header, number, content) = try Self.decodeView(row)
-                return try Self.view(db, header: header, revision: number, content: content)
+                return try Self.viewResolvingLinks(db, header: header, revision: number, content: content)
             }
         }
     }

@@ -5,7 +5,7 @@ import GRDB
 extension ContentStore {
     /// Resolves links against the entries the store holds: by slug, else by the URL an entry
     /// was imported from; articles also carry their target's summary and image.
-    static func view(_ db: Database, header: EntryHeader, revision: Int, content: Content) throws -> EntryView {
+    static func viewResolvingLinks(_ db: Database, header: EntryHeader, revision: Int, content: Content) throws -> EntryView {
         // The targets, from the entry table alone (an index seek per link, through one cached
         // statement). A target's current revision is read only where it is needed, for cards
         // and for links without a URL: reading it for all 75 links of a seed-shaped question

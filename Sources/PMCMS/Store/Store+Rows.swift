@@ -55,7 +55,7 @@ extension ContentStore {
 
     static func enumValue<T: RawRepresentable>(_ raw: String) throws -> T where T.RawValue == String {
         guard let value = T(rawValue: raw) else {
-            throw StoreError.invalidField(name: String(describing: T.self).lowercased(), reason: "unknown value '\(raw)' in the store")
+            throw StoreError.unknownStoredValue(type: String(describing: T.self).lowercased(), value: raw)
         }
         return value
     }

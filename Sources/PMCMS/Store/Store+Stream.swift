@@ -69,7 +69,7 @@ extension ContentStore {
                 let view: EntryView
                 if query.withLinks {
                     let (header, number, content) = try Self.decodeView(row)
-                    view = try Self.view(db, header: header, revision: number, content: content)
+                    view = try Self.viewResolvingLinks(db, header: header, revision: number, content: content)
                 } else {
                     let (header, number, content) = try Self.decodeView(row, links: false)
                     view = EntryView(header: header, revision: number, content: content, related: [], articles: [])
@@ -117,7 +117,7 @@ extension ContentStore {
             // updated_at is always written as YYYY-MM-DDTHH:MM:SSZ, so the canonical form of
             // the bound compares correctly as text.
             guard let date = Timestamp.parse(since) else {
-                throw StoreError.invalidField(name: "since", reason: "'\(since)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)")
+                throw StoreError.notADate(field: "since", text: since)
             }
             conditions.append("e.updated_at >= \(Timestamp.format(date))")
         }

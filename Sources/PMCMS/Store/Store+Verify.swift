@@ -8,12 +8,24 @@ public struct VerifyReport: Sendable, Codable {
     public var problems: [String]
 
     public var ok: Bool { problems.isEmpty }
+
+    /// A report of the same checks made elsewhere (the PostgreSQL store's `verify`).
+    public init(entries: Int, revisions: Int, problems: [String]) {
+        self.entries = entries
+        self.revisions = revisions
+        self.problems = problems
+    }
 }
 
 extension VerifyReport {
     /// The report for a store that could not be opened or read at all.
     public static func corrupt(path: String, _ error: Error) -> VerifyReport {
-        VerifyReport(entries: 0, revisions: 0, problems: ["corrupt store: \(path) cannot be read: \(ContentStore.describeCorruption(error))"])
+        corrupt(path: path, reason: ContentStore.describeCorruption(error))
+    }
+
+    /// The report for a store that cannot be read, `reason` said by the caller (a face's words).
+    public static func corrupt(path: String, reason: String) -> VerifyReport {
+        VerifyReport(entries: 0, revisions: 0, problems: ["corrupt store: \(path) cannot be read: \(reason)"])
     }
 }
 
@@ -144,7 +156,7 @@ extension ContentStore {
             let number: Int = value(row, "number") ?? 0
             if let parent: Int = value(row, "parent"), parent >= number { problems.append("\(slug): r\(number) has parent r\(parent), not an earlier one") }
             guard let content = snapshot(row) else {
-                problems.append("corrupt store: \(slug): r\(number) cannot be read (a field holds a value pmcms never writes)")
+                problems.append("corrupt store: \(slug): r\(number) cannot be read (a field holds a value this program never writes)")
                 continue
             }
             let id: Int64 = value(row, "id") ?? 0
@@ -187,7 +199,7 @@ extension ContentStore {
     }
 
     /// A revision's snapshot read without trusting the file: nil when a value is of a type or
-    /// form pmcms never writes (GRDB's plain subscripts would stop the process instead).
+    /// form this program never writes (GRDB's plain subscripts would stop the process instead).
     private static func snapshot(_ row: Row) -> Content? {
         guard let rawStatus: String = value(row, "status"), let status = Status(rawValue: rawStatus),
               let title: String = value(row, "title"), let body: String = value(row, "body"),
@@ -240,7 +252,7 @@ extension ContentStore {
             return "\(error.message ?? "SQLite error") (SQLite error \(error.extendedResultCode.rawValue))"
         }
         if let error = error as? StoreError { return error.description }
-        if error is DecodingError { return "a value is not in the form pmcms writes" }
+        if error is DecodingError { return "a value is not in the form this program writes" }
         return String(describing: error)
     }
 

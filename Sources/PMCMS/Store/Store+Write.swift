@@ -169,7 +169,7 @@ extension ContentStore {
 
     /// What a workflow step leaves of a schedule: publishing fulfils the publication time (the
     /// expiry stays); unpublishing or archiving ends the schedule; review steps keep it (its
-    /// pinned revision is no longer the head, so it waits for `pmcms schedule` again).
+    /// pinned revision is no longer the head, so it waits to be scheduled again).
     static func scheduleAfter(_ action: WorkflowAction, _ schedule: Schedule) -> Schedule {
         switch action {
         case .publish: Schedule(expireAt: schedule.expireAt)

@@ -25,7 +25,7 @@ public final class ContentStore: Sendable {
 
     /// Opens the store at `path` for `access`.
     ///
-    /// Nothing is written before the file is known to be a pmcms store, or (for `.create`) a
+    /// Nothing is written before the file is known to be a store, or (for `.create`) a
     /// missing or empty file: a foreign SQLite database, an empty file or any other file is
     /// refused and left byte-identical. With `.read` nothing is ever written, an older store is
     /// not migrated, and a store in a read-only file or folder can still be read.
@@ -40,7 +40,7 @@ public final class ContentStore: Sendable {
         case .missing where access != .create:
             throw StoreError.noStore(path: path)
         case .empty where access != .create:
-            throw StoreError.notAStore(path: path, reason: "the file is empty; `pmcms --db \(path) init` makes a store in it")
+            throw StoreError.notAStore(path: path, reason: .emptyFile)
         case .sqlite:
             if let tables = StoreFile.foreignTables(path) { throw StoreSchema.foreign(path: path, tables: tables) }
         default:
@@ -100,7 +100,7 @@ public final class ContentStore: Sendable {
         // WAL, so that readers never wait for a writer. The mode is stored in the file, so it
         // is set once, when the store is new. (GRDB's `journalMode = .wal` also makes sure a
         // WAL file exists by committing a throwaway table on every open: a write, with a sync
-        // at close, for every `pmcms show`.)
+        // at close, for every read-only command.)
         try translatingErrors(path: path) {
             // Two processes making the same new store switch its mode at once; SQLite answers
             // one of them BUSY at once, without waiting, to avoid a deadlock between their
@@ -111,7 +111,7 @@ public final class ContentStore: Sendable {
                         if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
                             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
                             guard mode == "wal" else {
-                                throw StoreError.invalidField(name: "store", reason: "\(path) cannot use write-ahead logging (journal mode stays \(mode ?? "unknown"))")
+                                throw StoreError.noWriteAheadLog(path: path, mode: mode)
                             }
                         }
                     }
@@ -196,7 +196,7 @@ public final class ContentStore: Sendable {
                 return .commit
             }
             CrashPoint.reach(.afterCommit)
-            guard let result else { throw StoreError.invalidField(name: "transaction", reason: "produced no result") }
+            guard let result else { throw StoreError.transactionWithoutResult }
             return result
         }
     }

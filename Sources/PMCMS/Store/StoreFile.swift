@@ -7,7 +7,7 @@ public enum StoreAccess: Sendable {
     /// Read an existing store. Nothing is created, migrated or changed, and a store in a
     /// read-only file or folder can still be read.
     case read
-    /// Change an existing store (migrating it to this version of pmcms first).
+    /// Change an existing store (migrating it to this version first).
     case write
     /// Change the store, making a new one when the file is missing or empty.
     case create
@@ -44,9 +44,9 @@ enum StoreFile {
         case S_IFREG:
             break
         case S_IFDIR:
-            throw StoreError.notAStore(path: path, reason: "it is a folder; give the store file, e.g. \(path)/pmcms.sqlite")
+            throw StoreError.notAStore(path: path, reason: .folder)
         default:
-            throw StoreError.notAStore(path: path, reason: "it is not a regular file")
+            throw StoreError.notAStore(path: path, reason: .notARegularFile)
         }
         if info.st_size == 0 { return .empty }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -55,13 +55,13 @@ enum StoreFile {
         var header = [UInt8](repeating: 0, count: sqliteHeader.count)
         let count = header.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count == sqliteHeader.count, header == sqliteHeader else {
-            throw StoreError.notAStore(path: path, reason: "it is not an SQLite database; pmcms leaves it untouched, choose another file")
+            throw StoreError.notAStore(path: path, reason: .notSQLite)
         }
         return .sqlite
     }
 
     /// The tables of the database when it is positively another application's (tables, and no
-    /// pmcms migrations among them), read as immutable: no lock, no journal rolled back, no
+    /// store migrations among them), read as immutable: no lock, no journal rolled back, no
     /// file made beside it. An ordinary open would roll back another program's hot journal (a
     /// write), and close with a checkpoint. Nil when it may be a store, or cannot be told this
     /// way (the full check follows, on the ordinary connection).
@@ -97,7 +97,7 @@ enum StoreFile {
 struct StoreSchema {
     /// The tables of the database (SQLite's own excepted).
     var tables: [String]
-    /// The pmcms migrations it has applied.
+    /// The store migrations it has applied.
     var applied: [String]
 
     init(_ db: Database) throws {
@@ -106,7 +106,7 @@ struct StoreSchema {
     }
 
     /// Tables besides GRDB's migration list (which a store being created has for a moment on
-    /// its own), and not the first pmcms migration among the applied ones: another program's.
+    /// its own), and not the first store migration among the applied ones: another program's.
     var isForeign: Bool {
         guard tables.contains(where: { $0 != "grdb_migrations" }) else { return false }
         guard let first = Schema.migrations.first?.identifier else { return true }
@@ -117,25 +117,21 @@ struct StoreSchema {
     var isEmpty: Bool { applied.isEmpty && !tables.contains(where: { $0 != "grdb_migrations" }) }
 
     static func foreign(path: String, tables: [String]) -> StoreError {
-        StoreError.notAStore(
-            path: path,
-            reason: "it is an SQLite database of another application (\(Plural.count(tables.count, "table")), none of them pmcms's); pmcms leaves it untouched, choose another file")
+        StoreError.notAStore(path: path, reason: .foreign(tables: tables.count))
     }
 
-    /// Refuses a database that is not a pmcms store (only `.create` may start one in an empty
-    /// database), one made by a newer pmcms, and, for reading, one not yet fully migrated.
+    /// Refuses a database that is not a store (only `.create` may start one in an empty
+    /// database), one made by a newer version, and, for reading, one not yet fully migrated.
     func check(path: String, access: StoreAccess) throws {
         let known = Schema.migrations.map(\.identifier)
         if isEmpty {
             if access == .create { return }
-            throw StoreError.notAStore(path: path, reason: "the database is empty; `pmcms --db \(path) init` makes a store in it")
+            throw StoreError.notAStore(path: path, reason: .emptyDatabase)
         }
         if isForeign { throw Self.foreign(path: path, tables: tables) }
         try ContentStore.refuseNewer(applied: applied, known: known, path: path)
         if access == .read && !Set(known).isSubset(of: applied) {
-            throw StoreError.notAStore(
-                path: path,
-                reason: "its tables are not all there (a store still being created, or one made by an older pmcms); `pmcms --db \(path) init` brings it up to date")
+            throw StoreError.notAStore(path: path, reason: .incomplete)
         }
     }
 }

@@ -5,7 +5,7 @@ public import Foundation  // LocalizedError conformance
 /// read, and anything else is read in bounded chunks and refused as soon as it passes the
 /// limit, so that neither a huge file nor an endless pipe is held in memory.
 public enum BoundedInput {
-    /// The default limit for imported pages and body files (`--max-size`).
+    /// The default limit for imported pages and body files (the import's maximum size).
     public static let defaultLimit = 20_000_000
 
     /// How much is asked of the file per read.

@@ -56,7 +56,7 @@ public struct OutputTarget: Sendable, Equatable {
         case S_IFREG:
             // Root may write anything, so the mode bits are what says "read-only" there.
             if !force && ((info.st_mode & 0o222) == 0 || access(resolved, W_OK) != 0) {
-                throw OutputError.refused(path: path, reason: "it is read-only; add --force to replace it")
+                throw OutputError.readOnly(path: path)
             }
             return OutputTarget(path: path, resolved: resolved, kind: .regular(mode: info.st_mode & 0o7777, owner: info.st_uid, group: info.st_gid))
         case S_IFCHR, S_IFIFO:
@@ -64,8 +64,7 @@ public struct OutputTarget: Sendable, Equatable {
         case S_IFDIR:
             throw OutputError.refused(path: path, reason: "it is a folder; give a file name inside it")
         default:
-            throw OutputError.refused(
-                path: path, reason: "it is a special file (a block device or a socket); pmcms writes to files, character devices and pipes only")
+            throw OutputError.specialFile(path: path)
         }
     }
 
@@ -114,10 +113,16 @@ public struct OutputTarget: Sendable, Equatable {
 /// Why an output path is not written.
 public enum OutputError: Error, Equatable, CustomStringConvertible, LocalizedError {
     case refused(path: String, reason: String)
+    /// A read-only file that is replaced only when the caller forces it.
+    case readOnly(path: String)
+    /// A block device or a socket: only files, character devices and pipes are written.
+    case specialFile(path: String)
 
     public var description: String {
         switch self {
         case .refused(let path, let reason): "could not write \(path): \(reason)"
+        case .readOnly(let path): "could not write \(path): it is read-only"
+        case .specialFile(let path): "could not write \(path): it is a special file (a block device or a socket); only files, character devices and pipes are written"
         }
     }
 

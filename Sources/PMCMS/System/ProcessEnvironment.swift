@@ -1,8 +1,8 @@
 import Foundation
 
 /// Environment variables read one at a time with `getenv`. `ProcessInfo.environment` builds a
-/// dictionary of the whole environment on every call, which was a noticeable part of a
-/// `pmcms show` (a few milliseconds of a command users run all day).
+/// dictionary of the whole environment on every call, which was a noticeable part of showing
+/// an entry (a few milliseconds of a command users run all day).
 public enum ProcessEnvironment {
     /// The value of `name`, or nil when it is not set.
     public static func value(_ name: String) -> String? {

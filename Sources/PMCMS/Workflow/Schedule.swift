@@ -60,7 +60,7 @@ public enum ScheduleTime {
     }
 }
 
-/// Why a schedule could not be set or carried out, each with the next step.
+/// Why a schedule could not be set or carried out, as values (the faces add the next step).
 public enum ScheduleError: Error, Equatable, CustomStringConvertible {
     case badTime(option: String, text: String)
     /// `schedule --at` on an entry that is not approved.
@@ -76,15 +76,15 @@ public enum ScheduleError: Error, Equatable, CustomStringConvertible {
             return "\(option) '\(text)' is not a time: give a date (2026-12-01, midnight UTC) or a time with Z or an offset (2026-12-01T09:00:00Z, 2026-12-01T10:00:00+01:00)"
         case .notApproved(let slug, let status):
             if status == .published {
-                return "cannot schedule '\(slug)': it is already published; to take it off the site later, `pmcms schedule \(slug) --expire TIME`"
+                return "cannot schedule '\(slug)': it is already published; only its expiry can be scheduled"
             }
-            return "cannot schedule '\(slug)': it is \(status.rawValue), and only an approved entry can be scheduled\(Workflow.hint(slug: slug, from: status))"
+            return "cannot schedule '\(slug)': it is \(status.rawValue), and only an approved entry can be scheduled"
         case .notPublished(let slug, let status):
-            return "cannot set an expiry alone on '\(slug)': it is \(status.rawValue), and --expire without --at needs a published entry; schedule it with `pmcms schedule \(slug) --at TIME --expire TIME`\(status == .approved ? "" : Workflow.hint(slug: slug, from: status))"
+            return "cannot set an expiry alone on '\(slug)': it is \(status.rawValue), and an expiry without a publication time needs a published entry"
         case .expiryNotAfterPublication(let slug, let publishAt, let expireAt):
-            return "'\(slug)' would expire (\(expireAt)) before it is published (\(publishAt)): give an --expire later than --at"
+            return "'\(slug)' would expire (\(expireAt)) before it is published (\(publishAt))"
         case .nothingScheduled(let slug):
-            return "'\(slug)' has no schedule to cancel (see `pmcms show \(slug)`)"
+            return "'\(slug)' has no schedule to cancel"
         }
     }
 }

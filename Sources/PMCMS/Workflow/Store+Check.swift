@@ -1,7 +1,7 @@
 public import Foundation  // Date in the public API
 import GRDB
 
-/// How serious an editorial finding is; only errors make `pmcms check` fail.
+/// How serious an editorial finding is; only errors fail the editorial report.
 public enum Severity: String, Sendable, Codable, Comparable {
     case error, warning, info
 
@@ -11,7 +11,7 @@ public enum Severity: String, Sendable, Codable, Comparable {
     }
 }
 
-/// One editorial check that `pmcms check` runs.
+/// One editorial check that the editorial report runs.
 public enum CheckKind: String, Sendable, Codable, CaseIterable {
     case conflict = "import-conflict"
     case unresolvedLink = "unresolved-link"
@@ -31,12 +31,25 @@ public enum CheckKind: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// One finding: which check, which entry (or link target), and what is wrong.
-public struct Finding: Sendable, Codable, Equatable {
+/// One finding: which check, which entry (or link target), and what is wrong, in a sentence
+/// that names no face; `detail` holds the values a face builds its own next step from.
+public struct Finding: Sendable, Encodable, Equatable {
     public var check: CheckKind
     public var severity: Severity
     public var slug: String?
     public var message: String
+    public var detail: FindingDetail?
+
+    /// The report's JSON keys; `detail` is for the faces' own wording, not part of the shape.
+    enum CodingKeys: String, CodingKey { case check, severity, slug, message }
+}
+
+/// The values behind the findings that call for a next step.
+public enum FindingDetail: Sendable, Equatable {
+    /// A schedule due at `at` that nothing carried out: `what` is "publish" or "expire".
+    case overdueSchedule(what: String, at: String)
+    /// An import newer than the head: revision `upstream` (from the page) beside `head`.
+    case importConflict(head: Int, upstream: Int)
 }
 
 /// Options for the editorial report.
@@ -56,14 +69,15 @@ extension ContentStore {
     public func editorialReport(_ options: CheckOptions = CheckOptions()) throws -> [Finding] {
         try read { db in
             var findings: [Finding] = []
-            func add(_ check: CheckKind, _ slug: String?, _ message: String) {
-                findings.append(Finding(check: check, severity: check.severity, slug: slug, message: message))
+            func add(_ check: CheckKind, _ slug: String?, _ message: String, _ detail: FindingDetail? = nil) {
+                findings.append(Finding(check: check, severity: check.severity, slug: slug, message: message, detail: detail))
             }
 
-            // A schedule more than 15 minutes late: nothing runs `publish-due`.
+            // A schedule more than 15 minutes late: nothing runs `publishDue`.
             for overdue in try Self.overdueSchedules(db, now: options.now) {
                 let action = overdue.what == "publish" ? "to be published" : "to leave the site"
-                add(.overdueSchedule, overdue.slug, "was due \(action) at \(overdue.at) and still is not: is `pmcms publish-due` running (cron, a systemd timer or `pmcms serve`)? Run it now to catch up")
+                add(.overdueSchedule, overdue.slug, "was due \(action) at \(overdue.at) and still is not",
+                    .overdueSchedule(what: overdue.what, at: overdue.at))
             }
 
             // An upstream revision newer than the head: nobody has edited since the page changed.
@@ -75,7 +89,8 @@ extension ContentStore {
                 let slug: String = row["slug"]
                 let head: Int = row["head"]
                 let upstream: Int = row["upstream"]
-                add(.conflict, slug, "the page changed after an edit: r\(upstream) (from the page) is unmerged beside r\(head); compare with `pmcms diff \(slug) \(head) \(upstream)`, then keep yours with an edit or take theirs with `pmcms revert \(slug) \(upstream)`")
+                add(.conflict, slug, "the page changed after an edit: r\(upstream) (from the page) is unmerged beside r\(head)",
+                    .importConflict(head: head, upstream: upstream))
             }
 
             // Related links whose target is not in the store, grouped by target.

@@ -19,7 +19,7 @@ extension ContentStore {
             try SQLRequest<Row>(literal: Self.reviewQueueSQL(statuses: statuses, limit: limit)).fetchAll(db).map { row in
                 let (header, number, content) = try Self.decodeView(row, links: links)
                 return ReviewItem(
-                    entry: try Self.view(db, header: header, revision: number, content: content),
+                    entry: try Self.viewResolvingLinks(db, header: header, revision: number, content: content),
                     submittedBy: row["submitted_by"], submittedAt: row["submitted_at"])
             }
         }

@@ -1,7 +1,7 @@
 public import Foundation  // Date in the public API
 import GRDB
 
-/// What `pmcms schedule` asks of an entry.
+/// What scheduling asks of an entry.
 public enum ScheduleChange: Sendable, Equatable {
     /// Publish the approved head at `at` (canonical UTC), and take it off at `expire` if given.
     case publish(at: String, expire: String?)
@@ -33,7 +33,8 @@ public struct DueItem: Sendable, Equatable, Encodable {
     public var revision: Int?
 }
 
-/// A due entry `publish-due` did not publish, and why.
+/// A due entry `publish-due` did not publish, and why: `reason` says it in a sentence that names
+/// no face (the command line adds how to schedule again).
 public struct DueProblem: Sendable, Equatable, Encodable {
     public var slug: String
     public var at: String
@@ -218,8 +219,7 @@ extension ContentStore {
             let reason = scheduled.map { "changed since it was scheduled at r\($0): the head is r\(actual) (\(status.rawValue))" }
                 ?? "its head r\(actual) is \(status.rawValue), not a scheduled approved revision"
             return (decision, item, DueProblem(
-                slug: header.slug, at: at, scheduledRevision: scheduled, head: actual, status: status,
-                reason: reason + "; approve it and schedule again (`pmcms schedule \(header.slug) --at TIME`), or `pmcms schedule \(header.slug) --cancel`"))
+                slug: header.slug, at: at, scheduledRevision: scheduled, head: actual, status: status, reason: reason))
         case .publish, .lapsed:
             // The compare-and-set: another run may have acted between our read and this
             // transaction; then the head moved and this run leaves the entry alone.

@@ -39,14 +39,21 @@ public enum Workflow {
         action.allowedFrom.contains(status)
     }
 
-    /// The next command that would move an entry on from `status`, to put in error messages.
-    static func hint(slug: String, from status: Status) -> String {
+    /// Every action `status` allows, in the table's order.
+    public static func allowedActions(from status: Status) -> [WorkflowAction] {
+        WorkflowAction.allCases.filter { allows($0, from: status) }
+    }
+
+    /// The steps that move an entry on along the editorial path from `status` (submit, then
+    /// approve or reject, then publish; restore for an archived entry): what a face suggests
+    /// after a refusal. Archiving and unpublishing are allowed too, but are never a next step.
+    public static func nextActions(from status: Status) -> [WorkflowAction] {
         switch status {
-        case .draft: "; next: `pmcms submit \(slug)`"
-        case .inReview: "; next: `pmcms approve \(slug)` or `pmcms reject \(slug) -m WHY`"
-        case .approved: "; next: `pmcms publish \(slug)`"
-        case .published: ""
-        case .archived: "; bring it back with `pmcms restore \(slug)`"
+        case .draft: [.submit]
+        case .inReview: [.approve, .reject]
+        case .approved: [.publish]
+        case .published: []
+        case .archived: [.restore]
         }
     }
 }

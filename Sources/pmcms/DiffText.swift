@@ -1,27 +1,45 @@
 import Foundation
+import PMCMS
 
 /// The parts of diff and history text a terminal may colour.
-public enum TextRole: Sendable {
+enum TextRole: Sendable {
     case heading, hunk, added, removed, field, dim
 }
 
-/// Colours text for a role; the core renders plain text and the CLI decides about colour.
-public typealias TextStyler = @Sendable (String, TextRole) -> String
+/// Colours text for a role; `DiffText.plain` leaves it as it is (no terminal, `NO_COLOR`).
+typealias TextStyler = @Sendable (String, TextRole) -> String
 
 /// The text forms of an `EntryDiff`: unified, word-level and stat.
-public enum DiffText {
-    public static let plain: TextStyler = { text, _ in text }
+enum DiffText {
+    static let plain: TextStyler = { text, _ in text }
 
     /// A value as a field line shows it: absent values as `(none)`, newlines made visible so
     /// that each change stays on one line.
-    public static func show(_ value: String?) -> String {
+    static func show(_ value: String?) -> String {
         guard let value else { return "(none)" }
         if value.isEmpty { return "\"\"" }
         return value.replacingOccurrences(of: "\n", with: "\\n")
     }
 
+    /// A blamed field's value for one line of text: links as a count and their titles.
+    static func summary(_ blame: FieldBlame) -> String {
+        guard let value = blame.value else { return "(none)" }
+        switch blame.field {
+        case .related, .articles:
+            let links = (try? JSONDecoder().decode([LinkRef].self, from: Data(value.utf8))) ?? []
+            if links.isEmpty { return "(none)" }
+            let titles = links.prefix(3).map(\.title).joined(separator: "; ")
+            return "\(Plural.count(links.count, "link")): \(titles)\(links.count > 3 ? "; …" : "")"
+        case .body:
+            let count = TextLines(value).lines.count
+            return Plural.count(count, "line")
+        default:
+            return show(value)
+        }
+    }
+
     /// `--- r2 · 2026-11-29T10:00:00Z · sam · edit · "message"`
-    public static func revisionLine(_ info: RevisionInfo) -> String {
+    static func revisionLine(_ info: RevisionInfo) -> String {
         var parts = ["r\(info.number)", info.createdAt, info.author, info.origin.rawValue]
         if info.upstream { parts.append("upstream") }
         if let message = info.message, !message.isEmpty { parts.append("\"\(message)\"") }
@@ -31,7 +49,7 @@ public enum DiffText {
     /// The header, the field and link changes, and the body as a unified (or word) diff.
     /// `named` says that the person named the revisions: then one revision compared with
     /// itself has no changes, rather than nothing before it.
-    public static func render(_ diff: EntryDiff, words: Bool = false, named: Bool = false, style: TextStyler = plain) -> String {
+    static func render(_ diff: EntryDiff, words: Bool = false, named: Bool = false, style: TextStyler = plain) -> String {
         var out: [String] = []
         out.append(style("diff \(diff.slug) r\(diff.from.number) → r\(diff.to.number)", .heading))
         out.append(style("--- " + revisionLine(diff.from), .heading))
@@ -52,7 +70,7 @@ public enum DiffText {
     }
 
     /// `title: old → new`, then `related: + Title (slug)` and the like.
-    public static func fieldLines(_ diff: EntryDiff, style: TextStyler = plain) -> [String] {
+    static func fieldLines(_ diff: EntryDiff, style: TextStyler = plain) -> [String] {
         var out: [String] = []
         for change in diff.fields {
             out.append(style("\(change.field.rawValue):", .field) + " \(show(change.old)) → \(show(change.new))")
@@ -77,7 +95,7 @@ public enum DiffText {
 
     /// The body hunks, each under its `@@` header; in word mode, each run of changed lines is
     /// shown once with `[-removed-]` and `{+added+}` words inside it.
-    public static func bodyLines(_ diff: EntryDiff, words: Bool, style: TextStyler = plain) -> [String] {
+    static func bodyLines(_ diff: EntryDiff, words: Bool, style: TextStyler = plain) -> [String] {
         var out: [String] = []
         for hunk in diff.body.hunks {
             out.append(style(hunk.header, .hunk))
@@ -124,7 +142,7 @@ public enum DiffText {
     }
 
     /// Marks each changed run line by line, so a marker never spans a line break.
-    public static func wordText(_ segments: [WordSegment], style: TextStyler = plain) -> String {
+    static func wordText(_ segments: [WordSegment], style: TextStyler = plain) -> String {
         var text = ""
         for segment in segments {
             switch segment.op {
@@ -142,7 +160,7 @@ public enum DiffText {
     }
 
     /// `--stat`: one line per changed field, one for links, one for the body, then a total.
-    public static func stat(_ diff: EntryDiff, style: TextStyler = plain) -> String {
+    static func stat(_ diff: EntryDiff, style: TextStyler = plain) -> String {
         let stat = DiffStat(diff)
         var rows: [(String, String)] = []
         for change in diff.fields {

@@ -1,4 +1,5 @@
 import Foundation
+import PMCMS
 import Yams
 
 /// The text an editor works on: YAML front matter between `---` lines, then the Markdown body.
@@ -6,32 +7,32 @@ import Yams
 /// Comment lines at the top of the front matter carry what pmcms wants to tell the user (the
 /// entry, its revisions, how to abort, the last error); YAML ignores them, so the user's text
 /// is never touched by them.
-public enum FrontMatter {
+enum FrontMatter {
     /// The keys the front matter may hold, in the order they are written.
-    public static let keys: [EditableField] = [.title, .summary, .imageURL, .sourceURL, .editedAt, .related, .articles]
+    static let keys: [EditableField] = [.title, .summary, .imageURL, .sourceURL, .editedAt, .related, .articles]
 
     /// Prefix of the lines pmcms writes and removes again: never the user's.
-    public static let notePrefix = "# pmcms:"
-    public static let errorPrefix = "# ERROR:"
+    static let notePrefix = "# pmcms:"
+    static let errorPrefix = "# ERROR:"
     /// The comment line that carries the revision message: the person may type one there.
-    public static let messagePrefix = "# message:"
+    static let messagePrefix = "# message:"
 
     /// What the front matter and body said, before it is checked against the store.
-    public struct Document: Equatable, Sendable {
-        public var scalars: [EditableField: String?] = [:]
-        public var related: [String]?
-        public var articles: [String]?
-        public var body: String
+    struct Document: Equatable, Sendable {
+        var scalars: [EditableField: String?] = [:]
+        var related: [String]?
+        var articles: [String]?
+        var body: String
     }
 
     /// Why a saved file could not be read, with where.
-    public struct ParseError: Error, Equatable, CustomStringConvertible {
-        public let message: String
+    struct ParseError: Error, Equatable, CustomStringConvertible {
+        let message: String
         /// The line of the file the problem is on, when the YAML parser says.
-        public let line: Int?
+        let line: Int?
         private let detail: String?
-        public var description: String { message }
-        public init(message: String) {
+        var description: String { message }
+        init(message: String) {
             self.message = message
             line = nil
             detail = nil
@@ -45,7 +46,7 @@ public enum FrontMatter {
 
         /// The same error for a file with `lines` more lines above the problem (the editor
         /// reopens with the error on top, and its numbers count the file the person sees).
-        public func shifted(by lines: Int) -> ParseError {
+        func shifted(by lines: Int) -> ParseError {
             guard let line, let detail else { return self }
             return ParseError(line: line + lines, detail: detail)
         }
@@ -53,7 +54,7 @@ public enum FrontMatter {
 
     /// Writes `content` as front matter and body, with `notes` and `errors` as comments on top,
     /// then the message line when `message` is given (one line: line breaks become spaces).
-    public static func compose(
+    static func compose(
         content: Content, related: [String], articles: [String], notes: [String], errors: [String] = [], message: String? = nil
     ) throws -> String {
         var pairs: [(Node, Node)] = []
@@ -81,12 +82,12 @@ public enum FrontMatter {
     }
 
     /// A message as the message line shows it.
-    public static func oneLine(_ message: String) -> String {
+    static func oneLine(_ message: String) -> String {
         message.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     /// The message typed on the message line of the front matter; nil when there is none or it is empty.
-    public static func message(in text: String) -> String? {
+    static func message(in text: String) -> String? {
         var opened = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -102,14 +103,14 @@ public enum FrontMatter {
     }
 
     /// Removes the comment lines pmcms wrote (notes and errors), keeping everything else.
-    public static func strippingNotes(_ text: String) -> String {
+    static func strippingNotes(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix(notePrefix) && !$0.hasPrefix(errorPrefix) }
             .joined(separator: "\n")
     }
 
     /// Reads a saved file. Throws `ParseError` with a message that says what to fix.
-    public static func parse(_ text: String) throws -> Document {
+    static func parse(_ text: String) throws -> Document {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         guard let open = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
               lines[open].trimmingCharacters(in: .whitespaces) == "---"

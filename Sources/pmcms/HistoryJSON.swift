@@ -1,13 +1,14 @@
 import Foundation
+import PMCMS
 
 /// The `diff --json` object: both revisions, field and link changes, the body hunks, a stat, and
 /// in word mode the body as word segments.
-public struct DiffJSON: Encodable {
-    public let diff: EntryDiff
-    public let words: Bool
-    public let statOnly: Bool
+struct DiffJSON: Encodable {
+    let diff: EntryDiff
+    let words: Bool
+    let statOnly: Bool
 
-    public init(_ diff: EntryDiff, words: Bool = false, statOnly: Bool = false) {
+    init(_ diff: EntryDiff, words: Bool = false, statOnly: Bool = false) {
         self.diff = diff
         self.words = words
         self.statOnly = statOnly
@@ -17,7 +18,7 @@ public struct DiffJSON: Encodable {
         case entryID = "entry_id", slug, from, to, changed, fields, links, body, stat
     }
 
-    public func encode(to encoder: Encoder) throws {
+    func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(diff.entryID, forKey: .entryID)
         try c.encode(diff.slug, forKey: .slug)
@@ -143,16 +144,20 @@ public struct DiffJSON: Encodable {
 }
 
 /// The `blame --json` object: the entry, the blamed revision, each body line and each field.
-extension Blame: Encodable {
+struct BlameJSON: Encodable {
+    let blame: Blame
+
+    init(_ blame: Blame) { self.blame = blame }
+
     enum Keys: String, CodingKey { case entryID = "entry_id", slug, revision, lines, fields }
 
-    public func encode(to encoder: Encoder) throws {
+    func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(header.id, forKey: .entryID)
-        try c.encode(header.slug, forKey: .slug)
-        try c.encode(revision, forKey: .revision)
-        try c.encode(lines.map(LineJSON.init), forKey: .lines)
-        try c.encode(fields.map(FieldJSON.init), forKey: .fields)
+        try c.encode(blame.header.id, forKey: .entryID)
+        try c.encode(blame.header.slug, forKey: .slug)
+        try c.encode(blame.revision, forKey: .revision)
+        try c.encode(blame.lines.map(LineJSON.init), forKey: .lines)
+        try c.encode(blame.fields.map(FieldJSON.init), forKey: .fields)
     }
 
     struct LineJSON: Encodable {
@@ -162,7 +167,7 @@ extension Blame: Encodable {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(line.number, forKey: .line)
             try c.encode(line.text, forKey: .text)
-            try line.by.encode(to: encoder)
+            try AttributionJSON(line.by).encode(to: encoder)
         }
     }
 
@@ -183,20 +188,25 @@ extension Blame: Encodable {
             default:
                 try c.encode(blame.value, forKey: .value)
             }
-            try blame.by.encode(to: encoder)
+            try AttributionJSON(blame.by).encode(to: encoder)
         }
     }
 }
 
-extension Attribution: Encodable {
+/// The revision a blamed line or field comes from, as keys beside the line's or field's own.
+struct AttributionJSON: Encodable {
+    let attribution: Attribution
+
+    init(_ attribution: Attribution) { self.attribution = attribution }
+
     enum Keys: String, CodingKey { case revision, author, createdAt = "created_at", origin, message }
 
-    public func encode(to encoder: Encoder) throws {
+    func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(revision, forKey: .revision)
-        try c.encode(author, forKey: .author)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(origin, forKey: .origin)
-        try c.encode(message, forKey: .message)
+        try c.encode(attribution.revision, forKey: .revision)
+        try c.encode(attribution.author, forKey: .author)
+        try c.encode(attribution.createdAt, forKey: .createdAt)
+        try c.encode(attribution.origin, forKey: .origin)
+        try c.encode(attribution.message, forKey: .message)
     }
 }

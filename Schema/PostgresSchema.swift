@@ -1,0 +1,9 @@
+/// The PostgreSQL store's schema (issue 19): numbered SQL migrations like the SQLite ones in
+/// `Schema.migrations`, but numbered on their own, since PostgreSQL starts from the SQLite
+/// store's final shape rather than replaying its history.
+public enum PostgresSchema {
+    /// Every PostgreSQL migration, oldest first. Append new ones; never edit a released one.
+    public static let migrations: [Schema.Migration] = [
+        Schema.Migration(identifier: "0001_postgres_initial", sql: String(decoding: PackageResources._001_postgres_initial_sql, as: UTF8.self)),
+    ]
+}
