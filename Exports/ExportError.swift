@@ -1,4 +1,4 @@
-import PMCMS
+public import PMCMS  // exports a ContentStore, with its types (Kind, SettingKey, StreamSelection)
 
 /// Why an export could not be written, each with what to do about it.
 public enum ExportError: Error, Equatable, CustomStringConvertible {

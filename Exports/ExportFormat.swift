@@ -1,4 +1,4 @@
-import PMCMS
+public import PMCMS  // exports a ContentStore, with its types (Kind, SettingKey, StreamSelection)
 
 /// The formats `pmcms export` writes.
 public enum ExportFormat: String, Sendable, CaseIterable {

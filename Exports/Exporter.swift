@@ -1,5 +1,5 @@
 import Foundation
-import PMCMS
+public import PMCMS  // exports a ContentStore, with its types (Kind, SettingKey, StreamSelection)
 
 /// What an export wrote.
 public struct ExportSummary: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import PMCMS
+public import PMCMS  // exports a ContentStore, with its types (Kind, SettingKey, StreamSelection)
 import Yams
 
 /// What `export hugo` did to the content tree.

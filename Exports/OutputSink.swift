@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // FileHandle and Data in the sink's API
 
 /// Where an export's bytes go: a file handle behind a buffer, so that writing one entry at a
 /// time does not mean one system call per field.

@@ -1,4 +1,4 @@
-import PMCMS
+public import PMCMS  // exports a ContentStore, with its types (Kind, SettingKey, StreamSelection)
 
 /// The site settings as exports use them.
 public struct Site: Sendable, Equatable {

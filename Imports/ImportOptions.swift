@@ -1,5 +1,5 @@
-import Foundation
-import PMCMS
+public import Foundation  // TimeInterval in the progress report
+public import PMCMS  // imports into a ContentStore, with its types (Status, IncomingEntry)
 
 /// How an import run reads and writes.
 public struct ImportOptions: Sendable {

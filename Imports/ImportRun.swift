@@ -1,7 +1,7 @@
 import CLibXML2
 import Dispatch
 import Foundation
-import PMCMS
+public import PMCMS  // imports into a ContentStore, with its types (Status, IncomingEntry)
 
 /// Imports pages: files, folders (recursive `*.html`, `*.htm`), WARC archives and standard input. Pages are
 /// parsed on every core, and one writer stores them in batched transactions with one savepoint

@@ -1,5 +1,5 @@
 import Foundation
-import PMCMS
+public import PMCMS  // imports into a ContentStore, with its types (Status, IncomingEntry)
 
 /// Turns what a page gave into the entries the store imports: pure, so it is tested without a
 /// store.

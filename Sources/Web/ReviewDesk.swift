@@ -4,7 +4,7 @@ import Hummingbird
 import HummingbirdAuth
 import Logging
 import NIOCore
-import PMCMS
+public import PMCMS  // the desk serves a ContentStore
 
 /// `pmcms serve`: the review desk in a browser, a face on the same library as the CLI. It
 /// renders the core's values (entries, histories, structured diffs) as HTML; it holds no store
@@ -99,7 +99,8 @@ public struct ReviewDesk: Sendable {
     /// What `pmcms serve` tells the person who started it to open. With accounts, the desk's
     /// address; one listening on every interface says so, with the address on this machine and
     /// the one by `hostName` for other machines. Without accounts, the one-time login link.
-    public func howToOpen(hasAccounts: Bool, hostName: String = ProcessInfo.processInfo.hostName) -> String {
+    public func howToOpen(hasAccounts: Bool, hostName: String? = nil) -> String {
+        let hostName = hostName ?? ProcessInfo.processInfo.hostName
         guard hasAccounts else { return "open \(loginURL)" }
         guard Self.isWildcard(options.host) else { return "open \(baseURL) and log in with your account" }
         var text = "listening on all interfaces, port \(options.port): open \(baseURL) on this machine"
@@ -128,8 +129,14 @@ public struct ReviewDesk: Sendable {
         SessionCookieParameters(name: Self.cookieName, path: "/", secure: options.behindProxy, sameSite: .strict)
     }
 
+    /// Serves the desk until the process is told to stop (SIGINT, SIGTERM), then shuts down
+    /// gracefully. The web stack (Hummingbird, swift-log) stays inside this module.
+    public func run() async throws {
+        try await application().runService()
+    }
+
     /// The application: routes, security headers, sessions, access check, request log.
-    public func application(logger: Logger = Logger(label: "pmcms.serve")) -> some ApplicationProtocol {
+    func application(logger: Logger = Logger(label: "pmcms.serve")) -> some ApplicationProtocol {
         let router = Router(context: DeskContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())

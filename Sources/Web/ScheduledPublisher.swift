@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PMCMS
+public import PMCMS  // it runs a ContentStore's publish-due
 
 /// What `pmcms serve` runs beside the review desk: `publish-due` once at start, then every
 /// `interval`, so that a desk left running publishes on time without cron or a timer.
@@ -20,7 +20,11 @@ public struct ScheduledPublisher: Sendable {
 
     /// Runs until the task is cancelled. A failed run (a busy store, say) is logged and retried
     /// at the next tick rather than ending the desk.
-    public func run(logger: Logger = Logger(label: "pmcms.publish-due")) async {
+    public func run() async {
+        await run(logger: Logger(label: "pmcms.publish-due"))
+    }
+
+    func run(logger: Logger) async {
         while !Task.isCancelled {
             do {
                 // On the desk's blocking pool: a run may wait up to the busy timeout for

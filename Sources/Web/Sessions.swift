@@ -4,7 +4,7 @@ import HummingbirdAuth
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
-import PMCMS
+public import PMCMS  // BcryptHasher is the store's PasswordHasher
 import Synchronization
 
 /// bcrypt from hummingbird-auth, as the store's password hasher. The CLI's `user` commands and

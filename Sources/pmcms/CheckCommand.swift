@@ -1,4 +1,5 @@
-import ArgumentParser
+// Public: a conformance of a public library type (below) is as public as the type.
+public import ArgumentParser
 import Foundation
 import PMCMS
 

@@ -82,7 +82,7 @@ struct ServeCommand: ParsableCommand {
         Task {
             defer { publisher.cancel() }
             do {
-                try await desk.application().runService()
+                try await desk.run()
             } catch {
                 failure.withLock { $0 = "\(error)" }
             }

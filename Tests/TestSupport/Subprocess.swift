@@ -1,4 +1,5 @@
-import Foundation
+// Public: the results are Foundation values (Data, URL).
+public import Foundation
 
 /// Runs a program to completion and captures what it printed: the one subprocess runner the
 /// test targets share (the `pmcms` binary, `sqlite3`, `python3` and other outside tools).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // JSONEncoder in the public API
 
 /// The JSON shapes of the public interface ("The entry object" in the product brief).
 public enum JSONOutput {

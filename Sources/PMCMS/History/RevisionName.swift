@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // LocalizedError conformance
 
 /// A revision named on the command line: a number, or `live`, `latest` or `upstream`.
 public enum RevisionName: Sendable, Hashable, CustomStringConvertible {

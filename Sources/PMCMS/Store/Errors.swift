@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // LocalizedError conformance
 
 /// Errors from the content store, as values a face can act on.
 ///

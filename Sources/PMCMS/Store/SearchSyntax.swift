@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // LocalizedError conformance
 
 /// Turns what a person types into an FTS5 query. Only deliberate syntax is syntax: "quoted
 /// phrases", a trailing `*` for a prefix, and `AND`, `OR`, `NOT` in capitals between terms.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // Data in the public API
 import GRDB
 
 extension ContentStore {

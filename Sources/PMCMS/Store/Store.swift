@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // TimeInterval in the public API
 import GRDB
 import Schema
 

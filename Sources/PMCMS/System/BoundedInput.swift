@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // LocalizedError conformance
 
 /// Reads an input file, a pipe or standard input whole, but never more than a limit: the
 /// size of a regular file is checked (on the file itself, a link followed) before any byte is

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // file modes and owners (mode_t, uid_t), LocalizedError
 
 /// A path a command is about to write (`export --out`, `backup`), looked at before anything
 /// is written: the one place that decides what may be replaced and how.

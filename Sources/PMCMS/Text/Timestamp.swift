@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // Date in the public API
 
 /// UTC timestamps as the store writes them: ISO 8601, second precision, `Z`.
 public enum Timestamp {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // LocalizedError conformance
 
 /// When an entry goes live and when it leaves the site: workflow state kept on each revision
 /// (columns `publish_at`, `expire_at`, `scheduled_revision`, migration 0008), carried forward

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // Date in the public API
 import GRDB
 
 /// How serious an editorial finding is; only errors fail the editorial report.

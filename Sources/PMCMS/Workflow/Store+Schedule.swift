@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation  // Date in the public API
 import GRDB
 
 /// What scheduling asks of an entry.
