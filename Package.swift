@@ -1,6 +1,15 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// Every Swift target's settings, guarding the layering: an import is internal unless a file
+/// says `public import`, so no dependency's types (GRDB, Yams, cmark, libxml2, Hummingbird,
+/// postgres-nio) leak from a module's public API by accident; and a protocol used as a type is
+/// written `any P`, so the cost of an existential is visible where it is paid.
+let guards: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "pmcms",
     platforms: [.macOS(.v15)],
@@ -56,14 +65,16 @@ let package = Package(
                 .embedInCode("Migrations/0011_import_fetched_at.sql"),
                 // PostgreSQL's migrations (issue 19), numbered on their own; run by PostgresStore.
                 .embedInCode("Postgres/0001_postgres_initial.sql"),
-            ]),
+            ],
+            swiftSettings: guards),
         .target(
             name: "PMCMS",
             dependencies: [
                 "Schema", "CCmarkGFM",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            path: "Sources/PMCMS"),
+            path: "Sources/PMCMS",
+            swiftSettings: guards),
         // The PostgreSQL backend (issue 19, first slice): its own module, so the SQLite core in
         // PMCMS stays unchanged; its migrations live in Schema/Postgres beside the SQLite ones.
         .target(
@@ -73,7 +84,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            path: "Sources/PostgresStore"),
+            path: "Sources/PostgresStore",
+            swiftSettings: guards),
         .target(
             name: "Imports",
             dependencies: ["PMCMS", "CLibXML2", "CZlib"],
@@ -87,11 +99,13 @@ let package = Package(
                 .embedInCode("SampleSite/faq/agile-questions.html"),
                 .embedInCode("SampleSite/articles/project-portfolio-management-tools.html"),
                 .embedInCode("SampleSite/articles/what-is-prince2-agile.html"),
-            ]),
+            ],
+            swiftSettings: guards),
         .target(
             name: "Exports",
             dependencies: ["PMCMS", "CLibXML2", .product(name: "Yams", package: "Yams")],
-            path: "Exports"),
+            path: "Exports",
+            swiftSettings: guards),
         .target(
             name: "Web",
             dependencies: [
@@ -118,7 +132,8 @@ let package = Package(
                 .embedInCode("Templates/accounts.mustache"),
                 .embedInCode("Templates/settings.mustache"),
                 .embedInCode("Assets/site.css"),
-            ]),
+            ],
+            swiftSettings: guards),
         .executableTarget(
             name: "pmcms",
             dependencies: [
@@ -127,48 +142,56 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            path: "Sources/pmcms"),
+            path: "Sources/pmcms",
+            swiftSettings: guards),
         // Builds the benchmark's large store through the library (see README.md, Performance);
         // not a product, never run by the tests.
         .executableTarget(
             name: "pmcms-bench-store",
             dependencies: ["PMCMS", "TestSupport"],
-            path: "Benchmarks/StoreGenerator"),
+            path: "Benchmarks/StoreGenerator",
+            swiftSettings: guards),
         // Helpers the test targets (and the benchmark's store generator) share: a seeded random
         // generator, the subprocess runner; Foundation only, not a product.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests"),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: guards),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests", swiftSettings: guards),
         .testTarget(
             name: "PMCMSTests",
             dependencies: [
                 "PMCMS", "CCmarkGFM", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
-            path: "Tests/PMCMSTests"),
+            path: "Tests/PMCMSTests",
+            swiftSettings: guards),
         .testTarget(
             name: "ImportsTests",
             dependencies: ["Imports", "PMCMS", "TestSupport"],
-            path: "Tests/ImportsTests"),
+            path: "Tests/ImportsTests",
+            swiftSettings: guards),
         .testTarget(
             name: "ExportsTests",
             dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2", "TestSupport"],
             path: "Tests/ExportsTests",
-            exclude: ["Golden"]),  // read from the source tree by path, so they can be regenerated in place
+            exclude: ["Golden"],  // read from the source tree by path, so they can be regenerated in place
+            swiftSettings: guards),
         .testTarget(
             name: "WebTests",
             dependencies: [
                 "Web", "PMCMS",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            path: "Tests/WebTests"),
+            path: "Tests/WebTests",
+            swiftSettings: guards),
         .testTarget(
             name: "PostgresStoreTests",
             // `pmcms` so that the binary its end-to-end tests run is built first.
             dependencies: ["PostgresStore", "PMCMS", "Schema", "pmcms", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Tests/PostgresStoreTests"),
+            path: "Tests/PostgresStoreTests",
+            swiftSettings: guards),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["PMCMS", "pmcms", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Tests/EndToEndTests"),
+            path: "Tests/EndToEndTests",
+            swiftSettings: guards),
     ]
 )

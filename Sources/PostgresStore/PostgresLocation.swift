@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a PostgreSQL store is: read from `postgres://USER@HOST[:PORT]/DB[?host=/socket/dir]`.
 ///

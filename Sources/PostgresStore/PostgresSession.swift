@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PostgresNIO
+package import PostgresNIO
 import Synchronization
 
 /// One connection to a PostgreSQL store, used synchronously: every call waits for its result
@@ -17,7 +17,7 @@ public final class PostgresSession: Sendable {
     }()
 
     /// How long connecting may take before it is reported as a failure.
-    public static let connectTimeout: TimeAmount = .seconds(10)
+    static let connectTimeout: TimeAmount = .seconds(10)
 
     /// Connects to `location`, or throws `cannotConnect` / `authenticationFailed`.
     public init(_ location: PostgresLocation) throws {
@@ -70,7 +70,7 @@ public final class PostgresSession: Sendable {
 
     /// Runs a statement with bound parameters and returns every row it gives.
     @discardableResult
-    public func query(_ sql: String, _ binds: [Cell] = []) throws -> [PostgresRow] {
+    package func query(_ sql: String, _ binds: [Cell] = []) throws -> [PostgresRow] {
         try Self.run(connection, location, sql, binds)
     }
 

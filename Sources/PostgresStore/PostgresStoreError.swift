@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What can go wrong with a PostgreSQL store, each with a message a user can act on.
 public enum PostgresStoreError: Error, Equatable, CustomStringConvertible, LocalizedError {

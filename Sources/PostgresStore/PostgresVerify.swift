@@ -1,5 +1,5 @@
 import Foundation
-import PMCMS
+public import PMCMS
 import PostgresNIO
 import Schema
 
