@@ -41,14 +41,14 @@ struct FAQJSONLDExportWriter: EntryWriter {
                 case type = "@type"
                 case text
             }
-            func encode(to encoder: Encoder) throws {
+            func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode("Answer", forKey: .type)
                 try container.encode(text, forKey: .text)
             }
         }
 
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode("Question", forKey: .type)
             try container.encode(name, forKey: .name)

@@ -41,7 +41,7 @@ struct JSONFeedExportWriter: EntryWriter {
             case dateModified = "date_modified"
         }
 
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             let c = item.entry.content
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(item.guid, forKey: .id)

@@ -105,7 +105,7 @@ struct EntryWithHistory: Encodable {
 
     private enum HistoryKey: String, CodingKey { case revisions }
 
-    func encode(to encoder: Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         try entry.view.encode(to: encoder)
         if let revisions = entry.revisions {
             var container = encoder.container(keyedBy: HistoryKey.self)

@@ -1,6 +1,7 @@
 import CLibXML2
 import Dispatch
 import Foundation
+import Synchronization
 public import PMCMS  // imports into a ContentStore, with its types (Status, IncomingEntry)
 
 /// Imports pages: files, folders (recursive `*.html`, `*.htm`), WARC archives and standard input. Pages are
@@ -220,33 +221,32 @@ public struct ImportRun: Sendable {
 }
 
 /// The outcome of one batch written on the writer queue, waited for by the import loop.
-private final class WriteResult: @unchecked Sendable {
+private final class WriteResult: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<[PageImportResult], Error>?
+    private let result = Mutex<Result<[PageImportResult], any Error>?>(nil)
 
-    func set(_ value: Result<[PageImportResult], Error>) {
-        result = value
-        done.signal()  // the semaphore orders this write before the reader's
+    func set(_ value: Result<[PageImportResult], any Error>) {
+        result.withLock { $0 = value }
+        done.signal()
     }
 
     func wait() throws -> [PageImportResult] {
         done.wait()
-        return try result!.get()
+        // `set` stores a result before it signals, so one is always there after the wait.
+        guard let outcome = result.withLock({ $0 }) else { return [] }
+        return try outcome.get()
     }
 }
 
 /// Slots filled from several threads, each index once.
-private final class PreparedSlots<Value: Sendable>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
+private final class PreparedSlots<Value: Sendable>: Sendable {
+    private let slots: Mutex<[Value?]>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
 
     func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
+        slots.withLock { $0[index] = value }
     }
 
-    var values: [Value] { slots.compactMap { $0 } }
+    var values: [Value] { slots.withLock { $0.compactMap { $0 } } }
 }

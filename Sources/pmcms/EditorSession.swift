@@ -177,7 +177,7 @@ struct EditorSession {
         return typed
     }
 
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: any Error) -> String {
         if error is StoreError || error is CLIError { return ErrorText.message(error) }
         return error.localizedDescription
     }

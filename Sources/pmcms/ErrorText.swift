@@ -14,7 +14,7 @@ enum ErrorText {
         case let error as RevisionNameError: message(error)
         case let error as OutputError: message(error)
         case let error as CLIError: error.message
-        default: (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+        default: (error as? any LocalizedError)?.errorDescription ?? String(describing: error)
         }
     }
 

@@ -18,7 +18,7 @@ struct DiffJSON: Encodable {
         case entryID = "entry_id", slug, from, to, changed, fields, links, body, stat
     }
 
-    func encode(to encoder: Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(diff.entryID, forKey: .entryID)
         try c.encode(diff.slug, forKey: .slug)
@@ -35,7 +35,7 @@ struct DiffJSON: Encodable {
     struct FieldJSON: Encodable {
         let change: FieldChange
         enum Keys: String, CodingKey { case field, old, new }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(change.field, forKey: .field)
             try c.encode(change.old, forKey: .old)
@@ -49,7 +49,7 @@ struct DiffJSON: Encodable {
             case field, change, title, url, slug
             case oldTitle = "old_title", oldPosition = "old_position", newPosition = "new_position"
         }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(change.field, forKey: .field)
             try c.encode(change.kind, forKey: .change)
@@ -70,7 +70,7 @@ struct DiffJSON: Encodable {
             case linesAdded = "lines_added", linesRemoved = "lines_removed"
             case oldEndsWithNewline = "old_ends_with_newline", newEndsWithNewline = "new_ends_with_newline"
         }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             let body = diff.body
             try c.encode(body.changed, forKey: .changed)
@@ -90,7 +90,7 @@ struct DiffJSON: Encodable {
             case header, lines
             case oldStart = "old_start", oldCount = "old_count", newStart = "new_start", newCount = "new_count"
         }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(hunk.header, forKey: .header)
             try c.encode(hunk.oldStart, forKey: .oldStart)
@@ -104,7 +104,7 @@ struct DiffJSON: Encodable {
     struct LineJSON: Encodable {
         let line: DiffLine
         enum Keys: String, CodingKey { case op, text, oldLine = "old_line", newLine = "new_line" }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(line.op, forKey: .op)
             try c.encode(line.text, forKey: .text)
@@ -116,7 +116,7 @@ struct DiffJSON: Encodable {
     struct SegmentJSON: Encodable {
         let segment: WordSegment
         enum Keys: String, CodingKey { case op, text }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(segment.op, forKey: .op)
             try c.encode(segment.text, forKey: .text)
@@ -130,7 +130,7 @@ struct DiffJSON: Encodable {
             case linksAdded = "links_added", linksRemoved = "links_removed", linksMoved = "links_moved"
             case linksRetitled = "links_retitled", linesAdded = "lines_added", linesRemoved = "lines_removed"
         }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(stat.fields, forKey: .fields)
             try c.encode(stat.linksAdded, forKey: .linksAdded)
@@ -151,7 +151,7 @@ struct BlameJSON: Encodable {
 
     enum Keys: String, CodingKey { case entryID = "entry_id", slug, revision, lines, fields }
 
-    func encode(to encoder: Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(blame.header.id, forKey: .entryID)
         try c.encode(blame.header.slug, forKey: .slug)
@@ -163,7 +163,7 @@ struct BlameJSON: Encodable {
     struct LineJSON: Encodable {
         let line: BlameLine
         enum Keys: String, CodingKey { case line, text }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(line.number, forKey: .line)
             try c.encode(line.text, forKey: .text)
@@ -174,7 +174,7 @@ struct BlameJSON: Encodable {
     struct FieldJSON: Encodable {
         let blame: FieldBlame
         enum Keys: String, CodingKey { case field, value }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(blame.field, forKey: .field)
             // The body is already there line by line, and links are easier for tools as a list.
@@ -201,7 +201,7 @@ struct AttributionJSON: Encodable {
 
     enum Keys: String, CodingKey { case revision, author, createdAt = "created_at", origin, message }
 
-    func encode(to encoder: Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(attribution.revision, forKey: .revision)
         try c.encode(attribution.author, forKey: .author)

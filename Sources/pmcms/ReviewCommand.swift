@@ -62,7 +62,7 @@ struct ReviewItemJSON: Encodable {
         case submittedBy = "submitted_by", submittedAt = "submitted_at"
     }
 
-    func encode(to encoder: Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         try item.entry.encode(to: encoder)
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(item.submittedBy, forKey: .submittedBy)

@@ -36,7 +36,7 @@ extension EntryView: Encodable {
 
     /// Every key is written, absent values as `null`; the schedule's keys (`publish_at`,
     /// `expire_at`) only when set, so that entries without a schedule keep their shape.
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(header.id, forKey: .id)
         try c.encode(header.slug, forKey: .slug)
@@ -63,7 +63,7 @@ extension EntryView: Encodable {
     private struct RelatedJSON: Encodable {
         let link: ResolvedLink
         enum CodingKeys: String, CodingKey { case title, url, slug }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(link.title, forKey: .title)
             try c.encode(link.url, forKey: .url)
@@ -77,7 +77,7 @@ extension EntryView: Encodable {
             case title, url, slug, summary
             case imageURL = "image_url"
         }
-        func encode(to encoder: Encoder) throws {
+        func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(link.title, forKey: .title)
             try c.encode(link.url, forKey: .url)
@@ -101,7 +101,7 @@ extension RevisionInfo: Encodable {
         case expireAt = "expire_at"
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(entryID, forKey: .entryID)
         try c.encode(slug, forKey: .slug)

@@ -19,7 +19,7 @@ public struct VerifyReport: Sendable, Codable {
 
 extension VerifyReport {
     /// The report for a store that could not be opened or read at all.
-    public static func corrupt(path: String, _ error: Error) -> VerifyReport {
+    public static func corrupt(path: String, _ error: any Error) -> VerifyReport {
         corrupt(path: path, reason: ContentStore.describeCorruption(error))
     }
 
@@ -247,7 +247,7 @@ extension ContentStore {
 
     /// A sentence for an error met while reading a damaged store: SQLite's message and code,
     /// never a raw dump of a Swift error.
-    static func describeCorruption(_ error: Error) -> String {
+    static func describeCorruption(_ error: any Error) -> String {
         if let error = error as? DatabaseError {
             return "\(error.message ?? "SQLite error") (SQLite error \(error.extendedResultCode.rawValue))"
         }

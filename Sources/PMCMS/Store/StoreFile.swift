@@ -140,7 +140,7 @@ struct StoreSchema {
 extension StoreError {
     /// SQLite's errors about the store file as sentences that say what to do; any other
     /// error is returned unchanged.
-    static func translating(_ error: DatabaseError, path: String) -> Error {
+    static func translating(_ error: DatabaseError, path: String) -> any Error {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return StoreError.busy(path: path)
