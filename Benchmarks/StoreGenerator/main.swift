@@ -13,6 +13,7 @@
 // batched, 1,000 pages per transaction, as `pmcms import` does.
 import Dispatch
 import Foundation
+import Synchronization
 import PMCMS
 import TestSupport
 
@@ -128,19 +129,22 @@ do {
     let batches = (0..<max(1, revisions)).flatMap { version in
         stride(from: 0, to: workload.questionCount, by: batch).map { (version, $0) }
     }
-    final class Box: @unchecked Sendable { var pages: [PageImport] = [] }
+    final class Box: Sendable { let pages = Mutex<[PageImport]>([]) }
     var current = workload.pages(version: batches[0].0, first: batches[0].1, count: batch)
     for index in batches.indices {
         let next = Box()
         let group = DispatchGroup()
         if index + 1 < batches.count {
             let (version, first, work) = (batches[index + 1].0, batches[index + 1].1, workload)
-            DispatchQueue.global().async(group: group) { next.pages = work.pages(version: version, first: first, count: batch) }
+            DispatchQueue.global().async(group: group) {
+                let pages = work.pages(version: version, first: first, count: batch)
+                next.pages.withLock { $0 = pages }
+            }
         }
         let results = try store.importPages(current, newStatus: .published, author: "bench")
         if let error = results.compactMap(\.error).first { throw error }
         group.wait()
-        current = next.pages
+        current = next.pages.withLock { $0 }
         if index + 1 == batches.count || batches[index + 1].0 != batches[index].0 {
             let seconds = Date().timeIntervalSince(start)
             FileHandle.standardError.write(Data("  store: revision \(batches[index].0 + 1) of \(workload.questionCount) questions written (\(Int(seconds)) s)\n".utf8))

@@ -183,6 +183,8 @@ struct BrowserTests {
 }
 
 /// `pmcms serve` as the browser test runs it, stopped with SIGTERM (and killed if it ignores it).
+/// Unchecked because Foundation's `Process` is not `Sendable`; the test starts and stops it from
+/// one task at a time.
 final class ServeProcess: @unchecked Sendable {
     let process: Process
     let base: String

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("End to end: concurrent writers")
@@ -78,17 +79,15 @@ struct ConcurrentCreationTests {
 }
 
 /// A thread-safe counter for the racing processes.
-final class Counter: @unchecked Sendable {
-    private var count = 0
-    private let lock = NSLock()
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
 
 /// Thread-safe collected messages.
-final class Messages: @unchecked Sendable {
-    private var items: [String] = []
-    private let lock = NSLock()
-    func add(_ message: String) { lock.lock(); items.append(message); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+final class Messages: Sendable {
+    private let items = Mutex<[String]>([])
+    func add(_ message: String) { items.withLock { $0.append(message) } }
+    var all: [String] { items.withLock { $0 } }
 }

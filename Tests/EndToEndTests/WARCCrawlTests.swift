@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The WARC import against a real crawler: Python's `http.server` serves the fixture site on
@@ -62,11 +63,10 @@ struct WARCCrawlTests {
     }
 
     /// What the server printed, appended from the thread that reads it.
-    final class Said: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = ""
-        func append(_ text: String) { lock.withLock { value += text } }
-        var text: String { lock.withLock { value } }
+    final class Said: Sendable {
+        private let value = Mutex("")
+        func append(_ text: String) { value.withLock { $0 += text } }
+        var text: String { value.withLock { $0 } }
     }
 
     enum CrawlError: Error { case serverDidNotStart(String) }
