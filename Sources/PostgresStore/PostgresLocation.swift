@@ -1,4 +1,5 @@
 public import Foundation
+import PMCMS
 
 /// Where a PostgreSQL store is: read from `postgres://USER@HOST[:PORT]/DB[?host=/socket/dir]`.
 ///
@@ -24,12 +25,6 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         socketDirectory.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + ".s.PGSQL.\(port)" }
     }
 
-    /// Whether `text` names a PostgreSQL store rather than a SQLite file.
-    public static func isPostgresURL(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
-    }
-
     /// The address without any secret, for messages.
     public var description: String {
         if let socketDirectory { return "postgres://\(user)@/\(database)?host=\(socketDirectory)" }
@@ -40,7 +35,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     /// Reads `url`; the password comes from `environment` (`PGPASSWORD`, `PGPASSFILE`, `HOME`).
     public init(url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         func bad(_ reason: String) -> PostgresStoreError { .badURL(url: url, reason: reason) }
-        guard Self.isPostgresURL(url), let schemeEnd = url.range(of: "://") else {
+        guard StoreAddress.isPostgres(url), let schemeEnd = url.range(of: "://") else {
             throw bad("it does not start with postgres://")
         }
         var rest = Substring(url[schemeEnd.upperBound...])

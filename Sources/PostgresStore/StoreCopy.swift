@@ -10,7 +10,7 @@ public enum StoreEndpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// `postgres://…` is a PostgreSQL store; anything else is a SQLite file's path.
     public init(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        if PostgresLocation.isPostgresURL(text) {
+        if StoreAddress.isPostgres(text) {
             self = .postgres(try PostgresLocation(url: text, environment: environment))
         } else {
             self = .sqlite(path: text)

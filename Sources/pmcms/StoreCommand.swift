@@ -78,12 +78,6 @@ enum PostgresCLI {
     static let notBuiltIn = "this pmcms was built without PostgreSQL support; build it with "
         + "`swift build -c release --traits PostgreSQL` (README, \"PostgreSQL (first steps)\")"
 
-    /// Whether a store address names a PostgreSQL database rather than a SQLite file.
-    static func isPostgresAddress(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
-    }
-
     /// Refuses, with exit 2, a command given a postgres:// store (`--db` or `$PMCMS_DB`) that
     /// does not run on PostgreSQL yet, before it could take the address for a file name.
     static func refuseUnsupported(_ arguments: [String]) {
@@ -101,7 +95,7 @@ enum PostgresCLI {
             if argument == "--db", index + 1 < arguments.count { db = arguments[index + 1] }
             if argument.hasPrefix("--db=") { db = String(argument.dropFirst(5)) }
         }
-        guard isPostgresAddress(GlobalOptions.storePath(db: db)) else { return }
+        guard StoreAddress.isPostgres(GlobalOptions.storePath(db: db)) else { return }
         var name = command
         if command == "user", position + 1 < arguments.count, !arguments[position + 1].hasPrefix("-") {
             name += " " + arguments[position + 1]

@@ -31,7 +31,7 @@ struct VerifyCommand: ParsableCommand {
         // PostgreSQL: the same invariants (issue 19); a server that cannot be reached is an
         // error, not a finding.
         #if PostgreSQL
-        let report = try PostgresLocation.isPostgresURL(global.storePath)
+        let report = try StoreAddress.isPostgres(global.storePath)
             ? PostgresCLI.translating { try PostgresVerify.verify(url: global.storePath) }
             : sqliteReport()
         #else

@@ -158,3 +158,14 @@ extension StoreError {
         }
     }
 }
+
+/// Where a store lives, told apart by its address alone.
+public enum StoreAddress {
+    /// Whether `text` names a PostgreSQL database (`postgres://…`, `postgresql://…`) rather
+    /// than a SQLite file. In the core so that a pmcms built without the PostgreSQL backend
+    /// tells the two apart exactly as one built with it.
+    public static func isPostgres(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
+    }
+}
