@@ -62,7 +62,7 @@ public enum Exporter {
 
         try writer.begin()
         let count: Int
-        if var objects = writer as? any EntryObjectWriter, !query.withHistory {
+        if var objects = writer as? any EntryObjectWriter, !query.withHistory, store.buildsEntryJSON {
             // The entry object as SQLite builds it (see `ContentStore.streamEntryJSON`).
             count = try store.streamEntryJSON(query) { json in try objects.write(entryObject: json) }
             writer = objects

@@ -1,4 +1,5 @@
 import Foundation
+package import PMCMS
 import Logging
 package import PostgresNIO
 import Synchronization
@@ -72,6 +73,27 @@ public final class PostgresSession: Sendable {
     @discardableResult
     package func query(_ sql: String, _ binds: [Cell] = []) throws -> [PostgresRow] {
         try Self.run(connection, location, sql, binds)
+    }
+
+    /// Runs a statement whose parameters are the core's values (`SQLQuery`'s) and returns every row.
+    package func query(_ sql: String, values: [SQLValue]) throws -> [PostgresRow] {
+        let connection = self.connection
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .integer(let number): bindings.append(number)
+            case .real(let number): bindings.append(number)
+            case .text(let text): bindings.append(text)
+            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+        do {
+            return try Blocking.run { try await connection.query(query, logger: Self.logger).collect() }
+        } catch let error as PSQLError {
+            throw Self.translate(error, location: location, connecting: false)
+        }
     }
 
     /// Runs several statements in one round trip from this thread (each with its parameters).

@@ -40,7 +40,7 @@ public enum PostgresStoreError: Error, Equatable, CustomStringConvertible, Local
         case .newerStore(let location, let unknown):
             return "\(location) was made by a newer pmcms (migrations \(unknown.joined(separator: ", "))); upgrade pmcms"
         case .unsupportedCommand(let command):
-            return "PostgreSQL stores support `store copy` and `verify` so far; `pmcms \(command)` needs a SQLite store (copy one with `pmcms store copy postgres://… store.sqlite`; see README, PostgreSQL)"
+            return "`pmcms \(command)` does not run on PostgreSQL stores yet; it needs a SQLite store (copy one with `pmcms store copy postgres://… store.sqlite`; see README, PostgreSQL, for the commands that do)"
         case .destinationNotEmpty(let destination, let table, let rows):
             return "\(destination) is not empty (\(rows) rows in \(table)); `store copy` writes only into a new or empty store"
         case .unknownTables(let store, let tables):

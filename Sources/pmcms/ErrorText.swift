@@ -61,7 +61,9 @@ enum ErrorText {
             return "no account '\(name)' (see `pmcms user list`)"
         case .accountExists(let name):
             return "there is already an account '\(name)'; change its password with `pmcms user passwd \(name)`"
-        case .invalidField, .linksNeedAList, .notADate, .unknownStoredValue, .cannotOpen, .diskError:
+        case .notOnThisBackend(let path, let operation):
+            return "\(operation) does not work on PostgreSQL stores yet; copy the store to SQLite to do it there (`pmcms store copy \(path) store.sqlite`)"
+        case .invalidField, .linksNeedAList, .notADate, .unknownStoredValue, .cannotOpen, .diskError, .headMoved:
             return error.description
         }
     }

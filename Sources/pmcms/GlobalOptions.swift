@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import PMCMS
+#if PostgreSQL
+import PostgresStore
+#endif
 
 /// Options every command takes: which store, and who is making the change.
 struct GlobalOptions: ParsableArguments {
@@ -63,7 +66,18 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the store for what the command does: read commands pass `.read` (they never
     /// create or change a file), and only commands that add content may `.create` a store.
     func openStore(_ access: StoreAccess) throws -> ContentStore {
-        try ContentStore(path: storePath, access: access)
+        try Self.openStore(storePath, access)
+    }
+
+    /// Opens the store at `path`, a SQLite file or (built with the PostgreSQL trait) a
+    /// postgres:// database: the one place the command line picks a backend.
+    static func openStore(_ path: String, _ access: StoreAccess) throws -> ContentStore {
+        guard StoreAddress.isPostgres(path) else { return try ContentStore(path: path, access: access) }
+        #if PostgreSQL
+        return try PostgresCLI.translating { try PostgresContentStore.open(url: path, access: access) }
+        #else
+        throw CLIError(message: PostgresCLI.notBuiltIn, code: 2)
+        #endif
     }
 }
 

@@ -95,7 +95,7 @@ struct ImportCommand: ParsableCommand {
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         let store: ContentStore
         let storeSize = (try? FileManager.default.attributesOfItem(atPath: global.storePath)[.size] as? Int) ?? nil
-        if dryRun && (storeSize ?? 0) == 0 {
+        if dryRun && !StoreAddress.isPostgres(global.storePath) && (storeSize ?? 0) == 0 {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-dry-run-\(getpid())")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             scratch = folder

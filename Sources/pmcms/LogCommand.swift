@@ -40,7 +40,7 @@ struct LogCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try ContentStore(path: store.path, access: .read)
+        let store = try GlobalOptions.openStore(store.path, .read)
         let query = LogQuery(since: since.flatMap(LogQuery.normalizedSince), author: author, origin: origin, limit: limit)
         let revisions = try store.log(query)
         Pager.start(unless: pager.noPager)

@@ -67,8 +67,14 @@ struct StoreCopyCommand: ParsableCommand {
 /// What the command line does with PostgreSQL stores while only some commands support them.
 enum PostgresCLI {
     #if PostgreSQL
-    /// Commands that take a postgres:// store (`store copy` reads its own arguments).
-    static let supported: Set<String> = ["store", "verify", "demo", "help"]
+    /// Commands that take a postgres:// store (`store copy` reads its own arguments): those
+    /// whose store code runs on both backends so far (issue 19).
+    static let supported: Set<String> = [
+        "store", "verify", "demo", "help", "init", "user", "check", "import",
+        "show", "list", "history", "log", "diff", "blame", "export", "review",
+        "new", "edit", "revert", "schedule", "publish-due", "config",
+        "submit", "approve", "reject", "publish", "unpublish", "archive", "restore",
+    ]
     #else
     /// Built without the PostgreSQL trait: no command takes a postgres:// store.
     static let supported: Set<String> = ["demo", "help"]

@@ -29,7 +29,7 @@ func unknownEntryMessage(_ error: StoreError, ref: String) -> String {
         if argument == "--db", index + 1 < arguments.count { db = arguments[index + 1] }
         if argument.hasPrefix("--db=") { db = String(argument.dropFirst(5)) }
     }
-    let close = (try? ContentStore(path: GlobalOptions.storePath(db: db)).slugsClose(to: ref)) ?? []
+    let close = (try? GlobalOptions.openStore(GlobalOptions.storePath(db: db), .write).slugsClose(to: ref)) ?? []
     guard !close.isEmpty else { return ErrorText.message(error) }
     return "no entry '\(ref)'; did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))? (see `pmcms list`)"
 }

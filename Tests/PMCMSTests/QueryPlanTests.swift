@@ -9,9 +9,11 @@ import Testing
 @Suite("Query plans of the review queue")
 struct QueryPlanTests {
     /// The lines of `EXPLAIN QUERY PLAN` for `sql`.
-    static func plan(_ t: TestStore, _ sql: SQL) throws -> [String] {
-        try t.store.database.read { db in
-            try SQLRequest<Row>(literal: "EXPLAIN QUERY PLAN \(literal: sql)").fetchAll(db).map { $0["detail"] as String }
+    static func plan(_ t: TestStore, _ sql: SQLQuery) throws -> [String] {
+        let (text, values) = sql.rendered(for: .sqlite)
+        return try t.store.database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + text, arguments: StatementArguments(values.map(SQLiteSession.databaseValue)))
+                .map { $0["detail"] as String }
         }
     }
 

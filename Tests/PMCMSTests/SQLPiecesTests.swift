@@ -3,14 +3,14 @@ import GRDB
 import Testing
 @testable import PMCMS
 
-/// The queries built from pieces (list, log, stream, review queue) are GRDB SQL literals: every
+/// The queries built from pieces (list, log, stream, review queue) are `SQLQuery` values: every
 /// value a person chose is a bound argument, never text in the statement.
 @Suite("Queries built from pieces")
 struct SQLPiecesTests {
     /// The statement text and its arguments, as SQLite receives them.
-    static func built(_ sql: SQL) throws -> (sql: String, arguments: StatementArguments) {
-        let t = try TestStore()
-        return try t.store.read { db in try sql.build(db) }
+    static func built(_ sql: SQLQuery) throws -> (sql: String, arguments: StatementArguments) {
+        let (text, values) = sql.rendered(for: .sqlite)
+        return (text, StatementArguments(values.map(SQLiteSession.databaseValue)))
     }
 
     @Test("filters and limits are bound in order; the statement holds none of them")

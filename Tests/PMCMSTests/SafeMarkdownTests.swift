@@ -125,7 +125,7 @@ struct SafeMarkdownTests {
         try t.store.edit(created.slug, author: "kim") { $0.body = "[b](&#106;avascript:y) <img src=x>" }
         #expect(try t.store.entry(created.slug).content.body == "[b](<>) &lt;img src=x>")
         // A revision stored before the rule (written here behind the store's back) is made safe on revert.
-        try t.store.write { db in
+        try t.store.writeSQLite { db in
             try db.execute(sql: "DROP TRIGGER revision_is_append_only_update")
             try db.execute(sql: "UPDATE revision SET body = '<script>old</script>' WHERE entry_id = ? AND number = 1", arguments: [created.id])
         }

@@ -86,12 +86,12 @@ struct SearchCheckTests {
         // joined only to filter, by key), and the hits shown are read by key, their snippets
         // computed for those rows only, found by rowid in the index.
         func plan(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
-            try t.store.read { db in
+            try t.store.readSQLite { db in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
             }
         }
         func fullScanSteps(_ sql: String, _ arguments: StatementArguments) throws -> Int32 {
-            try t.store.read { db in
+            try t.store.readSQLite { db in
                 let statement = try db.makeStatement(sql: sql)
                 _ = try Row.fetchAll(statement, arguments: arguments)
                 return sqlite3_stmt_status(statement.sqliteStatement, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The fields an editor may set by name (`FIELD=VALUE` assignments, the editor's front matter).
 public enum EditableField: String, Sendable, CaseIterable {
@@ -57,7 +56,7 @@ extension ContentStore {
                     let content = try Self.fetchContent(db, entryID: header.id, number: header.head)
                     links.append(LinkRef(title: content.title, url: content.sourceURL, slug: header.slug))
                 } else if URLCheck.isAbsoluteWebURL(ref) {
-                    let key = try String.fetchOne(db, sql: "SELECT slug FROM entry WHERE import_key = ?", arguments: [ref])
+                    let key: String? = try db.fetchValue("SELECT slug FROM entry WHERE import_key = \(ref)")
                     if key == nil { warnings.append("'\(ref)' is not an entry yet: kept as a URL, it resolves when that page is imported") }
                     links.append(LinkRef(title: ref, url: ref, slug: key))
                 } else {

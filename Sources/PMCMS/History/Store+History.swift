@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Filters for the store-wide change log.
 public struct LogQuery: Sendable, Equatable {
@@ -47,8 +46,8 @@ extension ContentStore {
     /// `revision_by_author`) delivers in order, so `LIMIT` stops after the rows it returns.
     public func log(_ query: LogQuery) throws -> [RevisionInfo] {
         try read { db in
-            try SQLRequest<Row>(literal: Self.logStatement(query)).fetchAll(db).map { row in
-                try Self.decodeRevision(row, slug: row["slug"], live: row["live"])
+            try db.fetchAll(Self.logStatement(query)).map { row in
+                try Self.decodeRevision(row, slug: try row["slug"], live: try row["live"])
             }
         }
     }
@@ -57,18 +56,18 @@ extension ContentStore {
     /// sorting every revision.
     public func logQueryPlan(_ query: LogQuery) throws -> String {
         try read { db in
-            try SQLRequest<Row>(literal: "EXPLAIN QUERY PLAN \(literal: Self.logStatement(query))").fetchAll(db)
-                .map { row -> String in row["detail"] }
+            try db.fetchAll("EXPLAIN QUERY PLAN \(literal: Self.logStatement(query))")
+                .map { row -> String in try row["detail"] }
                 .joined(separator: "\n")
         }
     }
 
-    static func logStatement(_ query: LogQuery) -> SQL {
-        var conditions: [SQL] = []
+    static func logStatement(_ query: LogQuery) -> SQLQuery {
+        var conditions: [SQLQuery] = []
         if let since = query.since { conditions.append("r.created_at >= \(since)") }
         if let author = query.author { conditions.append("r.author = \(author)") }
         if let origin = query.origin { conditions.append("r.origin = \(origin.rawValue)") }
-        var sql: SQL = """
+        var sql: SQLQuery = """
             SELECT r.entry_id, r.number, r.parent, r.origin, r.status, r.author, r.created_at, r.message, r.hash,
                    r.upstream, r.lines_added, r.lines_removed, r.publish_at, r.expire_at, e.slug, e.live
             FROM revision r JOIN entry e ON e.id = r.entry_id
@@ -114,34 +113,31 @@ extension ContentStore {
             let header = try Self.resolve(db, ref: ref)
             // One recursive query reads exactly the revisions on the line, by the
             // (entry_id, number) index, instead of every revision of the entry.
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            let rows = try db.fetchAll("""
                     WITH RECURSIVE line(n) AS (
-                        SELECT ?
+                        SELECT \(header.head)
                         UNION ALL
-                        SELECT r.parent FROM revision r JOIN line ON r.entry_id = ? AND r.number = line.n
+                        SELECT r.parent FROM revision r JOIN line ON r.entry_id = \(header.id) AND r.number = line.n
                         WHERE r.parent IS NOT NULL AND r.parent < line.n
                     )
                     SELECT r.entry_id, r.number, r.parent, r.origin, r.status, r.author, r.created_at, r.message,
                            r.hash, r.upstream, r.lines_added, r.lines_removed, r.title, r.body, r.summary,
                            r.image_url, r.source_url, r.edited_at, r.published_at, r.related, r.articles,
                            r.publish_at, r.expire_at
-                    FROM line JOIN revision r ON r.entry_id = ? AND r.number = line.n
+                    FROM line JOIN revision r ON r.entry_id = \(header.id) AND r.number = line.n
                     ORDER BY r.number
-                    """,
-                arguments: [header.head, header.id, header.id])
+                    """)
             let revisions = try rows.map { row in
-                let fields = SnapshotField.allCases.map { field -> String? in row[field.rawValue] }
+                let fields = try SnapshotField.allCases.map { field -> String? in try row[field.rawValue] }
                 return AncestorRevision(
                     info: try Self.decodeRevision(row, slug: header.slug, live: header.live), fields: fields,
-                    body: row["body"])
+                    body: try row["body"])
             }
             return (header, revisions)
         }
     }
 
-    static func resolveRevision(_ db: Database, header: EntryHeader, _ name: RevisionName) throws -> Int {
+    static func resolveRevision(_ db: any StoreSession, header: EntryHeader, _ name: RevisionName) throws -> Int {
         switch name {
         case .latest:
             return header.head
@@ -149,8 +145,7 @@ extension ContentStore {
             guard let live = header.live else { throw RevisionNameError.notPublished(slug: header.slug) }
             return live
         case .upstream:
-            guard let number = try Int.fetchOne(
-                db, sql: "SELECT MAX(number) FROM revision WHERE entry_id = ? AND upstream = 1", arguments: [header.id])
+            guard let number: Int = try db.fetchValue("SELECT MAX(number) FROM revision WHERE entry_id = \(header.id) AND upstream = 1")
             else { throw RevisionNameError.noUpstream(slug: header.slug) }
             return number
         case .number(let n):
@@ -161,10 +156,8 @@ extension ContentStore {
         }
     }
 
-    static func fetchRevisionInfo(_ db: Database, header: EntryHeader, number: Int) throws -> RevisionInfo {
-        guard let row = try SQLRequest<Row>(
-            literal: "SELECT \(sql: revisionColumns) FROM revision WHERE entry_id = \(header.id) AND number = \(number)"
-        ).fetchOne(db)
+    static func fetchRevisionInfo(_ db: any StoreSession, header: EntryHeader, number: Int) throws -> RevisionInfo {
+        guard let row = try db.fetchOne("SELECT \(sql: revisionColumns) FROM revision WHERE entry_id = \(header.id) AND number = \(number)")
         else { throw StoreError.unknownRevision(slug: header.slug, number: number) }
         return try decodeRevision(row, slug: header.slug, live: header.live)
     }

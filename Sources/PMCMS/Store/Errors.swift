@@ -47,6 +47,13 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case selfApproval(slug: String, author: String)
     case unknownAccount(name: String)
     case accountExists(name: String)
+    /// Something the store at `path` cannot do on its backend yet (PostgreSQL, issue 19):
+    /// `operation` says what, in words.
+    case notOnThisBackend(path: String, operation: String)
+    /// Another writer moved the entry's head from `seen` while this change was being made (a
+    /// compare-and-set that found no row): the backend runs the change again, which then sees
+    /// the new head. Reaches a face only if the race goes on past every retry.
+    case headMoved(slug: String, seen: Int)
 
     /// The steps that would move the entry on, for a refused workflow step; empty otherwise.
     public var nextActions: [WorkflowAction] {
@@ -91,6 +98,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "the store \(path) cannot use write-ahead logging (journal mode stays \(mode ?? "unknown"))"
         case .transactionWithoutResult:
             return "a write ended without its result; nothing is known to be wrong with the store"
+        case .headMoved(let slug, let seen):
+            return "another writer changed '\(slug)' (from r\(seen)) at the same moment, again and again; nothing was written, try again"
+        case .notOnThisBackend(let path, let operation):
+            return "\(operation) does not work on PostgreSQL stores yet (\(path)); copy the store to a SQLite file to do it there"
         case .busy(let path):
             return "the store \(path) is busy: another program kept it locked too long; try again"
         case .notAStore(let path, let reason):

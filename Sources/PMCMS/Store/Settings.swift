@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The site settings kept in the store, with the rule each value must follow.
 public enum SettingKey: String, Sendable, CaseIterable {
@@ -50,15 +49,15 @@ public enum SettingKey: String, Sendable, CaseIterable {
 extension ContentStore {
     /// The value of one setting, or nil when unset.
     public func setting(_ key: SettingKey) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key.rawValue]) }
+        try read { db in try db.fetchValue("SELECT value FROM setting WHERE key = \(key.rawValue)") }
     }
 
     /// Every setting that is set, by key.
     public func settings() throws -> [SettingKey: String] {
         try read { db in
             var result: [SettingKey: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") {
-                if let key = SettingKey(rawValue: row["key"]) { result[key] = row["value"] }
+            for row in try db.fetchAll("SELECT key, value FROM setting") {
+                if let key = SettingKey(rawValue: try row["key"]) { result[key] = try row["value"] }
             }
             return result
         }
@@ -83,10 +82,9 @@ extension ContentStore {
                 let value = key == .siteURL ? value.map(URLCheck.encoded) : value
                 if let value {
                     try db.execute(
-                        sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        arguments: [key.rawValue, value])
+                        "INSERT INTO setting (key, value) VALUES (\(key.rawValue), \(value)) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 } else {
-                    try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key.rawValue])
+                    try db.execute("DELETE FROM setting WHERE key = \(key.rawValue)")
                 }
             }
         }

@@ -12,14 +12,19 @@ extension ContentStore {
     /// Swift value per link: encoding 75 resolved links per entry through `Codable` was most of
     /// a JSON export's time. SQLite escapes every string; nothing is concatenated here.
     /// History is not included: `withHistory` queries use `stream(_:_:)`.
+    /// Whether `streamEntryJSON` can build entry objects in the database (SQLite's JSON
+    /// functions); otherwise encode the views `stream(_:_:)` visits, which give the same objects.
+    public var buildsEntryJSON: Bool { backend == nil }
+
     @discardableResult
     public func streamEntryJSON(_ query: StreamQuery, _ visit: (Data) throws -> Void) throws -> Int {
         precondition(!query.withHistory, "streamEntryJSON writes no history; use stream(_:_:)")
-        let sql = try Self.streamSQL(query, columns: Self.entryObjectSQL)
-        return try read { db in
+        let (sql, values) = try Self.streamSQL(query, columns: Self.entryObjectSQL).rendered(for: .sqlite)
+        return try readSQLite { db in
             db.add(function: Self.bodyHTMLFunction)
             var visited = 0
-            let cursor = try SQLRequest<Row>(literal: sql).fetchCursor(db)
+            let cursor = try Row.fetchCursor(
+                db, sql: sql, arguments: StatementArguments(values.map(SQLiteSession.databaseValue)))
             while let row = try cursor.next() {
                 try row.withUnsafeData(atIndex: 0) { data in try visit(data ?? Data()) }
                 visited += 1

@@ -141,46 +141,39 @@ extension ContentStore {
         _ pages: [PageImport], newStatus: Status, author: String, message: String? = nil, dryRun: Bool = false,
         roots: (baseURL: String, paths: [String])? = nil
     ) throws -> [PageImportResult] {
-        try Self.translatingErrors(path: path) {
+        try write(rollback: dryRun) { db in
+            // Made afresh by each run of the transaction (PostgreSQL runs it again after a lost race).
             var results: [PageImportResult] = []
-            try database.inTransaction(.immediate) { db in
-                let now = Timestamp.now()
-                if let roots { try Self.recordImportRoots(db, baseURL: roots.baseURL, roots: roots.paths, now: now) }
-                for page in pages {
-                    var outcomes: [ImportOutcome] = []
-                    do {
-                        try db.inSavepoint {
-                            outcomes = try page.entries.map {
-                                try Self.importEntry(
-                                    db, $0, newStatus: newStatus, author: author, message: message, note: page.note,
-                                    fetchedAt: page.fetchedAt, now: now)
-                            }
-                            // A page skipped whole as an older capture is not recorded as imported:
-                            // importing it again says again why it was skipped.
-                            let allOlder = !outcomes.isEmpty && outcomes.allSatisfy {
-                                if case .olderCapture = $0 { true } else { false }
-                            }
-                            if !allOlder, let key = page.fileKey, let hash = page.fileHash {
-                                try db.execute(
-                                    sql: """
-                                        INSERT INTO import_file (path, hash, imported_at) VALUES (?, ?, ?)
-                                        ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, imported_at = excluded.imported_at
-                                        """,
-                                    arguments: [key, hash, now])
-                            }
-                            return .commit
+            let now = Timestamp.now()
+            if let roots { try Self.recordImportRoots(db, baseURL: roots.baseURL, roots: roots.paths, now: now) }
+            for page in pages {
+                do {
+                    let outcomes = try db.savepoint {
+                        let outcomes = try page.entries.map {
+                            try Self.importEntry(
+                                db, $0, newStatus: newStatus, author: author, message: message, note: page.note,
+                                fetchedAt: page.fetchedAt, now: now)
                         }
-                        results.append(PageImportResult(fileKey: page.fileKey, outcomes: outcomes, error: nil))
-                    } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
-                        throw error  // the store itself is in trouble: stop, roll everything back
-                    } catch {
-                        results.append(PageImportResult(fileKey: page.fileKey, outcomes: [], error: PageImportError(error)))
+                        // A page skipped whole as an older capture is not recorded as imported:
+                        // importing it again says again why it was skipped.
+                        let allOlder = !outcomes.isEmpty && outcomes.allSatisfy {
+                            if case .olderCapture = $0 { true } else { false }
+                        }
+                        if !allOlder, let key = page.fileKey, let hash = page.fileHash {
+                            try db.execute("""
+                                INSERT INTO import_file (path, hash, imported_at) VALUES (\(key), \(hash), \(now))
+                                ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, imported_at = excluded.imported_at
+                                """)
+                        }
+                        return outcomes
                     }
+                    results.append(PageImportResult(fileKey: page.fileKey, outcomes: outcomes, error: nil))
+                } catch where db.mustAbort(error) {
+                    throw error  // the store itself is in trouble (or the race was lost): stop, roll everything back
+                } catch {
+                    results.append(PageImportResult(fileKey: page.fileKey, outcomes: [], error: PageImportError(error)))
                 }
-                if !dryRun { CrashPoint.reach(.beforeCommit) }
-                return dryRun ? .rollback : .commit
             }
-            if !dryRun { CrashPoint.reach(.afterCommit) }
             return results
         }
     }
@@ -189,35 +182,33 @@ extension ContentStore {
     public func importedFileHashes() throws -> [String: String] {
         try read { db in
             var hashes: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, hash FROM import_file") { hashes[row["path"]] = row["hash"] }
+            for row in try db.fetchAll("SELECT path, hash FROM import_file") { hashes[try row["path"]] = try row["hash"] }
             return hashes
         }
     }
 
     static func importEntry(
-        _ db: Database, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, note: String? = nil,
+        _ db: any StoreSession, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, note: String? = nil,
         fetchedAt: String? = nil, now: String
     ) throws -> ImportOutcome {
         /// The import's own message, else the default for what happened with the page's note.
         func revisionMessage(_ standard: String) -> String { message ?? (note.map { "\(standard) (\($0))" } ?? standard) }
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, slug, last_import, import_hash, import_fetched_at FROM entry WHERE import_key = ?"),
-            arguments: [incoming.key])
+        let row = try db.fetchOne("SELECT id, slug, last_import, import_hash, import_fetched_at FROM entry WHERE import_key = \(incoming.key)")
         // A card of an article the store has is only a link (12 of them on every seed-shaped page).
         if incoming.isCard, let row {
             if incoming.prepared == nil { try incoming.content.removingControlCharacters().validate(kind: incoming.kind) }
-            return .unchanged(slug: row["slug"])
+            return .unchanged(slug: try row["slug"])
         }
         // Compared as times, not strings: a date alone (`2026-11-01`) is midnight UTC.
-        if let row, let fetchedAt, let stored: String = row["import_fetched_at"],
+        if let row, let fetchedAt, let stored: String = try row["import_fetched_at"],
            let incomingDate = Timestamp.parse(fetchedAt), let storedDate = Timestamp.parse(stored), incomingDate < storedDate {
-            return .olderCapture(slug: row["slug"], stored: stored)
+            return .olderCapture(slug: try row["slug"], stored: stored)
         }
         /// Keeps the capture's date as the entry's newest (it is not older: checked above). A
         /// card's page is not the article's own capture, so it dates nothing.
         func recordFetched(_ id: Int64) throws {
             guard let fetchedAt, !incoming.isCard else { return }
-            try db.execute(sql: "UPDATE entry SET import_fetched_at = ? WHERE id = ?", arguments: [fetchedAt, id])
+            try db.execute("UPDATE entry SET import_fetched_at = \(fetchedAt) WHERE id = \(id)")
         }
         let prepared = try incoming.prepared ?? PreparedContent(kind: incoming.kind, content: incoming.content)
         var content = prepared.content
@@ -228,20 +219,18 @@ extension ContentStore {
                 db, kind: incoming.kind, content: content, author: author, origin: .import,
                 message: revisionMessage("imported"), importKey: incoming.key, now: now,
                 encodedLinks: (prepared.related, prepared.articles))
-            try db.execute(
-                sql: "UPDATE entry SET last_import = head, import_hash = ? WHERE id = ?",
-                arguments: [incoming.isCard ? nil : incomingHash, header.id])
+            try db.execute("UPDATE entry SET last_import = head, import_hash = \(incoming.isCard ? nil : incomingHash) WHERE id = \(header.id)")
             try recordFetched(header.id)
             return .created(slug: header.slug)
         }
-        let id: Int64 = row["id"]
+        let id: Int64 = try row["id"]
         let header = try requireHeader(db, id: id)
-        let lastHash: String? = row["import_hash"]
-        let storedFetched: String? = row["import_fetched_at"]
+        let lastHash: String? = try row["import_hash"]
+        let storedFetched: String? = try row["import_fetched_at"]
         if fetchedAt != storedFetched { try recordFetched(id) }
         if lastHash == incomingHash { return .unchanged(slug: header.slug) }
 
-        let lastImport: Int = row["last_import"] ?? 0
+        let lastImport: Int = try row["last_import"] ?? 0
         // A re-imported page usually keeps its links: columns equal to the incoming ones are
         // taken as the incoming links rather than decoded.
         let current = try fetchContent(
@@ -258,24 +247,21 @@ extension ContentStore {
         next.status = current.status
         next.publishedAt = current.publishedAt
         next.schedule = current.schedule  // workflow state, like the status
-        let editedSince = try Bool.fetchOne(
-            db,
-            sql: """
-                SELECT EXISTS (SELECT 1 FROM revision WHERE entry_id = ? AND number > ?
-                               AND origin IN ('edit', 'revert') AND upstream = 0)
-                """,
-            arguments: [id, lastImport]) ?? false
+        let editedSince = try db.fetchOne("""
+            SELECT 1 FROM revision WHERE entry_id = \(id) AND number > \(lastImport)
+                                    AND origin IN ('edit', 'revert') AND upstream = 0
+            LIMIT 1
+            """) != nil
 
         if !editedSince {
             if next == current {
-                try db.execute(sql: "UPDATE entry SET import_hash = ? WHERE id = ?", arguments: [incomingHash, id])
+                try db.execute("UPDATE entry SET import_hash = \(incomingHash) WHERE id = \(id)")
                 return .unchanged(slug: header.slug)
             }
             let number = try appendRevision(
                 db, header: header, parentContent: current, content: next, origin: .import, author: author,
                 message: revisionMessage("re-imported: the page changed"), upstream: false, now: now)
-            try db.execute(
-                sql: "UPDATE entry SET last_import = ?, import_hash = ? WHERE id = ?", arguments: [number, incomingHash, id])
+            try db.execute("UPDATE entry SET last_import = \(number), import_hash = \(incomingHash) WHERE id = \(id)")
             return .updated(slug: header.slug, revision: number)
         }
         // An editor's text is never overwritten: keep the page's version beside it. The base
@@ -285,7 +271,7 @@ extension ContentStore {
             db, header: header, parentContent: base, content: next, origin: .import, author: author,
             message: revisionMessage("re-imported: the page changed after an edit (unmerged)"), upstream: true, now: now,
             parent: lastImport > 0 ? lastImport : nil)
-        try db.execute(sql: "UPDATE entry SET import_hash = ? WHERE id = ?", arguments: [incomingHash, id])
+        try db.execute("UPDATE entry SET import_hash = \(incomingHash) WHERE id = \(id)")
         return .conflict(slug: header.slug, upstream: number)
     }
 }

@@ -1,21 +1,20 @@
 import Foundation
-import GRDB
 
 extension ContentStore {
     /// The site roots recorded for `baseURL` by earlier imports: absolute paths, links resolved.
     public func importRoots(baseURL: String) throws -> [String] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT root FROM import_root WHERE base_url = ? ORDER BY root", arguments: [baseURL])
+            // Byte order on both backends, as SQLite's BINARY collation.
+            let byRoot: SQLQuery = .either(sqlite: "root", postgres: "root COLLATE \"C\"")
+            return try db.fetchValues("SELECT root FROM import_root WHERE base_url = \(baseURL) ORDER BY \(literal: byRoot)")
         }
     }
 
     /// Records `roots` as site roots of `baseURL` (those recorded already stay); called inside
     /// the import's write transaction.
-    static func recordImportRoots(_ db: Database, baseURL: String, roots: [String], now: String) throws {
+    static func recordImportRoots(_ db: any StoreSession, baseURL: String, roots: [String], now: String) throws {
         for root in roots {
-            try db.execute(
-                sql: "INSERT INTO import_root (base_url, root, recorded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [baseURL, root, now])
+            try db.execute("INSERT INTO import_root (base_url, root, recorded_at) VALUES (\(baseURL), \(root), \(now)) ON CONFLICT DO NOTHING")
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Which revision of an entry to read.
 public enum RevisionSelector: Sendable, Equatable {
@@ -15,12 +14,14 @@ public enum RevisionSelector: Sendable, Equatable {
 public enum ListSort: String, Sendable, CaseIterable {
     case updated, created, edited, title, slug, id
 
-    var orderBy: String {
+    var orderBy: SQLQuery {
         switch self {
         case .updated: "e.updated_at DESC, e.id DESC"
         case .created: "e.created_at DESC, e.id DESC"
-        case .edited: "r.edited_at DESC, e.id DESC"
-        case .title: "r.title COLLATE NOCASE ASC, e.id ASC"
+        // SQLite sorts NULL first, so last when descending; PostgreSQL the other way round.
+        case .edited: .either(sqlite: "r.edited_at DESC, e.id DESC", postgres: "r.edited_at DESC NULLS LAST, e.id DESC")
+        // NOCASE folds ASCII letters only, as lower() does in the "C" collation.
+        case .title: .either(sqlite: "r.title COLLATE NOCASE ASC, e.id ASC", postgres: "lower(r.title COLLATE \"C\") ASC, e.id ASC")
         case .slug: "e.slug ASC"
         case .id: "e.id ASC"
         }
@@ -84,7 +85,7 @@ extension ContentStore {
     /// Entries at their current revision, filtered and sorted.
     public func list(_ query: ListQuery) throws -> [EntryView] {
         try read { db in
-            try SQLRequest<Row>(literal: Self.listSQL(query)).fetchAll(db).map { row in
+            try db.fetchAll(Self.listSQL(query)).map { row in
                 let (header, number, content) = try Self.decodeView(row)
                 return try Self.viewResolvingLinks(db, header: header, revision: number, content: content)
             }
@@ -93,16 +94,14 @@ extension ContentStore {
 
     /// How many entries the store holds.
     public func count() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 }
+        try read { db in try db.fetchValue("SELECT COUNT(*) FROM entry") ?? 0 }
     }
 
     /// Every revision of the entry, oldest first.
     public func revisions(_ ref: String) throws -> [RevisionInfo] {
         try read { db in
             let header = try Self.resolve(db, ref: ref)
-            let rows = try SQLRequest<Row>(
-                literal: "SELECT \(sql: Self.revisionColumns) FROM revision WHERE entry_id = \(header.id) ORDER BY number"
-            ).fetchAll(db)
+            let rows = try db.fetchAll("SELECT \(sql: Self.revisionColumns) FROM revision WHERE entry_id = \(header.id) ORDER BY number")
             return try rows.map { try Self.decodeRevision($0, slug: header.slug, live: header.live) }
         }
     }
@@ -121,8 +120,8 @@ extension ContentStore {
     // MARK: Shared readers
 
     /// The query behind `list`, kept apart so that a test can check its plan.
-    static func listSQL(_ query: ListQuery) -> SQL {
-        var conditions: [SQL] = []
+    static func listSQL(_ query: ListQuery) -> SQLQuery {
+        var conditions: [SQLQuery] = []
         if let kind = query.kind { conditions.append("e.kind = \(kind.rawValue)") }
         if let status = query.status { conditions.append("r.status = \(status.rawValue)") }
         if query.scheduled {
@@ -133,49 +132,43 @@ extension ContentStore {
                 AND e.id IN (SELECT entry_id FROM revision WHERE publish_at IS NOT NULL OR expire_at IS NOT NULL)
                 """)
         }
-        var sql: SQL = "SELECT \(sql: Self.viewColumns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head"
+        var sql: SQLQuery = "SELECT \(sql: Self.viewColumns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head"
         if !conditions.isEmpty { sql += " WHERE \(literal: conditions.joined(separator: " AND "))" }
-        sql += " ORDER BY \(sql: query.sort.orderBy)"
+        sql += " ORDER BY \(literal: query.sort.orderBy)"
         if let limit = query.limit { sql += " LIMIT \(limit) OFFSET \(max(0, query.offset))" }
         return sql
     }
 
-    static func resolve(_ db: Database, ref: String) throws -> EntryHeader {
+    static func resolve(_ db: any StoreSession, ref: String) throws -> EntryHeader {
         let header: EntryHeader?
         if Slug.isNumericID(ref), let id = Int64(ref) {
             header = try fetchHeader(db, id: id)
         } else {
-            let row = try Row.fetchOne(
-                db, sql: "SELECT id, slug, kind, head, live, created_at, updated_at FROM entry WHERE slug = ?",
-                arguments: [ref])
+            let row = try db.fetchOne("SELECT id, slug, kind, head, live, created_at, updated_at FROM entry WHERE slug = \(ref)")
             header = try row.map(decodeHeader)
         }
         guard let header else { throw StoreError.unknownEntry(ref: ref) }
         return header
     }
 
-    static func fetchHeader(_ db: Database, id: Int64) throws -> EntryHeader? {
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, slug, kind, head, live, created_at, updated_at FROM entry WHERE id = ?"),
-            arguments: [id])
+    static func fetchHeader(_ db: any StoreSession, id: Int64) throws -> EntryHeader? {
+        let row = try db.fetchOne("SELECT id, slug, kind, head, live, created_at, updated_at FROM entry WHERE id = \(id)")
         return try row.map(decodeHeader)
     }
 
-    static func requireHeader(_ db: Database, id: Int64) throws -> EntryHeader {
+    static func requireHeader(_ db: any StoreSession, id: Int64) throws -> EntryHeader {
         guard let header = try fetchHeader(db, id: id) else { throw StoreError.unknownEntry(ref: String(id)) }
         return header
     }
 
     /// `known` pairs link columns with the links they encode (`encodeLinks`): a column holding
     /// one of them is not decoded again.
-    static func fetchContent(_ db: Database, entryID: Int64, number: Int, known: [(json: String, links: [LinkRef])] = []) throws -> Content {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
+    static func fetchContent(_ db: any StoreSession, entryID: Int64, number: Int, known: [(json: String, links: [LinkRef])] = []) throws -> Content {
+        guard let row = try db.fetchOne("""
                 SELECT status, title, body, summary, image_url, source_url, edited_at, published_at, related, articles,
                        publish_at, expire_at, scheduled_revision
-                FROM revision WHERE entry_id = ? AND number = ?
-                """),
-            arguments: [entryID, number])
+                FROM revision WHERE entry_id = \(entryID) AND number = \(number)
+                """)
         else { throw StoreError.unknownRevision(slug: String(entryID), number: number) }
         return try decodeContent(row, known: known)
     }

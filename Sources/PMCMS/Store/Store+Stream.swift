@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Which revision of each entry a stream visits.
 public enum StreamSelection: Sendable, Equatable {
@@ -64,8 +63,7 @@ extension ContentStore {
         let sql = try Self.streamSQL(query)
         return try read { db in
             var visited = 0
-            let cursor = try SQLRequest<Row>(literal: sql).fetchCursor(db)
-            while let row = try cursor.next() {
+            try db.forEach(sql) { row in
                 let view: EntryView
                 if query.withLinks {
                     let (header, number, content) = try Self.decodeView(row)
@@ -76,9 +74,9 @@ extension ContentStore {
                 }
                 var revisions: [RevisionInfo]?
                 if query.withHistory {
-                    revisions = try SQLRequest<Row>(
-                        literal: "SELECT \(sql: Self.revisionColumns) FROM revision WHERE entry_id = \(view.header.id) ORDER BY number"
-                    ).fetchAll(db).map { try Self.decodeRevision($0, slug: view.header.slug, live: view.header.live) }
+                    revisions = try db.fetchAll(
+                        "SELECT \(sql: Self.revisionColumns) FROM revision WHERE entry_id = \(view.header.id) ORDER BY number"
+                    ).map { try Self.decodeRevision($0, slug: view.header.slug, live: view.header.live) }
                 }
                 try visit(StreamedEntry(view: view, revisions: revisions))
                 visited += 1
@@ -91,7 +89,7 @@ extension ContentStore {
     /// entries an export holds, for links between them.
     public func slugs(_ query: StreamQuery) throws -> Set<String> {
         let sql = try Self.streamSQL(query, columns: "e.slug")
-        return try read { db in Set(try SQLRequest<String>(literal: sql).fetchAll(db)) }
+        return try read { db in Set(try db.fetchValues(sql) as [String]) }
     }
 
     /// SQLite's plan for `query`, one line per step: lets tests check that the newest-N feed
@@ -99,13 +97,13 @@ extension ContentStore {
     public func streamPlan(_ query: StreamQuery) throws -> [String] {
         let sql = try Self.streamSQL(query)
         return try read { db in
-            try SQLRequest<Row>(literal: "EXPLAIN QUERY PLAN \(literal: sql)").fetchAll(db).map { $0["detail"] }
+            try db.fetchAll("EXPLAIN QUERY PLAN \(literal: sql)").map { try $0["detail"] }
         }
     }
 
-    static func streamSQL(_ query: StreamQuery, columns: String = viewColumns) throws -> SQL {
+    static func streamSQL(_ query: StreamQuery, columns: String = viewColumns) throws -> SQLQuery {
         let (pointer, sortKey) = query.selection == .live ? ("e.live", "e.live_feed_date") : ("e.head", "e.head_feed_date")
-        var conditions: [SQL] = query.selection == .live ? ["e.live IS NOT NULL"] : []
+        var conditions: [SQLQuery] = query.selection == .live ? ["e.live IS NOT NULL"] : []
         if query.selection == .live {
             // What the site shows at `now`: not before its publication time (a live revision never
             // keeps one, but a file edited by hand might), not from its expiry on. NULL in nearly every row.
@@ -122,11 +120,13 @@ extension ContentStore {
             conditions.append("e.updated_at >= \(Timestamp.format(date))")
         }
         // The column list and the pointer and sort columns are this file's own constants.
-        var sql: SQL = "SELECT \(sql: columns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = \(sql: pointer)"
+        var sql: SQLQuery = "SELECT \(sql: columns) FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = \(sql: pointer)"
         if !conditions.isEmpty { sql += " WHERE \(literal: conditions.joined(separator: " AND "))" }
         switch query.order {
         case .id: sql += " ORDER BY e.id ASC"
-        case .newestEdited: sql += " ORDER BY \(sql: sortKey) DESC, e.id DESC"
+        case .newestEdited:
+            // SQLite sorts NULL first, so last when descending; PostgreSQL the other way round.
+            sql += " ORDER BY \(sql: sortKey) DESC\(literal: .either(sqlite: "", postgres: " NULLS LAST")), e.id DESC"
         }
         if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
         return sql

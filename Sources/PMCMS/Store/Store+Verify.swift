@@ -47,7 +47,7 @@ extension ContentStore {
         // matter: on a damaged file SQLite can fail the COMMIT of even a read-only transaction,
         // which would turn every finding into one raw error.
         var report = try Self.translatingErrors(path: path) {
-            try database.inDatabase { db in
+            try sqliteDatabase("verify").inDatabase { db in
                 try db.execute(sql: "BEGIN DEFERRED")
                 defer { try? db.execute(sql: "ROLLBACK") }
                 return Self.checks(db)
@@ -228,7 +228,7 @@ extension ContentStore {
     /// for a store that cannot be written (a read-only file), which is then only read.
     private func searchIndexProblem() -> String? {
         do {
-            try database.inDatabase { db in
+            try sqliteDatabase("verify").inDatabase { db in
                 // A store older than the search index (read, not migrated, by `verify`) has none.
                 guard try db.tableExists("search") else { return }
                 try db.inTransaction(.deferred) {
@@ -276,7 +276,7 @@ extension ContentStore {
         let temporary = (target.folder as NSString).appendingPathComponent(".\((target.resolved as NSString).lastPathComponent).\(getpid()).tmp")
         defer { unlink(temporary) }
         do {
-            try database.writeWithoutTransaction { db in
+            try sqliteDatabase("verify").writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// An entry's header together with the store's content version, read in one snapshot.
 public struct EntryStamp: Sendable {
@@ -27,7 +26,7 @@ extension ContentStore {
         try read { db in EntryStamp(header: try Self.resolve(db, ref: ref), version: try Self.contentVersion(db)) }
     }
 
-    static func contentVersion(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM revision")) ?? 0
+    static func contentVersion(_ db: any StoreSession) throws -> Int64 {
+        try db.fetchValue("SELECT COALESCE(MAX(id), 0) FROM revision") ?? 0
     }
 }

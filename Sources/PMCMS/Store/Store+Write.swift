@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What a change did: the entry afterwards, and the revision it appended (nil: nothing changed).
 public struct ChangeResult: Sendable {
@@ -27,7 +26,7 @@ extension ContentStore {
     }
 
     static func insertEntry(
-        _ db: Database, kind: Kind, content: Content, author: String, origin: Origin, message: String?,
+        _ db: any StoreSession, kind: Kind, content: Content, author: String, origin: Origin, message: String?,
         importKey: String?, now: String, encodedLinks: (related: String, articles: String)? = nil
     ) throws -> EntryHeader {
         var content = content.normalized()
@@ -35,25 +34,28 @@ extension ContentStore {
         let slug = try uniqueSlug(db, for: content.title)
         var key = importKey
         if key == nil, let source = content.sourceURL,
-           try Bool.fetchOne(db, sql: "SELECT 1 FROM entry WHERE import_key = ?", arguments: [source]) == nil {
+           try db.fetchOne("SELECT 1 FROM entry WHERE import_key = \(source)") == nil {
             key = source  // lets a later import of that page find this entry
         }
-        try db.execute(
-            sql: "INSERT INTO entry (slug, kind, import_key, head, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)",
-            arguments: [slug, kind.rawValue, key, now, now])
-        let header = EntryHeader(id: db.lastInsertedRowID, slug: slug, kind: kind, head: 0, live: nil, createdAt: now, updatedAt: now)
+        let newID = SQLQuery.nextID("entry")
+        guard let id: Int64 = try db.fetchValue("""
+            INSERT INTO entry (\(literal: newID.column)slug, kind, import_key, head, created_at, updated_at)
+            VALUES (\(literal: newID.value)\(slug), \(kind.rawValue), \(key), 0, \(now), \(now)) RETURNING id
+            """)
+        else { throw StoreError.transactionWithoutResult }
+        let header = EntryHeader(id: id, slug: slug, kind: kind, head: 0, live: nil, createdAt: now, updatedAt: now)
         let number = try appendRevision(
             db, header: header, parentContent: nil, content: content, origin: origin, author: author,
             message: message, upstream: false, now: now, encodedLinks: encodedLinks)
         return try fetchHeader(db, id: header.id) ?? EntryHeader(id: header.id, slug: slug, kind: kind, head: number, live: nil, createdAt: now, updatedAt: now)
     }
 
-    static func uniqueSlug(_ db: Database, for title: String) throws -> String {
+    static func uniqueSlug(_ db: any StoreSession, for title: String) throws -> String {
         var base = Slug.make(title)
         if Slug.isNumericID(base) { base = "entry-\(base)" }  // a numeric slug would read as an id
         var candidate = base
         var suffix = 2
-        while try Bool.fetchOne(db, sql: "SELECT 1 FROM entry WHERE slug = ?", arguments: [candidate]) == true {
+        while try db.fetchOne("SELECT 1 FROM entry WHERE slug = \(candidate)") != nil {
             candidate = "\(base)-\(suffix)"
             suffix += 1
         }
@@ -192,7 +194,7 @@ extension ContentStore {
     /// workflow step) and `updated_at`; the link table follows the head.
     @discardableResult
     static func appendRevision(
-        _ db: Database, header: EntryHeader, parentContent: Content?, content: Content, origin: Origin,
+        _ db: any StoreSession, header: EntryHeader, parentContent: Content?, content: Content, origin: Origin,
         author: String, message: String?, upstream: Bool, now: String, parent: Int? = nil,
         encodedLinks: (related: String, articles: String)? = nil, takeOffline: Bool = false
     ) throws -> Int {
@@ -207,23 +209,20 @@ extension ContentStore {
         let metadata = RevisionMetadata(
             entryID: header.id, number: number, parent: parent ?? (header.head > 0 ? header.head : nil), origin: origin.rawValue,
             author: author, createdAt: now, message: message, upstream: upstream, linesAdded: added, linesRemoved: removed)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO revision (entry_id, number, parent, origin, author, created_at, message, upstream,
-                    status, title, body, summary, image_url, source_url, edited_at, published_at,
-                    related, articles, hash, lines_added, lines_removed, publish_at, expire_at, scheduled_revision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
-                header.id, number, metadata.parent, origin.rawValue, author, now,
-                message, upstream, content.status.rawValue, content.title, content.body, content.summary,
-                content.imageURL, content.sourceURL, content.editedAt, content.publishedAt, related, articles,
-                revisionHash(kind: header.kind, content: content, metadata: metadata), added, removed,
-                content.schedule.publishAt, content.schedule.expireAt, content.schedule.pinnedRevision,
-            ])
+        let hash = revisionHash(kind: header.kind, content: content, metadata: metadata)
+        let id = SQLQuery.nextID("revision")
+        try db.execute("""
+            INSERT INTO revision (\(literal: id.column)entry_id, number, parent, origin, author, created_at, message, upstream,
+                status, title, body, summary, image_url, source_url, edited_at, published_at,
+                related, articles, hash, lines_added, lines_removed, publish_at, expire_at, scheduled_revision)
+            VALUES (\(literal: id.value)\(header.id), \(number), \(metadata.parent), \(origin.rawValue), \(author), \(now),
+                \(message), \(upstream), \(content.status.rawValue), \(content.title), \(content.body), \(content.summary),
+                \(content.imageURL), \(content.sourceURL), \(content.editedAt), \(content.publishedAt), \(related), \(articles),
+                \(hash), \(added), \(removed),
+                \(content.schedule.publishAt), \(content.schedule.expireAt), \(content.schedule.pinnedRevision))
+            """)
         if upstream {
-            try db.execute(sql: "UPDATE entry SET updated_at = ? WHERE id = ?", arguments: [now, header.id])
+            try db.execute("UPDATE entry SET updated_at = \(now) WHERE id = \(header.id)")
             return number
         }
         var live = header.live
@@ -232,8 +231,15 @@ extension ContentStore {
         } else if content.status == .archived || (origin == .workflow && parentContent?.status == .published) || takeOffline {
             live = nil  // archived, unpublished or expired: off the site
         }
-        try db.cachedStatement(sql: "UPDATE entry SET head = ?, live = ?, updated_at = ? WHERE id = ?")
-            .execute(arguments: [number, live, now, header.id])
+        // A compare-and-set: the head moves from the one this change was based on, or not at
+        // all. SQLite's writer holds the lock, so it always moves there; on PostgreSQL a writer
+        // that lost the race finds no row, and its transaction is run again (`StoreBackend`),
+        // now seeing the new head.
+        let moved = try db.execute("""
+            UPDATE entry SET head = \(number), live = \(live), updated_at = \(now)
+            WHERE id = \(header.id) AND head = \(header.head)
+            """)
+        guard moved == 1 else { throw StoreError.headMoved(slug: header.slug, seen: header.head) }
         // The link table and the search index follow the head, and `parentContent` is the head
         // being replaced: rewriting them with what they already hold is skipped, which makes
         // workflow steps and body-only changes cheap (75 link rows for a seed-shaped question).
@@ -249,20 +255,26 @@ extension ContentStore {
     /// Rewrites the entry's link rows from the revision's link columns (the JSON just stored):
     /// SQLite expands each array with `json_each`, one statement per role instead of one per
     /// link, so the rows hold exactly what the revision holds.
-    static func replaceLinks(_ db: Database, entryID: Int64, related: String, articles: String) throws {
-        try db.cachedStatement(sql: "DELETE FROM link WHERE entry_id = ?").execute(arguments: [entryID])
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO link (entry_id, role, position, title, url, slug)
-            SELECT ?, ?, CAST(key AS INTEGER), json_extract(value, '$.title'), json_extract(value, '$.url'), json_extract(value, '$.slug')
-            FROM json_each(?)
-            """)
+    static func replaceLinks(_ db: any StoreSession, entryID: Int64, related: String, articles: String) throws {
+        try db.execute("DELETE FROM link WHERE entry_id = \(entryID)")
         for (role, links) in [("related", related), ("articles", articles)] where links != "[]" {
-            try insert.execute(arguments: [entryID, role, links])
+            try db.execute(.either(
+                sqlite: """
+                    INSERT INTO link (entry_id, role, position, title, url, slug)
+                    SELECT \(entryID), \(role), CAST(key AS INTEGER), json_extract(value, '$.title'), json_extract(value, '$.url'),
+                           json_extract(value, '$.slug')
+                    FROM json_each(\(links))
+                    """,
+                postgres: """
+                    INSERT INTO link (entry_id, role, position, title, url, slug)
+                    SELECT \(entryID), \(role), l.position - 1, l.value->>'title', l.value->>'url', l.value->>'slug'
+                    FROM jsonb_array_elements(\(links)::jsonb) WITH ORDINALITY AS l(value, position)
+                    """))
         }
     }
 
-    static func maxRevision(_ db: Database, entryID: Int64) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(number), 0) FROM revision WHERE entry_id = ?"), arguments: [entryID]) ?? 0
+    static func maxRevision(_ db: any StoreSession, entryID: Int64) throws -> Int {
+        try db.fetchValue("SELECT COALESCE(MAX(number), 0) FROM revision WHERE entry_id = \(entryID)") ?? 0
     }
 
     // MARK: Hashes

@@ -2,18 +2,43 @@ public import Foundation  // TimeInterval in the public API
 import GRDB
 import Schema
 
-/// The content store: one SQLite file of entries, their append-only revisions, links and settings.
+/// The content store: one SQLite file (or a PostgreSQL database) of entries, their append-only
+/// revisions, links and settings.
 ///
 /// Every write runs in one immediate transaction, so a change is all there or not there, and
 /// two processes writing at once wait for each other (up to the busy timeout) instead of failing.
 public final class ContentStore: Sendable {
-    /// The path of the SQLite file.
+    /// The path of the SQLite file (for a PostgreSQL store, its address without a password).
     public let path: String
-    let database: DatabaseQueue
+    /// The SQLite connection; nil for a store on another backend.
+    private let sqliteQueue: DatabaseQueue?
     /// Read-only connections for a long-running server (`serve`): pages read from them side by
     /// side, on WAL snapshots, while `database` writes. Nil for a command, which reads on
     /// `database` as it writes.
     let readers: DatabasePool?
+    /// The backend when the store is not a SQLite file (PostgreSQL, from `PostgresStore`).
+    let backend: (any StoreBackend)?
+
+    /// The SQLite connection, for the code that runs on SQLite only so far; on another backend,
+    /// an error that names `operation`.
+    func sqliteDatabase(_ operation: String) throws -> DatabaseQueue {
+        guard let sqliteQueue else { throw StoreError.notOnThisBackend(path: path, operation: operation) }
+        return sqliteQueue
+    }
+
+    /// The SQLite connection (for tests that look at the file itself).
+    var database: DatabaseQueue {
+        get throws { try sqliteDatabase("this") }
+    }
+
+    /// The store on another backend (PostgreSQL): `backend` runs every transaction; `path`
+    /// names it in messages.
+    package init(backend: any StoreBackend) {
+        self.path = backend.location
+        self.backend = backend
+        self.sqliteQueue = nil
+        self.readers = nil
+    }
 
     /// How long a writer waits for another process's transaction before giving up.
     public static let busyTimeout: TimeInterval = 30
@@ -80,7 +105,8 @@ public final class ContentStore: Sendable {
         } catch let error as DatabaseError {
             throw StoreError.translating(error, path: path)
         }
-        database = opened
+        sqliteQueue = opened
+        backend = nil
         try schema.check(path: path, access: access)
         if access != .read { try Self.adopt(opened, path: path) }
         if readPool {
@@ -183,30 +209,58 @@ public final class ContentStore: Sendable {
 
     /// Identifiers of the migrations this store has applied, oldest first.
     public func appliedMigrations() throws -> [String] {
-        try database.read { db in try Self.appliedMigrationIdentifiers(db) }
+        try sqliteDatabase("listing migrations").read { db in try Self.appliedMigrationIdentifiers(db) }
     }
 
-    /// Runs `body` in one immediate transaction: all of it is committed, or none of it.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.translatingErrors(path: path) {
+    /// Runs `body` in one transaction on either backend: all of it is committed, or none of it.
+    /// With `rollback` (a dry run) nothing is committed.
+    func write<T>(rollback: Bool = false, _ body: (any StoreSession) throws -> T) throws -> T {
+        if let backend { return try backend.write(rollback: rollback, body) }
+        return try writeSQLite(rollback: rollback) { db in try body(SQLiteSession(db: db)) }
+    }
+
+    /// Runs `body` on a consistent snapshot of the store, on either backend.
+    func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        if let backend { return try backend.read(body) }
+        return try readSQLite { db in try body(SQLiteSession(db: db)) }
+    }
+
+    /// Runs `body` in one immediate SQLite transaction: all of it is committed, or none of it.
+    /// For the code not yet written for both backends; on PostgreSQL it throws `notOnThisBackend`.
+    func writeSQLite<T>(operation: String = #function, rollback: Bool = false, _ body: (Database) throws -> T) throws -> T {
+        let database = try sqliteDatabase(Self.operationName(operation))
+        return try Self.translatingErrors(path: path) {
             var result: T?
             try database.inTransaction(.immediate) { db in
                 result = try body(db)
+                if rollback { return .rollback }
                 CrashPoint.reach(.beforeCommit)
                 return .commit
             }
-            CrashPoint.reach(.afterCommit)
+            if !rollback { CrashPoint.reach(.afterCommit) }
             guard let result else { throw StoreError.transactionWithoutResult }
             return result
         }
     }
 
-    /// Runs `body` on a consistent snapshot of the store.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.translatingErrors(path: path) {
+    /// Runs `body` on a consistent SQLite snapshot of the store. For the code not yet written
+    /// for both backends; on PostgreSQL it throws `notOnThisBackend`.
+    func readSQLite<T>(operation: String = #function, _ body: (Database) throws -> T) throws -> T {
+        let database = try sqliteDatabase(Self.operationName(operation))
+        return try Self.translatingErrors(path: path) {
             if let readers { return try readers.read { db in try body(db) } }
             return try database.read { db in try body(db) }
         }
+    }
+
+    /// The caller's name (`#function`, "publishDue(now:dryRun:)") as words for a message.
+    static func operationName(_ function: String) -> String {
+        let name = function.prefix { $0 != "(" }
+        var words = ""
+        for character in name {
+            if character.isUppercase { words += " " + character.lowercased() } else { words.append(character) }
+        }
+        return words
     }
 
     /// Runs `body`, turning SQLite's errors about the file (busy, read-only, corrupt, I/O,

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// "Did you mean": the known names closest to a mistyped one.
 public enum Suggestions {
@@ -46,7 +45,7 @@ public enum Suggestions {
 extension ContentStore {
     /// The slugs closest to `ref`, for an error about an entry that does not exist.
     public func slugsClose(to ref: String, limit: Int = 3) throws -> [String] {
-        let slugs = try read { db in try String.fetchAll(db, sql: "SELECT slug FROM entry") }
+        let slugs: [String] = try read { db in try db.fetchValues("SELECT slug FROM entry") }
         return Suggestions.closest(to: ref, in: slugs, limit: limit)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Synchronization
 
 /// What a person with an account may do on the review desk. Each role may do everything the
@@ -122,20 +121,21 @@ extension ContentStore {
     /// Every account, by name.
     public func accounts() throws -> [Account] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT name, role, created_at, updated_at FROM account ORDER BY name COLLATE NOCASE")
+            let byName: SQLQuery = .either(sqlite: "name COLLATE NOCASE", postgres: "lower(name COLLATE \"C\")")
+            return try db.fetchAll("SELECT name, role, created_at, updated_at FROM account ORDER BY \(literal: byName)")
                 .map(Self.decodeAccount)
         }
     }
 
     /// Whether any account exists: then the desk is entered by account, never by a token link.
     public func hasAccounts() throws -> Bool {
-        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM account)") ?? false }
+        try read { db in try db.fetchOne("SELECT 1 FROM account LIMIT 1") != nil }
     }
 
     /// The account called `name` (any letter case), or nil.
     public func account(named name: String) throws -> Account? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT name, role, created_at, updated_at FROM account WHERE name = ?", arguments: [name])
+            try db.fetchOne("SELECT name, role, created_at, updated_at FROM account WHERE \(literal: Self.accountNamed(name))")
                 .map(Self.decodeAccount)
         }
     }
@@ -144,15 +144,17 @@ extension ContentStore {
     /// checked even when there is no such account (against a hash of nothing), so that the time
     /// taken does not tell which names exist.
     public func authenticate(_ name: String, password: String, hasher: some PasswordHasher) throws -> Account? {
-        let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT name, role, created_at, updated_at, password_hash FROM account WHERE name = ?", arguments: [name])
+        let found = try read { db -> (Account, String)? in
+            try db.fetchOne("""
+                SELECT name, role, created_at, updated_at, password_hash FROM account WHERE \(literal: Self.accountNamed(name))
+                """).map { row in (try Self.decodeAccount(row), try row["password_hash"]) }
         }
-        guard let row else {
+        guard let (account, hash) = found else {
             _ = hasher.verify(password, hash: Self.decoyHash(hasher))
             return nil
         }
-        guard hasher.verify(password, hash: row["password_hash"]) else { return nil }
-        return Self.decodeAccount(row)
+        guard hasher.verify(password, hash: hash) else { return nil }
+        return account
     }
 
     /// Adds an account, recorded in the account log as done `by` someone, in one transaction.
@@ -162,13 +164,14 @@ extension ContentStore {
         if let problem = AccountRules.passwordProblem(password) { throw StoreError.invalidField(name: "password", reason: problem) }
         let hash = hasher.hash(password)
         return try write { db in
-            if let existing = try String.fetchOne(db, sql: "SELECT name FROM account WHERE name = ?", arguments: [name]) {
+            if let existing: String = try db.fetchValue("SELECT name FROM account WHERE \(literal: Self.accountNamed(name))") {
                 throw StoreError.accountExists(name: existing)
             }
             let now = Timestamp.now()
-            try db.execute(
-                sql: "INSERT INTO account (name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [name, role.rawValue, hash, now, now])
+            try db.execute("""
+                INSERT INTO account (name, role, password_hash, created_at, updated_at)
+                VALUES (\(name), \(role.rawValue), \(hash), \(now), \(now))
+                """)
             try Self.logAccount(db, name, action: "add", role: role, by: author, at: now)
             return Account(name: name, role: role, createdAt: now, updatedAt: now)
         }
@@ -179,11 +182,11 @@ extension ContentStore {
         if let problem = AccountRules.passwordProblem(password) { throw StoreError.invalidField(name: "password", reason: problem) }
         let hash = hasher.hash(password)
         try write { db in
-            guard let stored = try String.fetchOne(db, sql: "SELECT name FROM account WHERE name = ?", arguments: [name]) else {
+            guard let stored: String = try db.fetchValue("SELECT name FROM account WHERE \(literal: Self.accountNamed(name))") else {
                 throw StoreError.unknownAccount(name: name)
             }
             let now = Timestamp.now()
-            try db.execute(sql: "UPDATE account SET password_hash = ?, updated_at = ? WHERE name = ?", arguments: [hash, now, stored])
+            try db.execute("UPDATE account SET password_hash = \(hash), updated_at = \(now) WHERE name = \(stored)")
             try Self.logAccount(db, stored, action: "passwd", role: nil, by: author, at: now)
         }
     }
@@ -191,32 +194,41 @@ extension ContentStore {
     /// Removes an account. Its revisions keep its name; its sessions end at their next request.
     public func removeAccount(_ name: String, by author: String) throws {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT name, role FROM account WHERE name = ?", arguments: [name]) else {
+            guard let row = try db.fetchOne("SELECT name, role FROM account WHERE \(literal: Self.accountNamed(name))") else {
                 throw StoreError.unknownAccount(name: name)
             }
-            let stored: String = row["name"]
-            try db.execute(sql: "DELETE FROM account WHERE name = ?", arguments: [stored])
-            try Self.logAccount(db, stored, action: "remove", role: Role(rawValue: row["role"]), by: author, at: Timestamp.now())
+            let stored: String = try row["name"]
+            try db.execute("DELETE FROM account WHERE name = \(stored)")
+            try Self.logAccount(db, stored, action: "remove", role: Role(rawValue: try row["role"]), by: author, at: Timestamp.now())
         }
     }
 
     /// The account log, oldest first: who added, re-passworded or removed which account, when.
     public func accountEvents() throws -> [AccountEvent] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT at, account, action, role, by FROM account_event ORDER BY id").map { row in
-                AccountEvent(at: row["at"], account: row["account"], action: row["action"], role: row["role"], by: row["by"])
+            // "by" is quoted: PostgreSQL reserves the word.
+            try db.fetchAll(#"SELECT at, account, action, role, "by" FROM account_event ORDER BY id"#).map { row in
+                AccountEvent(at: try row["at"], account: try row["account"], action: try row["action"], role: try row["role"], by: try row["by"])
             }
         }
     }
 
-    static func logAccount(_ db: Database, _ name: String, action: String, role: Role?, by author: String, at now: String) throws {
-        try db.execute(
-            sql: "INSERT INTO account_event (at, account, action, role, by) VALUES (?, ?, ?, ?, ?)",
-            arguments: [now, name, action, role?.rawValue, author])
+    static func logAccount(_ db: any StoreSession, _ name: String, action: String, role: Role?, by author: String, at now: String) throws {
+        let id = SQLQuery.nextID("account_event")
+        try db.execute("""
+            INSERT INTO account_event (\(literal: id.column)at, account, action, role, "by")
+            VALUES (\(literal: id.value)\(now), \(name), \(action), \(role?.rawValue), \(author))
+            """)
     }
 
-    static func decodeAccount(_ row: Row) -> Account {
-        Account(name: row["name"], role: Role(rawValue: row["role"]) ?? .writer, createdAt: row["created_at"], updatedAt: row["updated_at"])
+    /// The condition that finds the account called `name` in any letter case: SQLite's column
+    /// is NOCASE; PostgreSQL's unique index is on lower(name).
+    static func accountNamed(_ name: String) -> SQLQuery {
+        .either(sqlite: "name = \(name)", postgres: "lower(name) = lower(\(name))")
+    }
+
+    static func decodeAccount(_ row: SQLRow) throws -> Account {
+        try Account(name: row["name"], role: Role(rawValue: row["role"]) ?? .writer, createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 
     /// A hash to check unknown names against, made once per hasher type.
@@ -241,10 +253,11 @@ extension ContentStore {
         try read { db in try Self.changeAuthors(db, header: try Self.resolve(db, ref: ref)) }
     }
 
-    static func changeAuthors(_ db: Database, header: EntryHeader) throws -> Set<String> {
-        let authors = try String.fetchAll(
-            db, sql: "SELECT DISTINCT author FROM revision WHERE entry_id = ? AND number > ? AND origin IN ('edit', 'revert') AND upstream = 0",
-            arguments: [header.id, header.live ?? 0])
+    static func changeAuthors(_ db: any StoreSession, header: EntryHeader) throws -> Set<String> {
+        let authors: [String] = try db.fetchValues("""
+            SELECT DISTINCT author FROM revision
+            WHERE entry_id = \(header.id) AND number > \(header.live ?? 0) AND origin IN ('edit', 'revert') AND upstream = 0
+            """)
         return Set(authors.map { $0.lowercased() })
     }
 
@@ -261,13 +274,13 @@ extension ContentStore {
         try read { db in try Self.allowsSelfApproval(db) }
     }
 
-    static func allowsSelfApproval(_ db: Database) throws -> Bool {
-        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [SettingKey.reviewSelfApprove.rawValue]) == "true"
+    static func allowsSelfApproval(_ db: any StoreSession) throws -> Bool {
+        try db.fetchValue("SELECT value FROM setting WHERE key = \(SettingKey.reviewSelfApprove.rawValue)") == "true"
     }
 
-    static func selfApprovalProblem(_ db: Database, header: EntryHeader, author: String) throws -> StoreError? {
+    static func selfApprovalProblem(_ db: any StoreSession, header: EntryHeader, author: String) throws -> StoreError? {
         if try allowsSelfApproval(db) { return nil }
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM account WHERE name = ?)", arguments: [author]) == true else {
+        guard try db.fetchOne("SELECT 1 FROM account WHERE \(literal: Self.accountNamed(author))") != nil else {
             return nil
         }
         guard try changeAuthors(db, header: header).contains(author.lowercased()) else { return nil }

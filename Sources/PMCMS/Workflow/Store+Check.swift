@@ -1,5 +1,4 @@
 public import Foundation  // Date in the public API
-import GRDB
 
 /// How serious an editorial finding is; only errors fail the editorial report.
 public enum Severity: String, Sendable, Codable, Comparable {
@@ -81,31 +80,32 @@ extension ContentStore {
             }
 
             // An upstream revision newer than the head: nobody has edited since the page changed.
-            for row in try Row.fetchAll(db, sql: """
+            for row in try db.fetchAll("""
                 SELECT e.slug, e.head, MAX(r.number) AS upstream FROM entry e
                 JOIN revision r ON r.entry_id = e.id AND r.upstream = 1 AND r.number > e.head
                 GROUP BY e.id ORDER BY e.slug
                 """) {
-                let slug: String = row["slug"]
-                let head: Int = row["head"]
-                let upstream: Int = row["upstream"]
+                let slug: String = try row["slug"]
+                let head: Int = try row["head"]
+                let upstream: Int = try row["upstream"]
                 add(.conflict, slug, "the page changed after an edit: r\(upstream) (from the page) is unmerged beside r\(head)",
                     .importConflict(head: head, upstream: upstream))
             }
 
             // Related links whose target is not in the store, grouped by target.
-            let unresolved = try Row.fetchAll(db, sql: """
+            // SQLite sorts NULL first; PostgreSQL is told to.
+            let unresolved = try db.fetchAll("""
                 SELECT l.url, l.slug AS target, l.title, e.slug AS source FROM link l
                 JOIN entry e ON e.id = l.entry_id
                 WHERE NOT EXISTS (SELECT 1 FROM entry t WHERE t.import_key = l.url OR t.slug = l.slug)
-                ORDER BY l.url, e.slug
+                ORDER BY l.url\(literal: .either(sqlite: "", postgres: " NULLS FIRST")), e.slug
                 """)
             var sources: [String: (title: String, pages: [String])] = [:]
             var order: [String] = []
             for row in unresolved {
-                let target: String = row["url"] ?? row["target"] ?? ""
-                if sources[target] == nil { order.append(target); sources[target] = (row["title"], []) }
-                sources[target]?.pages.append(row["source"])
+                let target: String = try row["url"] ?? row["target"] ?? ""
+                if sources[target] == nil { order.append(target); sources[target] = (try row["title"], []) }
+                sources[target]?.pages.append(try row["source"])
             }
             for target in order {
                 guard let info = sources[target] else { continue }
@@ -114,34 +114,34 @@ extension ContentStore {
                 add(.unresolvedLink, nil, "\"\(info.title)\" (\(target)) is not imported; linked from \(Plural.count(pages.count, "page")): \(shown)")
             }
 
-            let current = try Row.fetchAll(db, sql: """
+            let current = try db.fetchAll("""
                 SELECT e.slug, e.kind, r.title, r.body, r.summary, r.image_url, r.edited_at
                 FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head
                 WHERE r.status <> 'archived' ORDER BY e.id
                 """)
             var byTitle: [String: [String]] = [:]
             var titleOrder: [String] = []
-            let knownURLs = Set(try String.fetchAll(db, sql: "SELECT import_key FROM entry WHERE import_key IS NOT NULL"))
-            let knownSlugs = Set(try String.fetchAll(db, sql: "SELECT slug FROM entry"))
-            let siteURL = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'site.url'")
+            let knownURLs = Set(try db.fetchValues("SELECT import_key FROM entry WHERE import_key IS NOT NULL") as [String])
+            let knownSlugs = Set(try db.fetchValues("SELECT slug FROM entry") as [String])
+            let siteURL: String? = try db.fetchValue("SELECT value FROM setting WHERE key = 'site.url'")
             let staleBefore = options.now.addingTimeInterval(-Double(options.staleDays) * 86_400)
             for row in current {
-                let slug: String = row["slug"]
-                let kind: String = row["kind"]
-                let body: String = row["body"]
+                let slug: String = try row["slug"]
+                let kind: String = try row["kind"]
+                let body: String = try row["body"]
                 if kind == Kind.question.rawValue {
                     // Stops at the first visible character (Foundation's trimming copied every
                     // body through NSString: a third of `check` on a large store).
                     if body.unicodeScalars.allSatisfy(\.properties.isWhitespace) { add(.emptyAnswer, slug, "the question has no answer") }
-                    let key = Self.normalizedTitle(row["title"])
+                    let key = Self.normalizedTitle(try row["title"])
                     if byTitle[key] == nil { titleOrder.append(key) }
                     byTitle[key, default: []].append(slug)
                 } else {
-                    let missing = [("summary", row["summary"] as String?), ("image", row["image_url"] as String?)]
+                    let missing = [("summary", try row["summary"] as String?), ("image", try row["image_url"] as String?)]
                         .filter { ($0.1 ?? "").isEmpty }.map(\.0)
                     if !missing.isEmpty { add(.incompleteArticle, slug, "the article has no \(missing.joined(separator: " and "))") }
                 }
-                if let edited: String = row["edited_at"], let date = Timestamp.parse(edited), date < staleBefore {
+                if let edited: String = try row["edited_at"], let date = Timestamp.parse(edited), date < staleBefore {
                     add(.stale, slug, "last edited \(Timestamp.day(edited)), more than \(options.staleDays) days ago")
                 }
                 for url in Self.markdownLinks(body) where Self.pointsIntoSite(url, siteURL: siteURL) {

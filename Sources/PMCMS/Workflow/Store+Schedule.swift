@@ -1,5 +1,4 @@
 public import Foundation  // Date in the public API
-import GRDB
 
 /// What scheduling asks of an entry.
 public enum ScheduleChange: Sendable, Equatable {
@@ -145,25 +144,25 @@ extension ContentStore {
     public func publishDue(now: String, dryRun: Bool = false, author: String) throws -> PublishDueReport {
         var report = PublishDueReport(now: now, dryRun: dryRun)
         let (expiring, due) = try read { db in
-            (try Row.fetchAll(db, sql: """
+            (try db.fetchAll("""
                 SELECT e.id, e.live AS pointer, r.expire_at AS at FROM entry e
                 JOIN revision r ON r.entry_id = e.id AND r.number = e.live
-                WHERE r.expire_at IS NOT NULL AND r.expire_at <= ? ORDER BY r.expire_at, e.id
-                """, arguments: [now]).map { ($0["id"] as Int64, $0["pointer"] as Int) },
-             try Row.fetchAll(db, sql: """
+                WHERE r.expire_at IS NOT NULL AND r.expire_at <= \(now) ORDER BY r.expire_at, e.id
+                """).map { (try $0["id"] as Int64, try $0["pointer"] as Int) },
+             try db.fetchAll("""
                 SELECT e.id, e.head AS pointer, r.publish_at AS at FROM entry e
                 JOIN revision r ON r.entry_id = e.id AND r.number = e.head
-                WHERE r.publish_at IS NOT NULL AND r.publish_at <= ? ORDER BY r.publish_at, e.id
-                """, arguments: [now]).map { ($0["id"] as Int64, $0["pointer"] as Int) })
+                WHERE r.publish_at IS NOT NULL AND r.publish_at <= \(now) ORDER BY r.publish_at, e.id
+                """).map { (try $0["id"] as Int64, try $0["pointer"] as Int) })
         }
         for (id, live) in expiring {
-            let body = { (db: Database) throws -> DueItem? in
+            let body = { (db: any StoreSession) throws -> DueItem? in
                 try Self.expire(db, id: id, live: live, now: now, author: author, dryRun: dryRun)
             }
             if let item = try dryRun ? read(body) : write(body) { report.expired.append(item) }
         }
         for (id, head) in due {
-            let body = { (db: Database) throws -> (DueDecision, DueItem, DueProblem?)? in
+            let body = { (db: any StoreSession) throws -> (DueDecision, DueItem, DueProblem?)? in
                 try Self.publishIfDue(db, id: id, head: head, now: now, author: author, dryRun: dryRun)
             }
             guard let (decision, item, problem) = try dryRun ? read(body) : write(body) else { continue }
@@ -178,7 +177,7 @@ extension ContentStore {
     }
 
     /// Takes entry `id` off the site if its live revision is still `live` and still expired.
-    private static func expire(_ db: Database, id: Int64, live: Int, now: String, author: String, dryRun: Bool) throws -> DueItem? {
+    private static func expire(_ db: any StoreSession, id: Int64, live: Int, now: String, author: String, dryRun: Bool) throws -> DueItem? {
         guard let header = try fetchHeader(db, id: id), header.live == live else { return nil }  // done meanwhile
         let liveContent = try fetchContent(db, entryID: id, number: live)
         guard let expireAt = liveContent.schedule.expireAt, expireAt <= now else { return nil }
@@ -205,7 +204,7 @@ extension ContentStore {
     /// Publishes entry `id` if its head is still `head` and still due; the decision, the item,
     /// and the problem when it could not be published. Nil when it is no longer due.
     private static func publishIfDue(
-        _ db: Database, id: Int64, head: Int, now: String, author: String, dryRun: Bool
+        _ db: any StoreSession, id: Int64, head: Int, now: String, author: String, dryRun: Bool
     ) throws -> (DueDecision, DueItem, DueProblem?)? {
         guard let header = try fetchHeader(db, id: id) else { return nil }
         let current = try fetchContent(db, entryID: id, number: header.head)
@@ -249,18 +248,18 @@ extension ContentStore {
         try read { db in try Self.overdueSchedules(db, now: now) }
     }
 
-    static func overdueSchedules(_ db: Database, now: Date) throws -> [OverdueSchedule] {
+    static func overdueSchedules(_ db: any StoreSession, now: Date) throws -> [OverdueSchedule] {
         let limit = Timestamp.format(now.addingTimeInterval(-Self.overdueGrace))
         do {
-            let publish = try Row.fetchAll(db, sql: """
+            let publish = try db.fetchAll("""
                 SELECT e.slug, r.publish_at AS at FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.head
-                WHERE r.publish_at IS NOT NULL AND r.publish_at < ? AND r.status = 'approved' AND r.scheduled_revision = e.head
+                WHERE r.publish_at IS NOT NULL AND r.publish_at < \(limit) AND r.status = 'approved' AND r.scheduled_revision = e.head
                 ORDER BY r.publish_at, e.id
-                """, arguments: [limit]).map { OverdueSchedule(slug: $0["slug"], what: "publish", at: $0["at"]) }
-            let expire = try Row.fetchAll(db, sql: """
+                """).map { OverdueSchedule(slug: try $0["slug"], what: "publish", at: try $0["at"]) }
+            let expire = try db.fetchAll("""
                 SELECT e.slug, r.expire_at AS at FROM entry e JOIN revision r ON r.entry_id = e.id AND r.number = e.live
-                WHERE r.expire_at IS NOT NULL AND r.expire_at < ? ORDER BY r.expire_at, e.id
-                """, arguments: [limit]).map { OverdueSchedule(slug: $0["slug"], what: "expire", at: $0["at"]) }
+                WHERE r.expire_at IS NOT NULL AND r.expire_at < \(limit) ORDER BY r.expire_at, e.id
+                """).map { OverdueSchedule(slug: try $0["slug"], what: "expire", at: try $0["at"]) }
             return publish + expire
         }
     }

@@ -1,0 +1,196 @@
+import Foundation
+public import PMCMS  // returns a ContentStore
+import PostgresNIO
+import Schema
+import Synchronization
+
+/// The core's store on a PostgreSQL database: `ContentStore`'s transactions run here, its
+/// queries (`SQLQuery`, rendered with `$1…` parameters) through one `PostgresSession`.
+///
+/// Reads run in a REPEATABLE READ READ ONLY transaction: one snapshot, as SQLite's reads are.
+/// Writes run SERIALIZABLE, so that two writers on two machines behave as if one ran after the
+/// other; the one that loses (a serialization failure, a deadlock, a unique violation on the
+/// revision number, or a head that moved under its compare-and-set) is rolled back and run again
+/// from the start, where SQLite's writer would have waited for the lock. It then sees the other
+/// writer's revision, and a change based on the old head is refused as stale (exit 3).
+final class PostgresBackend: StoreBackend {
+    let session: PostgresSession
+    /// One transaction at a time on the one connection.
+    private let lock = NSLock()
+    /// How many times a write that lost a race is run again before the error is reported.
+    static let attempts = 20
+
+    var location: String { session.location.description }
+
+    init(_ session: PostgresSession) {
+        self.session = session
+    }
+
+    func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    func write<T>(rollback: Bool, _ body: (any StoreSession) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        for attempt in 1... {
+            do {
+                return try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", rollback: rollback, body)
+            } catch where attempt < Self.attempts && Self.lostRace(error) {
+                // A short, growing, random pause, so that two writers that collided do not
+                // collide again in step.
+                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(min(attempt, 10)))))
+            }
+        }
+        fatalError("unreachable: the loop returns or throws")
+    }
+
+    private func transaction<T>(_ begin: String, rollback: Bool = false, _ body: (any StoreSession) throws -> T) throws -> T {
+        try session.query(begin)
+        do {
+            let result = try body(PostgresStoreSession(session: session))
+            try session.query(rollback ? "ROLLBACK" : "COMMIT")
+            return result
+        } catch {
+            _ = try? session.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Whether `error` says the transaction lost a race with another writer, so that running
+    /// it again may succeed: 40001 serialization_failure, 40P01 deadlock_detected, 23505
+    /// unique_violation (two writers adding the same revision number), or the head's
+    /// compare-and-set finding no row.
+    static func lostRace(_ error: any Error) -> Bool {
+        if case .server(_, let sqlState, _) = error as? PostgresStoreError {
+            return ["40001", "40P01", "23505"].contains(sqlState)
+        }
+        if case .headMoved = error as? StoreError { return true }
+        return false
+    }
+}
+
+/// One transaction's queries on PostgreSQL, for the core.
+struct PostgresStoreSession: StoreSession {
+    let session: PostgresSession
+
+    var dialect: SQLDialect { .postgres }
+
+    func fetchAll(_ query: SQLQuery) throws -> [SQLRow] {
+        let (sql, values) = query.rendered(for: .postgres)
+        return try Self.rows(try session.query(sql, values: values))
+    }
+
+    func fetchOne(_ query: SQLQuery) throws -> SQLRow? {
+        try fetchAll(query).first
+    }
+
+    /// Reads through a cursor in batches, so that an export of the whole store never holds it
+    /// in memory; other queries may run between two batches (links, history).
+    func forEach(_ query: SQLQuery, _ visit: (SQLRow) throws -> Void) throws {
+        let (sql, values) = query.rendered(for: .postgres)
+        let name = "pmcms_rows_\(Self.cursorNumber.add(1))"
+        _ = try session.query("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", values: values)
+        while true {
+            let batch = try Self.rows(try session.query("FETCH 500 FROM \(name)"))
+            if batch.isEmpty { break }
+            for row in batch { try visit(row) }
+        }
+        try session.query("CLOSE \(name)")
+    }
+
+    /// Counts the rows an INSERT, UPDATE or DELETE changed (postgres-nio's async API does not
+    /// report the command tag): the statement runs inside `WITH … RETURNING 1`.
+    @discardableResult
+    func execute(_ query: SQLQuery) throws -> Int {
+        let (sql, values) = query.rendered(for: .postgres)
+        let counted = "WITH changed AS (\(sql) RETURNING 1) SELECT count(*) FROM changed"
+        let rows = try session.query(counted, values: values)
+        return try rows.first.map { row in Int(try row.decode(Int64.self)) } ?? 0
+    }
+
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try session.query("SAVEPOINT pmcms_step")
+        do {
+            let result = try body()
+            try session.query("RELEASE SAVEPOINT pmcms_step")
+            return result
+        } catch {
+            if !mustAbort(error) {
+                try session.query("ROLLBACK TO SAVEPOINT pmcms_step")
+                try session.query("RELEASE SAVEPOINT pmcms_step")
+            }
+            throw error
+        }
+    }
+
+    func mustAbort(_ error: any Error) -> Bool {
+        if PostgresBackend.lostRace(error) { return true }
+        switch error as? PostgresStoreError {
+        case .cannotConnect, .authenticationFailed, .blockingOnEventLoop: return true
+        // 53xxx insufficient resources (disk full, out of memory), 57xxx operator intervention,
+        // 58xxx system errors: the server is in trouble, not the page.
+        case .server(_, let sqlState, _): return ["53", "57", "58"].contains(String(sqlState.prefix(2)))
+        default: return false
+        }
+    }
+
+    private static let cursorNumber = AtomicCounter()
+
+    /// postgres-nio's rows as the core's: integers, text, floats, booleans (as 0 or 1) and bytes.
+    static func rows(_ rows: [PostgresRow]) throws -> [SQLRow] {
+        guard let first = rows.first else { return [] }
+        let columns = SQLColumns(first.map(\.columnName))
+        return try rows.map { row in
+            SQLRow(columns: columns, values: try row.map(value))
+        }
+    }
+
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        do {
+            switch cell.dataType {
+            case .int8, .int4, .int2: return .integer(try cell.decode(Int64.self))
+            case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+            case .float8, .float4: return .real(try cell.decode(Double.self))
+            case .bytea: return .blob([UInt8](try cell.decode(ByteBuffer.self).readableBytesView))
+            default: return .text(try cell.decode(String.self))
+            }
+        } catch {
+            throw PostgresStoreError.unexpectedValue(table: "result", column: cell.columnName)
+        }
+    }
+}
+
+/// A process-wide counter for cursor names.
+private final class AtomicCounter: Sendable {
+    private let value = Mutex(0)
+    func add(_ amount: Int) -> Int { value.withLock { $0 += amount; return $0 } }
+}
+
+/// Opens a `ContentStore` on a PostgreSQL database, as `ContentStore(path:access:)` opens a file.
+public enum PostgresContentStore {
+    /// The store at `url` (postgres://…) for `access`: a read never changes the database (an
+    /// empty one is "no store"; an older schema is read as it is); a write first brings the
+    /// schema up to date under the migrator's advisory lock.
+    public static func open(url: String, access: StoreAccess) throws -> ContentStore {
+        let session = try PostgresSession(url: url)
+        let location = session.location.description
+        switch access {
+        case .read:
+            let applied = try PostgresMigrator.applied(session)
+            if applied.isEmpty { throw StoreError.noStore(path: location) }
+            let unknown = Set(applied).subtracting(PostgresSchema.migrations.map(\.identifier)).sorted()
+            if !unknown.isEmpty { throw PostgresStoreError.newerStore(location: location, unknown: unknown) }
+        case .write:
+            // As for a file: only commands that add content make a new store.
+            if try PostgresMigrator.applied(session).isEmpty { throw StoreError.noStore(path: location) }
+            try PostgresMigrator.migrate(session)
+        case .create:
+            try PostgresMigrator.migrate(session)
+        }
+        return ContentStore(backend: PostgresBackend(session))
+    }
+}

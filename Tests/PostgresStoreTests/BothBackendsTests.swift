@@ -1,0 +1,154 @@
+import Foundation
+import PostgresStore
+import Testing
+import Synchronization
+import TestSupport
+
+/// The commands that run on PostgreSQL (issue 19) give a user the same bytes, the same errors
+/// and the same exit codes as on SQLite: the same store on both backends, the same commands.
+@Suite("The same commands on SQLite and on PostgreSQL")
+struct BothBackendsTests {
+    typealias Folder = StoreCopyTests.Folder
+
+    /// Runs `arguments` on the SQLite store and on `url`; expects the same output and exit code.
+    @discardableResult
+    static func same(_ folder: Folder, _ url: String, _ arguments: [String], env: [String: String] = [:],
+                     sourceLocation: SourceLocation = #_sourceLocation) throws -> Int32 {
+        let onSQLite = try folder.run(arguments, env: env)
+        let onPostgres = try folder.run(arguments, env: env.merging(["PMCMS_DB": url]) { $1 })
+        let command = "pmcms " + arguments.joined(separator: " ")
+        #expect(onPostgres.status == onSQLite.status,
+                "\(command): exit \(onSQLite.status) on SQLite, \(onPostgres.status) on PostgreSQL: \(onPostgres.stderrText)",
+                sourceLocation: sourceLocation)
+        #expect(onPostgres.stdoutText == onSQLite.stdoutText, "\(command): standard output differs", sourceLocation: sourceLocation)
+        #expect(onPostgres.stderrText == onSQLite.stderrText, "\(command): standard error differs", sourceLocation: sourceLocation)
+        return onSQLite.status
+    }
+
+    @Test("reads, edits, workflow steps, stale writes and exports: byte for byte the same on both backends",
+          .enabled(if: TestDatabase.available, TestDatabase.skipReason), .timeLimit(.minutes(5)))
+    func sameBytes() async throws {
+        try await TestDatabase.with { database in
+            let folder = try Folder()
+            defer { folder.remove() }
+            // The same starting store on both sides: a rich SQLite store, copied.
+            try StoreCopyTests.richStore(folder)
+            try folder.must(["config", "site.url", "https://www.example.org"])
+            try folder.must(["store", "copy", "pmcms.sqlite", database.url])
+            let list = try JSONSerialization.jsonObject(with: Data(try folder.must(["list", "--json", "--sort", "id"]).utf8)) as? [[String: Any]] ?? []
+            let refs = list.compactMap { $0["slug"] as? String }
+            try #require(refs.count >= 4)
+            let now = ["PMCMS_NOW": "2026-12-01T00:00:00Z"]
+
+            func reads() throws {
+                for sort in ["updated", "created", "edited", "title", "slug", "id"] {
+                    try Self.same(folder, database.url, ["list", "--sort", sort], env: now)
+                }
+                try Self.same(folder, database.url, ["list", "--json", "--status", "draft", "--limit", "2"], env: now)
+                try Self.same(folder, database.url, ["list", "--status", "scheduled"], env: now)
+                for ref in refs.prefix(4) {
+                    try Self.same(folder, database.url, ["show", ref, "--json"], env: now)
+                    try Self.same(folder, database.url, ["history", ref], env: now)
+                    try Self.same(folder, database.url, ["history", ref, "--json"], env: now)
+                    try Self.same(folder, database.url, ["diff", ref], env: now)
+                    try Self.same(folder, database.url, ["blame", ref], env: now)
+                }
+                try Self.same(folder, database.url, ["show", refs[0], "--rev", "1"], env: now)
+                try Self.same(folder, database.url, ["show", refs[0], "--live", "--html"], env: now)
+                try Self.same(folder, database.url, ["diff", refs[0], "1", "latest", "--json"], env: now)
+                try Self.same(folder, database.url, ["log", "--json"], env: now)
+                try Self.same(folder, database.url, ["log", "--author", "reviewer", "--limit", "3"], env: now)
+                try Self.same(folder, database.url, ["review", "--json"], env: now)
+                for format in ["json", "csv", "rss", "atom", "sitemap", "ndjson", "wxr"] {
+                    try Self.same(folder, database.url, ["export", format], env: now)
+                }
+                try Self.same(folder, database.url, ["export", "json", "--all", "--with-history"], env: now)
+                try Self.same(folder, database.url, ["export", "csv", "--all", "--kind", "question"], env: now)
+                // Errors are the same too.
+                try Self.same(folder, database.url, ["show", "no-such-entry"], env: now)
+                try Self.same(folder, database.url, ["show", refs[0], "--rev", "99"], env: now)
+            }
+            try reads()
+
+            // The write path: each change on both stores, then everything read again.
+            let edits: [[String]] = [
+                ["edit", refs[1], "--set", "body=Edited on both backends — «ü».", "-m", "both"],
+                ["edit", refs[1], "--set", "summary=stale", "--expect-rev", "1"],  // stale: exit 3
+                ["new", "--kind", "question", "--title", "Asked on both backends?", "--set", "body=Yes.", "--set", "related=\(refs[0])"],
+                ["submit", refs[1]], ["approve", refs[1]], ["publish", refs[1]],
+                ["reject", refs[0]],  // not in review: refused
+                ["unpublish", refs[0], "-m", "off"], ["archive", refs[2]], ["restore", refs[2]],
+                ["revert", refs[1], "1", "-m", "back again"],
+                ["schedule", refs[3], "--cancel"],
+                ["publish-due", "--now", "2027-02-01T00:00:00Z"],
+                ["config", "site.description", "Answers, on either backend."],
+            ]
+            var codes: [Int32] = []
+            for edit in edits { codes.append(try Self.same(folder, database.url, edit, env: now)) }
+            #expect(codes.contains(3), "the stale edit exits 3 on both")
+            try reads()
+            try Self.same(folder, database.url, ["verify"], env: now)
+        }
+    }
+
+    @Test("import into a new PostgreSQL store, again unchanged, and as a dry run: the same summaries and the same store",
+          .enabled(if: TestDatabase.available, TestDatabase.skipReason), .timeLimit(.minutes(5)))
+    func sameImport() async throws {
+        try await TestDatabase.with { database in
+            let folder = try Folder()
+            defer { folder.remove() }
+            let now = ["PMCMS_NOW": "2026-11-29T10:00:00Z"]
+            let site = StoreCopyTests.site.path
+            try Self.same(folder, database.url, ["import", site, "--base-url", "https://www.example.org", "--json"], env: now)
+            try Self.same(folder, database.url, ["import", site, "--base-url", "https://www.example.org"], env: now)
+            let list = try JSONSerialization.jsonObject(with: Data(try folder.must(["list", "--json", "--sort", "id"]).utf8)) as? [[String: Any]] ?? []
+            let first = try #require(list.first?["slug"] as? String)
+            // An editor's change, then the page changed upstream: a conflict on both.
+            try Self.same(folder, database.url, ["edit", first, "--set", "body=An editor's answer.", "-m", "edit"], env: now)
+            let page = folder.directory.appendingPathComponent("changed.html")
+            try #"<html><head><link rel="canonical" href="https://www.example.org/changed"><title>Changed page</title></head><body><h1>Changed page</h1><p>First text.</p></body></html>"#
+                .write(to: page, atomically: true, encoding: .utf8)
+            try Self.same(folder, database.url, ["import", page.path, "--dry-run", "--json"], env: now)
+            try Self.same(folder, database.url, ["import", page.path], env: now)
+            try Self.same(folder, database.url, ["list", "--sort", "id"], env: now)
+            try Self.same(folder, database.url, ["export", "json", "--all", "--with-history"], env: now)
+            try Self.same(folder, database.url, ["check", "--json"], env: now)
+            try Self.same(folder, database.url, ["verify"], env: now)
+        }
+    }
+
+    @Test("two edits at once with the same --expect-rev on PostgreSQL: exactly one wins, the other exits 3; verify is clean",
+          .enabled(if: TestDatabase.available, TestDatabase.skipReason), .timeLimit(.minutes(5)))
+    func concurrentEdits() async throws {
+        try await TestDatabase.with { database in
+            let folder = try Folder()
+            defer { folder.remove() }
+            try folder.must(["new", "--kind", "question", "--title", "Raced?", "--set", "body=Start."])
+            try folder.must(["store", "copy", "pmcms.sqlite", database.url])
+            let env = ["PMCMS_DB": database.url]
+            for round in 1...6 {
+                let base = round  // the entry is at revision `round` before each round
+                let outcomes = Mutex<[Subprocess.Output]>([])
+                let failure = Mutex<String?>(nil)
+                DispatchQueue.concurrentPerform(iterations: 2) { writer in
+                    do {
+                        let result = try folder.run(
+                            ["edit", "raced", "--set", "body=Round \(round), writer \(writer).", "--expect-rev", "\(base)"], env: env)
+                        outcomes.withLock { $0.append(result) }
+                    } catch {
+                        failure.withLock { $0 = "\(error)" }
+                    }
+                }
+                #expect(failure.withLock { $0 } == nil)
+                let results = outcomes.withLock { $0 }
+                let codes = results.map(\.status).sorted()
+                #expect(codes == [0, 3], "round \(round): \(results.map { "\($0.status) \($0.stderrText)" })")
+                let history = try folder.must(["history", "raced", "--json"], env: env)
+                let revisions = try JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]] ?? []
+                #expect(revisions.count == base + 1, "round \(round): one revision more, not two")
+            }
+            let verified = try folder.run(["verify"], env: env)
+            #expect(verified.status == 0 && verified.stdoutText.hasPrefix("ok: "), "\(verified.stdoutText)\(verified.stderrText)")
+        }
+    }
+}
