@@ -16,6 +16,8 @@ public final class ContentStore: Sendable {
     /// side, on WAL snapshots, while `database` writes. Nil for a command, which reads on
     /// `database` as it writes.
     let readers: DatabasePool?
+    /// With `readers`: a connection of its own that tells whether anything changed (`version()`).
+    let watch: ChangeWatch?
     /// The backend when the store is not a SQLite file (PostgreSQL, from `PostgresStore`).
     let backend: (any StoreBackend)?
 
@@ -38,6 +40,7 @@ public final class ContentStore: Sendable {
         self.backend = backend
         self.sqliteQueue = nil
         self.readers = nil
+        self.watch = nil
     }
 
     /// How long a writer waits for another process's transaction before giving up.
@@ -116,8 +119,11 @@ public final class ContentStore: Sendable {
             readOnly.readonly = true
             readOnly.label = "pmcms.readers"
             readers = try Self.translatingErrors(path: path) { try DatabasePool(path: path, configuration: readOnly) }
+            readOnly.label = "pmcms.watch"
+            watch = ChangeWatch(try Self.translatingErrors(path: path) { try DatabaseQueue(path: path, configuration: readOnly) })
         } else {
             readers = nil
+            watch = nil
         }
     }
 
