@@ -23,7 +23,7 @@ let package = Package(
     // demo`) never compiles postgres-nio and its TLS stack (about five more minutes on two
     // cores): `swift build --traits PostgreSQL` builds a pmcms that takes postgres:// stores.
     traits: [
-        .trait(name: "PostgreSQL", description: "The PostgreSQL store backend (postgres-nio): postgres:// stores for `store copy` and `verify`."),
+        .trait(name: "PostgreSQL", description: "The PostgreSQL store backend (postgres-nio): postgres:// stores (--db, store copy, verify)."),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -65,6 +65,7 @@ let package = Package(
                 .embedInCode("Migrations/0011_import_fetched_at.sql"),
                 // PostgreSQL's migrations (issue 19), numbered on their own; run by PostgresStore.
                 .embedInCode("Postgres/0001_postgres_initial.sql"),
+                .embedInCode("Postgres/0003_byte_order.sql"),
             ],
             swiftSettings: guards),
         .target(

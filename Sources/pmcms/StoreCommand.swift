@@ -13,7 +13,8 @@ struct StoreCommand: ParsableCommand {
         discussion: """
             A store is a SQLite file or a PostgreSQL database, postgres://USER@HOST[:PORT]/DB \
             (postgres://USER@/DB?host=/socket/dir for a Unix socket; the password from \
-            PGPASSWORD or ~/.pgpass). PostgreSQL stores support `store copy` and `verify` so far.
+            PGPASSWORD or ~/.pgpass). On PostgreSQL every command runs but search, serve and \
+            backup (so far).
 
             Examples:
               pmcms store copy pmcms.sqlite 'postgres://pmcms@db.internal/pmcms'

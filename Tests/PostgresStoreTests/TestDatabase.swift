@@ -23,24 +23,25 @@ struct TestDatabase {
     /// records an issue when there is no server. Every PostgreSQL call of a test goes through
     /// `pg` (`Blocking.onOwnThread`): none may wait on a thread of Swift's cooperative pool.
     /// Expectations stay in the test's task, where Swift Testing attributes them to the test.
-    static func with(_ body: (TestDatabase) async throws -> Void) async throws {
+    /// `options` are added to `CREATE DATABASE` (a test's own constant, e.g. a locale).
+    static func with(options: String = "", _ body: (TestDatabase) async throws -> Void) async throws {
         guard let serverURL else {
             Issue.record("PMCMS_REQUIRE_POSTGRES=1 but PMCMS_TEST_POSTGRES is not set: no PostgreSQL server to test on")
             return
         }
-        let database = try await Blocking.onOwnThread { try make(serverURL) }
+        let database = try await Blocking.onOwnThread { try make(serverURL, options: options) }
         let outcome = await Result(catching: { try await body(database) })
         try await Blocking.onOwnThread { database.drop() }
         try outcome.get()
     }
 
-    private static func make(_ serverURL: String) throws -> TestDatabase {
+    private static func make(_ serverURL: String, options: String) throws -> TestDatabase {
         let admin = try PostgresLocation(url: serverURL)
         // The name is made here, never input; identifiers cannot be bound parameters.
         let name = "pmcms_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let session = try PostgresSession(admin)
         defer { try? session.close() }
-        try session.query("CREATE DATABASE \(name)")
+        try session.query("CREATE DATABASE \(name) \(options)")
         var location = admin
         location.database = name
         return TestDatabase(url: location.description, name: name, admin: admin)
