@@ -60,7 +60,11 @@ public struct ReviewDesk: Sendable {
     /// Search rankings, ranked once per search and content version.
     let searchRankings = SearchRankingCache.make()
     /// The review queue's body (the same for everyone), rendered once per content version.
-    let queuePages = VersionedCache<Int, String>(capacity: 1)
+    let queuePages = VersionedCache<Int64, Int, String>(capacity: 1)
+    /// Whole pages per person, kept per store version (`PageCache`).
+    let pages = PageCache.make()
+    /// Who each session is, kept per store version (`ViewerCache`).
+    let viewers = ViewerCache.make()
     /// Sessions, in memory: a restart logs everyone out.
     let sessions: MemoryPersistDriver<ContinuousClock> = MemoryPersistDriver(configuration: .init())
 
@@ -171,25 +175,21 @@ public struct ReviewDesk: Sendable {
         router.get("/logged-out") { _, _ in
             ErrorPage.response(status: .ok, heading: "Logged out", text: "Open the login link pmcms serve printed to come back.")
         }
-        router.get("/") { _, context in
-            let viewer = try context.requireViewer()
-            return try await Blocking.run { try self.queue(viewer) }
+        router.get("/") { request, context in
+            try await self.keptPage(request, context) { viewer in try self.queue(viewer) }
         }
         router.get("/entries") { request, context in
-            let viewer = try context.requireViewer()
             let parameters = request.uri.queryParameters
-            return try await Blocking.run { try self.entries(parameters, viewer) }
+            return try await self.keptPage(request, context) { viewer in try self.entries(parameters, viewer) }
         }
-        router.get("/entries/{ref}") { _, context in
-            let viewer = try context.requireViewer()
+        router.get("/entries/{ref}") { request, context in
             let ref = try context.parameters.require("ref")
-            return try await Blocking.run { try self.entry(ref, viewer) }
+            return try await self.keptPage(request, context) { viewer in try self.entry(ref, viewer) }
         }
         router.get("/entries/{ref}/diff") { request, context in
-            let viewer = try context.requireViewer()
             let ref = try context.parameters.require("ref")
             let parameters = request.uri.queryParameters
-            return try await Blocking.run { try self.diff(ref, parameters, viewer) }
+            return try await self.keptPage(request, context) { viewer in try self.diff(ref, parameters, viewer) }
         }
         router.get("/entries/{ref}/edit") { _, context in
             let viewer = try context.requireViewer()
@@ -561,6 +561,22 @@ public struct ReviewDesk: Sendable {
 
     // MARK: Pages
 
+    /// A page that only reads: served from `pages` when this person asked for it before at the
+    /// store version the gate read, else rendered off the server's threads and kept when it
+    /// answered 200. Rendered after the version was read, so what is kept is at least as new.
+    func keptPage(
+        _ request: Request, _ context: DeskContext, render: @escaping @Sendable (Viewer) throws -> HTMLPage
+    ) async throws -> Response {
+        let viewer = try context.requireViewer()
+        guard let version = context.version else { return try await Blocking.run { try render(viewer) }.response() }
+        let key = PageCache.Key(uri: request.uri.description, viewer: viewer)
+        if let kept = pages.value(key, version: version) { return HTMLPage.response(kept, status: .ok) }
+        let page = try await Blocking.run { try render(viewer) }
+        let bytes = ByteBuffer(string: page.html)
+        if page.status == .ok { pages.keep(bytes, key, version: version) }
+        return HTMLPage.response(bytes, status: page.status)
+    }
+
     func queue(_ viewer: Viewer) throws -> HTMLPage {
         // The queue is the same for everyone: its body is kept per content version (read first,
         // so what is kept is at least as new as the version it is kept for).
@@ -755,6 +771,10 @@ struct HTMLPage: ResponseGenerator, Sendable {
     }
 
     func response() -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        Self.response(ByteBuffer(string: html), status: status)
+    }
+
+    static func response(_ html: ByteBuffer, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: html))
     }
 }

@@ -47,12 +47,16 @@ struct DeskContext: SessionRequestContext, RequestContext {
     let sessions: SessionContext<DeskSession>
     let remoteAddress: SocketAddress?
     var viewer: Viewer?
+    /// The store's version the gate read before anything of this request: what kept pages are
+    /// checked against.
+    var version: StoreVersion?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         sessions = .init()
         remoteAddress = source.channel.remoteAddress
         viewer = nil
+        version = nil
     }
 
     /// The viewer; the gate lets no request without one reach a page.

@@ -1,17 +1,32 @@
 import Foundation
+import NIOCore
 import PMCMS
 import Synchronization
 
-/// Values computed from the store's content, kept for one content version
-/// (`ContentStore.contentVersion`: the newest revision's id, which every write by any process
-/// moves). A request reads the version (with what it needs to know, in one snapshot) and takes a
-/// kept value only when it was computed at that very version, so a write from the CLI, an import
-/// or another connection is seen by the next request. When a newer version is seen, everything
-/// kept is dropped: the version only grows. Never keyed on time; never holding anything of a
-/// session.
-final class VersionedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+/// A version of the store that kept values are computed at. Versions only grow, except where
+/// a change leaves no number behind (a setting): `isOlder` says when one is certainly older, so
+/// that a slow request that read an older version does not drop what newer requests keep.
+protocol CacheVersion: Equatable, Sendable {
+    func isOlder(than other: Self) -> Bool
+}
+
+extension Int64: CacheVersion {
+    func isOlder(than other: Int64) -> Bool { self < other }
+}
+
+extension StoreVersion: CacheVersion {
+    func isOlder(than other: StoreVersion) -> Bool { content < other.content || accounts < other.accounts }
+}
+
+/// Values computed from the store, kept for one version of it (`ContentStore.contentVersion`,
+/// the newest revision's id, which every write by any process moves; or the whole
+/// `StoreVersion`, which accounts and settings move too). A request reads the version (with what
+/// it needs to know, in one snapshot) and takes a kept value only when it was computed at that
+/// very version, so a write from the CLI, an import or another connection is seen by the next
+/// request. When another version is seen, everything kept is dropped. Never keyed on time.
+final class VersionedCache<Version: CacheVersion, Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct State {
-        var version: Int64 = -1
+        var version: Version?
         var values: [Key: Value] = [:]
         var computed = 0
     }
@@ -26,20 +41,20 @@ final class VersionedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable 
     }
 
     /// The value kept for `key` at `version`, or nil.
-    func value(_ key: Key, version: Int64) -> Value? {
+    func value(_ key: Key, version: Version) -> Value? {
         state.withLock { state in state.version == version ? state.values[key] : nil }
     }
 
     /// Keeps `value`, computed from content read after `version` was (so at least as new as it).
-    /// A value from a snapshot older than the newest version seen is not kept.
-    func keep(_ value: Value, _ key: Key, version: Int64) {
+    /// A value for a version older than the one kept now is not kept.
+    func keep(_ value: Value, _ key: Key, version: Version) {
         state.withLock { state in
             state.computed += 1
-            if version > state.version {
-                state.version = version
+            if let kept = state.version, kept != version {
+                guard !version.isOlder(than: kept) else { return }
                 state.values.removeAll(keepingCapacity: true)
             }
-            guard version == state.version else { return }
+            state.version = version
             if state.values.count >= capacity { state.values.removeAll(keepingCapacity: true) }
             state.values[key] = value
         }
@@ -47,6 +62,55 @@ final class VersionedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable 
 
     /// How many values were computed and offered to `keep` (the tests' view of hits and misses).
     var computed: Int { state.withLock { $0.computed } }
+}
+
+/// Whole pages as one person sees them (the queue, the entries list and search, an entry, a
+/// diff), kept per `StoreVersion`: a page depends on the store's content, the settings (the
+/// self-approval rule decides the approve button) and who asks (their role's buttons, their form
+/// token). Showing the same page again to the same person, while nothing changed, is then a
+/// lookup: no read, no rendering. Only GET pages that answered 200 are kept.
+enum PageCache {
+    /// A page as asked for (path and query, as sent) by one person in one session.
+    struct Key: Hashable, Sendable {
+        var uri: String
+        var name: String
+        var role: Role
+        var csrf: String
+        var hasAccount: Bool
+
+        init(uri: String, viewer: Viewer) {
+            self.uri = uri
+            name = viewer.name
+            role = viewer.role
+            csrf = viewer.csrf
+            hasAccount = viewer.hasAccount
+        }
+    }
+
+    /// About 20 KB a page for a seed-shaped entry: at most some 40 MB.
+    static func make() -> VersionedCache<StoreVersion, Key, ByteBuffer> { VersionedCache(capacity: 2_000) }
+}
+
+/// Who a session is, as the gate last found it at a `StoreVersion` (which every change to an
+/// account moves): the account's name and role, or, for the one-time link, whether the store
+/// still has no accounts. Nil when the session no longer lets anyone in.
+enum ViewerCache {
+    /// The account a session was opened for, or nil for the one-time link's session.
+    struct Key: Hashable, Sendable {
+        var account: String?
+    }
+
+    struct Found: Sendable {
+        var name: String
+        var role: Role
+    }
+
+    /// Wrapped, so that "nobody" can be kept too.
+    struct Lookup: Sendable {
+        var found: Found?
+    }
+
+    static func make() -> VersionedCache<StoreVersion, Key, Lookup> { VersionedCache(capacity: 1_000) }
 }
 
 /// The rendered parts of entry pages that every viewer sees alike (`EntryPage` through the
@@ -83,7 +147,7 @@ enum EntryPageCache {
     }
 
     /// About 20 KB a page for a seed-shaped question.
-    static func make() -> VersionedCache<Key, Parts> { VersionedCache(capacity: 2_000) }
+    static func make() -> VersionedCache<Int64, Key, Parts> { VersionedCache(capacity: 2_000) }
 }
 
 /// Search rankings kept per content version: ranking is the cost of a search (bm25 over every
@@ -100,5 +164,5 @@ enum SearchRankingCache {
     /// Matches ranked and kept per search: the count says "more than" past it.
     static let depth = 1_000
 
-    static func make() -> VersionedCache<Key, SearchRanking> { VersionedCache(capacity: 256) }
+    static func make() -> VersionedCache<Int64, Key, SearchRanking> { VersionedCache(capacity: 256) }
 }

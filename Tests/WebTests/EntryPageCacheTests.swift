@@ -122,3 +122,59 @@ import Testing
         }
     }
 }
+
+/// Whole pages kept per person and store version (`PageCache`), and who a session is kept per
+/// store version (`ViewerCache`): a page shown again while nothing changed is not rendered
+/// again, and every change that decides what a page shows (content, an account, a setting),
+/// made through another connection, shows on the next request.
+@Suite struct PageCacheTests {
+    let pages = EntryPageCacheTests()
+    static let slug = EntryPageCacheTests.slug
+
+    @Test func aPageShownAgainIsNotRenderedAgainUntilTheContentChanges() async throws {
+        try await pages.withDesk { desk, writer, client in
+            let session = try await ReviewDeskTests.logIn(client)
+            let before = desk.pages.computed  // logging in looked at a page for its form token
+            let first = try await EntryPageCacheTests.page(client, session)
+            #expect(desk.pages.computed == before + 1)
+            #expect(try await EntryPageCacheTests.page(client, session) == first)
+            #expect(desk.pages.computed == before + 1, "the second view is the kept page")
+            // Another page is its own.
+            _ = try await AccountTests.get(client, "/entries/\(Self.slug)/diff", session)
+            #expect(desk.pages.computed == before + 2)
+            try writer.edit(Self.slug, author: "kim", message: nil) { $0.title = "A title changed elsewhere" }
+            let edited = try await EntryPageCacheTests.page(client, session)
+            #expect(edited.contains("A title changed elsewhere"))
+            #expect(desk.pages.computed == before + 3)
+        }
+    }
+
+    @Test func aChangedRoleOrARemovedAccountShowsOnTheNextRequest() async throws {
+        try await pages.withDesk(accounts: [("rita", .reviewer), ("ada", .admin)]) { desk, writer, client in
+            let rita = try await AccountTests.logIn(client, "rita")
+            #expect(try await EntryPageCacheTests.page(client, rita).contains("/actions/approve"))
+            // Made a writer through another connection (as `pmcms user` does): no approve button.
+            try writer.removeAccount("rita", by: "admin")
+            try writer.addAccount("rita", role: .writer, password: AccountTests.password, by: "admin", hasher: AccountTests.hasher)
+            let demoted = try await EntryPageCacheTests.page(client, rita)
+            #expect(!demoted.contains("/actions/approve"))
+            #expect(demoted.contains("rita · writer"))
+            // Removed: the session no longer lets her in.
+            try writer.removeAccount("rita", by: "admin")
+            let (status, _) = try await AccountTests.get(client, "/entries/\(Self.slug)", rita)
+            #expect(status == .seeOther)
+        }
+    }
+
+    @Test func theSelfApprovalSettingShowsOnTheNextRequest() async throws {
+        // sam wrote the change in review: he may not approve it until the setting allows it.
+        try await pages.withDesk(accounts: [("sam", .reviewer)]) { desk, writer, client in
+            let sam = try await AccountTests.logIn(client, "sam")
+            #expect(!(try await EntryPageCacheTests.page(client, sam).contains("/actions/approve")))
+            try writer.setSetting(.reviewSelfApprove, "true")
+            #expect(try await EntryPageCacheTests.page(client, sam).contains("/actions/approve"))
+            try writer.setSetting(.reviewSelfApprove, nil)
+            #expect(!(try await EntryPageCacheTests.page(client, sam).contains("/actions/approve")))
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// An entry's header together with the store's content version, read in one snapshot.
 public struct EntryStamp: Sendable {
@@ -29,5 +30,65 @@ extension ContentStore {
 
     static func contentVersion(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM revision")) ?? 0
+    }
+}
+
+/// Everything a server's kept pages depend on besides the request and who makes it: the content
+/// version (`ContentStore.contentVersion`), the newest account event (every change to an account
+/// is one, in the same transaction), and the settings. Two reads that give equal versions saw the
+/// same pages, roles and rules.
+public struct StoreVersion: Hashable, Sendable {
+    /// The id of the newest revision.
+    public var content: Int64
+    /// The id of the newest account event.
+    public var accounts: Int64
+    /// Every setting, `key=value`, one a line, in key order (a handful of rows).
+    public var settings: String
+
+    static func read(_ db: Database) throws -> StoreVersion {
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT (SELECT COALESCE(MAX(id), 0) FROM revision),
+                   (SELECT COALESCE(MAX(id), 0) FROM account_event),
+                   (SELECT COALESCE(group_concat(key || '=' || value, char(10)), '')
+                    FROM (SELECT key, value FROM setting ORDER BY key))
+            """))
+        return StoreVersion(content: row?[0] ?? 0, accounts: row?[1] ?? 0, settings: row?[2] ?? "")
+    }
+}
+
+/// Tells a long-running reader whether the store may have changed since it last looked, for
+/// the cost of one `PRAGMA data_version` on a connection of its own (no transaction, no table
+/// read): SQLite changes that number on a connection whenever another connection, in this process
+/// or any other, commits. Only then is the `StoreVersion` read again.
+final class ChangeWatch: Sendable {
+    private let connection: DatabaseQueue
+    private let seen = Mutex<(dataVersion: Int64, version: StoreVersion)?>(nil)
+
+    init(_ connection: DatabaseQueue) {
+        self.connection = connection
+    }
+
+    func version() throws -> StoreVersion {
+        try connection.inDatabase { db in
+            // data_version first, then the version: a commit between the two makes the next
+            // call read the version again (the number moved), never keep an old version under
+            // a new number.
+            let dataVersion = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? -1
+            if let seen = seen.withLock({ $0 }), seen.dataVersion == dataVersion { return seen.version }
+            let version = try StoreVersion.read(db)
+            seen.withLock { $0 = (dataVersion, version) }
+            return version
+        }
+    }
+}
+
+extension ContentStore {
+    /// The store's `StoreVersion`: on a store opened with a read pool (a server), watched
+    /// through SQLite's data version, so that asking costs microseconds while nothing changes.
+    public func version() throws -> StoreVersion {
+        try Self.translatingErrors(path: path) {
+            if let watch { return try watch.version() }
+            return try read { db in try StoreVersion.read(db) }
+        }
     }
 }

@@ -14,6 +14,8 @@ public final class ContentStore: Sendable {
     /// side, on WAL snapshots, while `database` writes. Nil for a command, which reads on
     /// `database` as it writes.
     let readers: DatabasePool?
+    /// With `readers`: a connection of its own that tells whether anything changed (`version()`).
+    let watch: ChangeWatch?
 
     /// How long a writer waits for another process's transaction before giving up.
     public static let busyTimeout: TimeInterval = 30
@@ -90,8 +92,11 @@ public final class ContentStore: Sendable {
             readOnly.readonly = true
             readOnly.label = "pmcms.readers"
             readers = try Self.translatingErrors(path: path) { try DatabasePool(path: path, configuration: readOnly) }
+            readOnly.label = "pmcms.watch"
+            watch = ChangeWatch(try Self.translatingErrors(path: path) { try DatabaseQueue(path: path, configuration: readOnly) })
         } else {
             readers = nil
+            watch = nil
         }
     }
 
