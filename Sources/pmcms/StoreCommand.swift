@@ -67,8 +67,9 @@ struct StoreCopyCommand: ParsableCommand {
 /// What the command line does with PostgreSQL stores while only some commands support them.
 enum PostgresCLI {
     #if PostgreSQL
-    /// Commands that take a postgres:// store (`store copy` reads its own arguments).
-    static let supported: Set<String> = ["store", "verify", "demo", "help"]
+    /// Commands that take a postgres:// store (`store copy` reads its own arguments; `backup`
+    /// answers with the pg_dump command to run instead).
+    static let supported: Set<String> = ["store", "verify", "backup", "demo", "help"]
     #else
     /// Built without the PostgreSQL trait: no command takes a postgres:// store.
     static let supported: Set<String> = ["demo", "help"]
