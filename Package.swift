@@ -65,6 +65,7 @@ let package = Package(
                 .embedInCode("Migrations/0011_import_fetched_at.sql"),
                 // PostgreSQL's migrations (issue 19), numbered on their own; run by PostgresStore.
                 .embedInCode("Postgres/0001_postgres_initial.sql"),
+                .embedInCode("Postgres/0002_postgres_search.sql"),
                 .embedInCode("Postgres/0003_byte_order.sql"),
             ],
             swiftSettings: guards),

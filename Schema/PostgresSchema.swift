@@ -5,6 +5,7 @@ public enum PostgresSchema {
     /// Every PostgreSQL migration, oldest first. Append new ones; never edit a released one.
     public static let migrations: [Schema.Migration] = [
         Schema.Migration(identifier: "0001_postgres_initial", sql: String(decoding: PackageResources._001_postgres_initial_sql, as: UTF8.self)),
+        Schema.Migration(identifier: "0002_postgres_search", sql: String(decoding: PackageResources._002_postgres_search_sql, as: UTF8.self)),
         Schema.Migration(identifier: "0003_byte_order", sql: String(decoding: PackageResources._003_byte_order_sql, as: UTF8.self)),
     ]
 }

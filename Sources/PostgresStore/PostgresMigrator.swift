@@ -17,14 +17,21 @@ public enum PostgresMigrator {
         try session.query("BEGIN")
         do {
             try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(lockKey)])
-            try session.query("CREATE TABLE IF NOT EXISTS pmcms_migrations (identifier TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            // Only when missing: a least-privilege role (no CREATE on the schema) opens an
+            // up-to-date store without running any DDL, even a CREATE … IF NOT EXISTS.
+            let exists = try session.query("SELECT to_regclass('pmcms_migrations') IS NOT NULL").first?.decode(Bool.self) ?? false
+            if !exists {
+                try permitted(session, migration: PostgresSchema.migrations.first?.identifier ?? "") {
+                    try session.query("CREATE TABLE pmcms_migrations (identifier TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+                }
+            }
             let applied = Set(try session.query("SELECT identifier FROM pmcms_migrations").map { try $0.decode(String.self) })
             let known = PostgresSchema.migrations.map(\.identifier)
             let unknown = applied.subtracting(known).sorted()
             if !unknown.isEmpty { throw PostgresStoreError.newerStore(location: session.location.description, unknown: unknown) }
             var done: [String] = []
             for migration in PostgresSchema.migrations where !applied.contains(migration.identifier) {
-                try session.script(migration.sql)
+                try permitted(session, migration: migration.identifier) { try session.script(migration.sql) }
                 try session.query("INSERT INTO pmcms_migrations (identifier, applied_at) VALUES ($1, $2)",
                                   [.text(migration.identifier), .text(ISO8601DateFormatter().string(from: Date()))])
                 done.append(migration.identifier)
@@ -34,6 +41,17 @@ public enum PostgresMigrator {
         } catch {
             _ = try? session.query("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Runs schema changes, saying so when the role may not make them (SQLSTATE 42501,
+    /// insufficient_privilege): a least-privilege role may use the store, not change its schema.
+    private static func permitted(_ session: PostgresSession, migration: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch PostgresStoreError.server(_, "42501", let message) {
+            throw PostgresStoreError.migrationNotPermitted(
+                location: session.location.description, user: session.location.user, migration: migration, reason: message)
         }
     }
 

@@ -12,6 +12,8 @@ public enum PostgresStoreError: Error, Equatable, CustomStringConvertible, Local
     case server(location: String, sqlState: String, message: String)
     /// The database holds migrations this pmcms does not know: a newer pmcms made it.
     case newerStore(location: String, unknown: [String])
+    /// The role may not change the schema (a least-privilege role) and a migration is due.
+    case migrationNotPermitted(location: String, user: String, migration: String, reason: String)
     /// A command that does not run on PostgreSQL yet.
     case unsupportedCommand(command: String)
     /// `store copy` writes only into an empty store.
@@ -39,6 +41,8 @@ public enum PostgresStoreError: Error, Equatable, CustomStringConvertible, Local
             return "\(location): \(message) (SQLSTATE \(sqlState))"
         case .newerStore(let location, let unknown):
             return "\(location) was made by a newer pmcms (migrations \(unknown.joined(separator: ", "))); upgrade pmcms"
+        case .migrationNotPermitted(let location, let user, let migration, let reason):
+            return "\(location) needs migration \(migration), which the role '\(user)' may not apply (\(reason)); run pmcms once as the database's owner, then again as '\(user)'"
         case .unsupportedCommand(let command):
             return "`pmcms \(command)` does not run on PostgreSQL stores yet; it needs a SQLite store (copy one with `pmcms store copy postgres://… store.sqlite`; see README, PostgreSQL, for the commands that do)"
         case .destinationNotEmpty(let destination, let table, let rows):

@@ -13,6 +13,12 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     }
 
+    // Made once: a header name is checked character by character when it is made.
+    static var contentSecurityPolicy: HTTPField.Name { Names.contentSecurityPolicy }
+    static var contentTypeOptions: HTTPField.Name { Names.contentTypeOptions }
+    static var referrerPolicy: HTTPField.Name { Names.referrerPolicy }
+    static var frameOptions: HTTPField.Name { Names.frameOptions }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
@@ -20,15 +26,24 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as StoreError {
             response = ErrorPage.response(for: error)
         }
-        response.headers[HTTPField.Name("Content-Security-Policy")!] = Self.policy
-        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[Self.contentSecurityPolicy] = Self.policy
+        response.headers[Self.contentTypeOptions] = "nosniff"
         // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with
         // every form post, and the origin check would refuse the desk's own forms. Nothing is
         // sent to other sites either way.
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[Self.referrerPolicy] = "same-origin"
+        response.headers[Self.frameOptions] = "DENY"
         return response
     }
+}
+
+/// The security headers' names (static stored properties cannot live in a generic type).
+private enum Names {
+    // Literal names, valid by construction.
+    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
+    static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
 }
 
 /// Finds who is behind a request from their session (hummingbird-auth's `SessionMiddleware`
@@ -48,27 +63,18 @@ struct DeskGate: RouterMiddleware {
         let session = context.sessions.session
         let store = desk.store
         let viewers = desk.viewers
-        let author = desk.options.author
-        let (version, viewer): (StoreVersion, Viewer?) = try await Blocking.run {
-            // Asking for the version costs microseconds while nothing changed (`ContentStore.version`);
-            // who a session is, is looked up again only when an account (or anything) changed.
-            let version = try store.version()
-            guard let session else { return (version, nil) }
-            let key = ViewerCache.Key(account: session.account)
-            let lookup: ViewerCache.Lookup
-            if let kept = viewers.value(key, version: version) {
-                lookup = kept
-            } else if let name = session.account {
-                lookup = .init(found: try store.account(named: name).map { .init(name: $0.name, role: $0.role) })
-                viewers.keep(lookup, key, version: version)
-            } else {
-                // The person who started serve, as the CLI trusts its user, while no account exists.
-                lookup = .init(found: try store.hasAccounts() ? nil : .init(name: author, role: .admin))
-                viewers.keep(lookup, key, version: version)
-            }
-            return (version, lookup.found.map {
-                Viewer(name: $0.name, role: $0.role, csrf: session.csrf, hasAccount: session.account != nil)
-            })
+        // The common case, a known session while nothing changed, costs no thread hop: the
+        // version is asked without waiting for any lock (`versionWithoutWaiting`) and who the
+        // session is was kept at that version. Anything else is looked up off the server's threads.
+        let quick: (StoreVersion, Viewer?)? = store.versionWithoutWaiting().flatMap { version in
+            guard let session, let kept = viewers.value(ViewerCache.Key(account: session.account), version: version) else { return nil }
+            return (version, kept.viewer(session))
+        }
+        let (version, viewer): (StoreVersion, Viewer?)
+        if let quick {
+            (version, viewer) = quick
+        } else {
+            (version, viewer) = try await Self.lookUp(session, store: store, viewers: viewers, author: desk.options.author)
         }
         guard let viewer else {
             if session != nil { context.sessions.clearSession() }
@@ -85,6 +91,31 @@ struct DeskGate: RouterMiddleware {
         context.viewer = viewer
         context.version = version
         return try await next(request, context)
+    }
+
+    /// Who `session` is, read from the store (off the server's threads, waiting as reads do)
+    /// and kept for the version read first.
+    static func lookUp(
+        _ session: DeskSession?, store: ContentStore, viewers: VersionedCache<StoreVersion, ViewerCache.Key, ViewerCache.Lookup>,
+        author: String
+    ) async throws -> (StoreVersion, Viewer?) {
+        try await Blocking.run {
+            let version = try store.version()
+            guard let session else { return (version, nil) }
+            let key = ViewerCache.Key(account: session.account)
+            let lookup: ViewerCache.Lookup
+            if let kept = viewers.value(key, version: version) {
+                lookup = kept
+            } else if let name = session.account {
+                lookup = .init(found: try store.account(named: name).map { .init(name: $0.name, role: $0.role) })
+                viewers.keep(lookup, key, version: version)
+            } else {
+                // The person who started serve, as the CLI trusts its user, while no account exists.
+                lookup = .init(found: try store.hasAccounts() ? nil : .init(name: author, role: .admin))
+                viewers.keep(lookup, key, version: version)
+            }
+            return (version, lookup.viewer(session))
+        }
     }
 }
 

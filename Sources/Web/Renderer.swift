@@ -24,8 +24,11 @@ struct Renderer: Sendable {
             ("changed", PackageResources.changed_mustache), ("login", PackageResources.login_mustache),
             ("accounts", PackageResources.accounts_mustache), ("settings", PackageResources.settings_mustache),
         ]
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
         for (name, bytes) in templates {
-            library.register(try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), named: name)
+            // Every template (and so every partial it includes) escapes with `HTMLEscaping`.
+            let text = "{{% CONTENT_TYPE: \(HTMLEscaping.name) }}" + String(decoding: bytes, as: UTF8.self)
+            library.register(try MustacheTemplate(string: text), named: name)
         }
         self.library = library
     }
@@ -83,5 +86,41 @@ struct Renderer: Sendable {
         var role: String
         var csrf: String
         var isAdmin: Bool
+    }
+}
+
+/// How the templates escape every value they print: `&`, `<`, `>`, `"` and `'` become
+/// entities, byte by byte of the UTF-8 text, through Mustache's content-type hook.
+///
+/// Mustache's own HTML escaping looks the text up a *character* (grapheme cluster) at a time, so
+/// a quote followed by a combining mark (`"` U+0301) is one character that is not in its table,
+/// and the quote went out as it was: in an attribute value, the end of the attribute
+/// (`HTMLEscapingTests`). Those five are ASCII, and in UTF-8 an ASCII byte is never part of
+/// another character, so replacing bytes escapes every one of them. It is also several times
+/// faster: escaping was a sixth of the CPU of rendering an entry page.
+struct HTMLEscaping: MustacheContentType {
+    /// The name templates select it by (`{{% CONTENT_TYPE: … }}`).
+    static let name = "PMCMSHTML"
+
+    func escapeText(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { Self.entity($0) != nil }) else { return text }
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(utf8.count + 32)
+        for byte in utf8 {
+            if let entity = Self.entity(byte) { escaped.append(contentsOf: entity.utf8) } else { escaped.append(byte) }
+        }
+        return String(decoding: escaped, as: UTF8.self)
+    }
+
+    static func entity(_ byte: UInt8) -> String? {
+        switch byte {
+        case UInt8(ascii: "&"): "&amp;"
+        case UInt8(ascii: "<"): "&lt;"
+        case UInt8(ascii: ">"): "&gt;"
+        case UInt8(ascii: "\""): "&quot;"
+        case UInt8(ascii: "'"): "&#39;"
+        default: nil
+        }
     }
 }

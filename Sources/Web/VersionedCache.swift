@@ -108,6 +108,11 @@ enum ViewerCache {
     /// Wrapped, so that "nobody" can be kept too.
     struct Lookup: Sendable {
         var found: Found?
+
+        /// The viewer behind `session`, or nil when it lets nobody in.
+        func viewer(_ session: DeskSession) -> Viewer? {
+            found.map { Viewer(name: $0.name, role: $0.role, csrf: session.csrf, hasAccount: session.account != nil) }
+        }
     }
 
     static func make() -> VersionedCache<StoreVersion, Key, Lookup> { VersionedCache(capacity: 1_000) }

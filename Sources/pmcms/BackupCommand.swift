@@ -1,5 +1,8 @@
 import ArgumentParser
 import PMCMS
+#if PostgreSQL
+import PostgresStore
+#endif
 
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +12,8 @@ struct BackupCommand: ParsableCommand {
             Copies the store with SQLite's VACUUM INTO: a consistent snapshot even while other \
             pmcms processes write. The copy is verified after it is written. The destination \
             must be a new file in an existing folder (not the store, nor standard output); a \
-            failed backup leaves no file behind.
+            failed backup leaves no file behind. A PostgreSQL store is backed up with pg_dump: \
+            given one, backup prints the pg_dump command to run, and exits 2.
 
             Example:
               pmcms backup backups/site-2026-11-29.sqlite
@@ -26,6 +30,7 @@ struct BackupCommand: ParsableCommand {
     }
 
     func run() throws {
+        if StoreAddress.isPostgres(global.storePath) { throw postgresAdvice() }
         let report: VerifyReport
         do {
             report = try global.openStore(.read).backup(to: path)
@@ -37,5 +42,24 @@ struct BackupCommand: ParsableCommand {
             throw CLIError(message: "the backup at \(path) does not verify: \(report.problems.count) problem(s)")
         }
         print("backed up \(report.entries) entries, \(report.revisions) revisions to \(path) (verified)")
+    }
+
+    /// The refusal for a PostgreSQL store, with the pg_dump command that backs it up.
+    private func postgresAdvice() -> CLIError {
+        #if PostgreSQL
+        do {
+            let location = try PostgresLocation(url: global.storePath)
+            return .usage("""
+                `pmcms backup` writes a SQLite file; back up a PostgreSQL store with pg_dump (a consistent \
+                snapshot while pmcms writes; restore it with pg_restore, or copy the store to SQLite with \
+                `pmcms store copy`):
+                  \(PgDump.shellLine(PgDump.arguments(location, file: path)))
+                """)
+        } catch {
+            return .usage("\(error)")
+        }
+        #else
+        return .usage(PostgresCLI.notBuiltIn)
+        #endif
     }
 }

@@ -68,10 +68,11 @@ struct StoreCopyCommand: ParsableCommand {
 /// What the command line does with PostgreSQL stores while only some commands support them.
 enum PostgresCLI {
     #if PostgreSQL
-    /// Commands that take a postgres:// store (`store copy` reads its own arguments): those
+    /// Commands that take a postgres:// store (`store copy` reads its own arguments; `backup`
+    /// answers with the pg_dump command to run instead): those
     /// whose store code runs on both backends so far (issue 19).
     static let supported: Set<String> = [
-        "store", "verify", "demo", "help", "init", "user", "check", "import",
+        "store", "verify", "backup", "demo", "help", "init", "user", "check", "import",
         "show", "list", "history", "log", "diff", "blame", "export", "review",
         "new", "edit", "revert", "schedule", "publish-due", "config",
         "submit", "approve", "reject", "publish", "unpublish", "archive", "restore",

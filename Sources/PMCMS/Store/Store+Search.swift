@@ -14,6 +14,17 @@ public struct SearchHit: Sendable {
     public var title: String
     public var snippet: String
     public var rank: Double
+
+    /// For the package's other backend (PostgresStore), whose search returns this same value.
+    package init(id: Int64, slug: String, kind: Kind, status: Status, title: String, snippet: String, rank: Double) {
+        self.id = id
+        self.slug = slug
+        self.kind = kind
+        self.status = status
+        self.title = title
+        self.snippet = snippet
+        self.rank = rank
+    }
 }
 
 /// Filters for `search`.
@@ -42,12 +53,23 @@ public struct SearchRanking: Sendable, Equatable {
     public struct Item: Sendable, Equatable {
         public var id: Int64
         public var rank: Double
+
+        package init(id: Int64, rank: Double) {
+            self.id = id
+            self.rank = rank
+        }
     }
 
     /// At most the limit the ranking was asked for, best first.
     public var items: [Item]
     /// More entries match than `items` holds.
     public var more: Bool
+
+    /// For the package's other backend (PostgresStore), whose ranking is this same value.
+    package init(items: [Item], more: Bool) {
+        self.items = items
+        self.more = more
+    }
 }
 
 extension ContentStore {
@@ -143,13 +165,7 @@ extension ContentStore {
 
     /// The FTS5 expression for what a person typed, or why it cannot be searched.
     static func searchExpression(_ typed: String) throws -> String {
-        let text = typed.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw StoreError.invalidField(name: "query", reason: "it is empty") }
-        do {
-            return try SearchSyntax.fts(text)
-        } catch let error as SearchSyntax.QueryError {
-            throw StoreError.invalidField(name: "query", reason: error.description)
-        }
+        SearchSyntax.fts(try SearchSyntax.storeQuery(typed))
     }
 
     static func translatingSearchErrors<T>(_ typed: String, _ body: () throws -> T) throws -> T {
@@ -157,10 +173,7 @@ extension ContentStore {
             return try body()
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
             // SearchSyntax writes only phrases and operators, so this is not expected.
-            let text = typed.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw StoreError.invalidField(
-                name: "query",
-                reason: "'\(text)' could not be searched (\(error.message ?? "syntax error")). Use words, \"a phrase\", prefix*, AND, OR, NOT")
+            throw SearchSyntax.unsearchable(typed, detail: error.message ?? "syntax error")
         }
     }
 

@@ -62,6 +62,9 @@ public struct StoreVersion: Hashable, Sendable {
 /// the cost of one `PRAGMA data_version` on a connection of its own (no transaction, no table
 /// read): SQLite changes that number on a connection whenever another connection, in this process
 /// or any other, commits. Only then is the `StoreVersion` read again.
+///
+/// The connection never waits for a lock (no busy timeout): asking costs microseconds or fails at
+/// once, so a server may ask on its own threads and, only when that fails, ask again off them.
 final class ChangeWatch: Sendable {
     private let connection: DatabaseQueue
     private let seen = Mutex<(dataVersion: Int64, version: StoreVersion)?>(nil)
@@ -70,8 +73,9 @@ final class ChangeWatch: Sendable {
         self.connection = connection
     }
 
-    func version() throws -> StoreVersion {
-        try connection.inDatabase { db in
+    /// The version, or nil when reading it would have meant waiting for another connection.
+    func versionWithoutWaiting() -> StoreVersion? {
+        try? connection.inDatabase { db in
             // data_version first, then the version: a commit between the two makes the next
             // call read the version again (the number moved), never keep an old version under
             // a new number.
@@ -85,12 +89,17 @@ final class ChangeWatch: Sendable {
 }
 
 extension ContentStore {
-    /// The store's `StoreVersion`: on a store opened with a read pool (a server), watched
-    /// through SQLite's data version, so that asking costs microseconds while nothing changes.
+    /// The store's `StoreVersion`, read on a snapshot (waiting for other writers' locks as reads do).
     public func version() throws -> StoreVersion {
-        try Self.translatingErrors(path: path) {
-            if let watch { return try watch.version() }
-            return try read { db in try StoreVersion.read(db) }
-        }
+        if let version = watch?.versionWithoutWaiting() { return version }
+        return try read { db in try StoreVersion.read(db) }
+    }
+
+    /// The store's `StoreVersion` when it can be known without waiting for a lock: on a store
+    /// opened with a read pool (a server), watched through SQLite's data version, so that asking
+    /// costs microseconds while nothing changes and never blocks. Nil otherwise: then ask
+    /// `version()` where waiting is allowed.
+    public func versionWithoutWaiting() -> StoreVersion? {
+        watch?.versionWithoutWaiting()
     }
 }

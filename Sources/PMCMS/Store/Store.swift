@@ -119,8 +119,10 @@ public final class ContentStore: Sendable {
             readOnly.readonly = true
             readOnly.label = "pmcms.readers"
             readers = try Self.translatingErrors(path: path) { try DatabasePool(path: path, configuration: readOnly) }
-            readOnly.label = "pmcms.watch"
-            watch = ChangeWatch(try Self.translatingErrors(path: path) { try DatabaseQueue(path: path, configuration: readOnly) })
+            var watching = readOnly
+            watching.label = "pmcms.watch"
+            watching.busyMode = .immediateError
+            watch = ChangeWatch(try Self.translatingErrors(path: path) { try DatabaseQueue(path: path, configuration: watching) })
         } else {
             readers = nil
             watch = nil
