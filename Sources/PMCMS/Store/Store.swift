@@ -110,6 +110,14 @@ public final class ContentStore: Sendable {
         }
         sqliteQueue = opened
         backend = nil
+        // Another process may be migrating this store at this moment: GRDB commits each
+        // migration on its own, so a reader can see some applied and not the rest. Such a store
+        // is looked at again for a moment (a migration takes milliseconds) before a command that
+        // does not write calls it older.
+        for _ in 0..<20 where access == .read && schema.isPartlyMigrated {
+            usleep(100_000)
+            schema = try Self.translatingErrors(path: path) { try opened.read { db in try StoreSchema(db) } }
+        }
         try schema.check(path: path, access: access)
         if access != .read { try Self.adopt(opened, path: path) }
         if readPool {

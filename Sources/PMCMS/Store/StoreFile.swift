@@ -113,6 +113,11 @@ struct StoreSchema {
         return !applied.contains(first)
     }
 
+    /// A pmcms store (not empty, not foreign) that lacks some of this version's migrations.
+    var isPartlyMigrated: Bool {
+        !isEmpty && !isForeign && !Set(Schema.migrations.map(\.identifier)).isSubset(of: applied)
+    }
+
     /// Nothing in it yet but, perhaps, the empty migration list of a store being created.
     var isEmpty: Bool { applied.isEmpty && !tables.contains(where: { $0 != "grdb_migrations" }) }
 
