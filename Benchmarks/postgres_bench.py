@@ -194,7 +194,8 @@ def pg_exports(bench, run, cluster, store_db, sqlite_exports):
 
     out = os.path.join(bench.work, "out")
     os.makedirs(out, exist_ok=True)
-    for fmt, select, copy_format in (("json", JSON_SELECT, "text"), ("csv", CSV_SELECT, "csv header")):
+    # JSON: COPY's text format, one object a line (its backslashes doubled: text-format escaping).
+    for fmt, select, copy_format in (("json", JSON_SELECT, ""), ("csv", CSV_SELECT, " csv header")):
         pg_file = os.path.join(out, f"pg-export.{fmt}")
         if fmt in sqlite_exports:
             sqlite_seconds, sqlite_file = sqlite_exports[fmt]
@@ -206,7 +207,7 @@ def pg_exports(bench, run, cluster, store_db, sqlite_exports):
         before = load()
         seconds, rss, _ = run(bench.pm(url, "export", fmt, "--out", pg_file), env=bench.env)
         psql_file = os.path.join(out, f"psql.{fmt}")
-        cmd, _ = cluster.psql(name, "-c", f"\\copy ({' '.join(select.split())}) to stdout {copy_format}")
+        cmd, _ = cluster.psql(name, "-c", f"\\copy ({' '.join(select.split())}) to stdout{copy_format}")
         with open(psql_file, "wb") as f:
             ref, _, _ = run(cmd, stdout=f)
         bench.figures[f"pg_export_{fmt}_load"] = {"before": before, "after": load()}
