@@ -47,6 +47,20 @@ final class PostgresBackend: StoreBackend {
         fatalError("unreachable: the loop returns or throws")
     }
 
+    /// Search runs on the backend's own connection, in a read transaction like every read
+    /// (one snapshot), with PostgreSQL's full-text index (`PostgresSearch`).
+    func search(_ query: SearchQuery) throws -> [SearchHit] {
+        try read { _ in try PostgresSearch.search(session, query) }
+    }
+
+    func searchRanking(_ query: SearchQuery, limit: Int) throws -> SearchRanking {
+        try read { _ in try PostgresSearch.ranking(session, query, limit: limit) }
+    }
+
+    func searchHits(_ query: SearchQuery, _ items: ArraySlice<SearchRanking.Item>) throws -> [SearchHit] {
+        try read { _ in try PostgresSearch.hits(session, query, items) }
+    }
+
     private func transaction<T>(_ begin: String, rollback: Bool = false, _ body: (any StoreSession) throws -> T) throws -> T {
         try session.query(begin)
         do {

@@ -16,7 +16,7 @@ struct GlobalOptions: ParsableArguments {
     /// The store path: `--db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
     var storePath: String { Self.storePath(db: db) }
 
-    /// The store path rule, shared with `StoreOption`: `db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
+    /// The store path rule, `db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
     static func storePath(db: String?) -> String {
         if let db, !db.isEmpty { return db }
         if let env = ProcessEnvironment.value("PMCMS_DB"), !env.isEmpty { return env }

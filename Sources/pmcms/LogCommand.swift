@@ -16,16 +16,24 @@ struct LogCommand: ParsableCommand {
             --origin keep one author's or one kind of change. Without --limit the whole log is \
             printed; the newest rows are read first, so --limit stays fast on a large store.
 
+            Options:
+              --author <name>    Only changes by this author.
+              --db <path>        The store (default: $PMCMS_DB, else ./pmcms.sqlite).
+
             Examples:
               pmcms log --limit 20
               pmcms log --since 2026-11-01 --author sam
               pmcms log --origin import --json
             """)
 
-    // Not GlobalOptions: its --author names who makes a change, and here --author filters.
-    @OptionGroup var store: StoreOption
+    // Here --author filters rather than signs, yet it is GlobalOptions' --author: the root
+    // command takes --db and --author wherever they stand on the line (`pmcms log --db F`
+    // too) and hands them on by type, to the subcommand's GlobalOptions only. An option group
+    // of log's own got nothing: `log --db F` read ./pmcms.sqlite and `log --author` filtered
+    // nothing. Hidden, because its help says "who makes the change"; the discussion says
+    // what they mean here.
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @Option(help: ArgumentHelp("Only changes at or after this date or time (UTC).", valueName: "date")) var since: String?
-    @Option(help: ArgumentHelp("Only changes by this author.", valueName: "name")) var author: String?
     @Option(help: "Only changes of this origin (\(Origin.allCases.map(\.rawValue).joined(separator: ", "))).") var origin: Origin?
     @Option(help: "At most this many changes.") var limit: Int?
     @OptionGroup var output: JSONFlag
@@ -36,12 +44,12 @@ struct LogCommand: ParsableCommand {
         if let since, LogQuery.normalizedSince(since) == nil {
             throw ValidationError("--since '\(since)' is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
         }
-        if let author, author.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--author is empty") }
+        if let author = global.author, author.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--author is empty") }
     }
 
     func run() throws {
-        let store = try GlobalOptions.openStore(store.path, .read)
-        let query = LogQuery(since: since.flatMap(LogQuery.normalizedSince), author: author, origin: origin, limit: limit)
+        let store = try global.openStore(.read)
+        let query = LogQuery(since: since.flatMap(LogQuery.normalizedSince), author: global.author, origin: origin, limit: limit)
         let revisions = try store.log(query)
         Pager.start(unless: pager.noPager)
         if output.json {
@@ -69,13 +77,4 @@ struct LogCommand: ParsableCommand {
             print(line.trimmingTrailingSpaces())
         }
     }
-}
-
-/// `--db` alone, for commands whose `--author` means something else than GlobalOptions' one.
-struct StoreOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store file (default: $PMCMS_DB, else ./pmcms.sqlite).", valueName: "path"))
-    var db: String?
-
-    /// The same rule as `GlobalOptions.storePath`: `--db`, else `$PMCMS_DB`, else `./pmcms.sqlite`.
-    var path: String { GlobalOptions.storePath(db: db) }
 }

@@ -72,7 +72,7 @@ enum PostgresCLI {
     /// answers with the pg_dump command to run instead): those
     /// whose store code runs on both backends so far (issue 19).
     static let supported: Set<String> = [
-        "store", "verify", "backup", "demo", "help", "init", "user", "check", "import",
+        "store", "verify", "search", "backup", "demo", "help", "init", "user", "check", "import",
         "show", "list", "history", "log", "diff", "blame", "export", "review",
         "new", "edit", "revert", "schedule", "publish-due", "config",
         "submit", "approve", "reject", "publish", "unpublish", "archive", "restore",

@@ -249,4 +249,31 @@ struct CLIConventionsTests {
         #expect(titles == ["Dated?", "Undated?"])
         #expect(!text.contains("30 Nov 2026 10:00:00"), "the publication time is not the undated entry's date")
     }
+
+    @Test("every command that reads a store takes --db after its name, from any folder, with $PMCMS_DB unset; log --author filters")
+    func dbAfterTheCommand() throws {
+        var pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        #expect(try pm.run(["new", "--kind", "question", "--title", "Mine?"], env: ["PMCMS_AUTHOR": "sam"]).status == 0)
+        #expect(try pm.run(["new", "--kind", "question", "--title", "Theirs?"], env: ["PMCMS_AUTHOR": "kim"]).status == 0)
+        // The store under another name, and nothing that could point at it but --db: the folder
+        // the commands run in has no ./pmcms.sqlite, and $PMCMS_DB is gone.
+        let elsewhere = pm.directory.appendingPathComponent("elsewhere.sqlite").path
+        try FileManager.default.moveItem(atPath: pm.storePath, toPath: elsewhere)
+        pm.environment.removeValue(forKey: "PMCMS_DB")
+        let commands: [[String]] = [
+            ["list"], ["show", "mine"], ["history", "mine"], ["diff", "mine"], ["blame", "mine"], ["log"],
+            ["review"], ["search", "mine"], ["verify"], ["export", "json"], ["export", "csv"], ["user", "list"],
+            ["publish-due", "--dry-run"],
+        ]
+        for command in commands {
+            let result = try pm.run(command + ["--db", elsewhere])
+            #expect(result.status == 0, "pmcms \(command.joined(separator: " ")) --db: \(result.stderr)")
+        }
+        let mine = try pm.run(["log", "--db", elsewhere, "--author", "sam", "--json"]).json() as? [[String: Any]] ?? []
+        #expect(mine.count == 1 && mine.first?["author"] as? String == "sam", "\(mine)")
+        // The root's place for it says the same.
+        let leading = try pm.run(["--db", elsewhere, "log", "--author", "kim", "--json"]).json() as? [[String: Any]] ?? []
+        #expect(leading.compactMap { $0["author"] as? String } == ["kim"])
+    }
 }

@@ -91,6 +91,82 @@ struct BothBackendsTests {
         }
     }
 
+    /// What two searches must share across backends: the same entries (id, slug, kind, status,
+    /// title), each with a snippet that marks a hit. Order, rank and the snippet's window are the
+    /// backend's own (bm25 and FTS5's snippet on SQLite, ts_rank and ts_headline on PostgreSQL).
+    static func sameHits(_ folder: Folder, _ url: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+        let onSQLite = try folder.run(arguments + ["--json"])
+        let onPostgres = try folder.run(arguments + ["--json"], env: ["PMCMS_DB": url])
+        let command = "pmcms " + arguments.joined(separator: " ")
+        #expect(onSQLite.status == 0 && onPostgres.status == 0, "\(command): \(onSQLite.stderrText)\(onPostgres.stderrText)", sourceLocation: sourceLocation)
+        func entries(_ output: Subprocess.Output) throws -> [String] {
+            let hits = try JSONSerialization.jsonObject(with: output.stdout) as? [[String: Any]] ?? []
+            for hit in hits {
+                let snippet = hit["snippet"] as? String ?? ""
+                #expect(snippet.contains("<mark>") && snippet.contains("</mark>"), "\(command): snippet \(snippet)", sourceLocation: sourceLocation)
+            }
+            return hits.map { hit in
+                ["id", "slug", "kind", "status", "title"].map { "\(hit[$0] ?? "")" }.joined(separator: " | ")
+            }.sorted()
+        }
+        let sqlite = try entries(onSQLite), postgres = try entries(onPostgres)
+        #expect(sqlite == postgres, "\(command): SQLite found \(sqlite), PostgreSQL \(postgres)", sourceLocation: sourceLocation)
+        // The text output lists the same entries too (each hit's first line: slug, kind, status).
+        func heads(_ output: Subprocess.Output) -> [String] {
+            output.stdoutText.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map(String.init).sorted()
+        }
+        let sqliteText = try folder.run(arguments), postgresText = try folder.run(arguments, env: ["PMCMS_DB": url])
+        #expect(heads(sqliteText) == heads(postgresText), "\(command): text output lists other entries", sourceLocation: sourceLocation)
+        #expect(sqliteText.status == postgresText.status, sourceLocation: sourceLocation)
+        return sqlite.count
+    }
+
+    @Test("search: the same entries found, the same filters, limits, errors and exit codes on both backends",
+          .enabled(if: TestDatabase.available, TestDatabase.skipReason), .timeLimit(.minutes(5)))
+    func sameSearch() async throws {
+        try await TestDatabase.with { database in
+            let folder = try Folder()
+            defer { folder.remove() }
+            try StoreCopyTests.richStore(folder)
+            try folder.must(["store", "copy", "pmcms.sqlite", database.url])
+            let queries: [[String]] = [
+                ["project"], ["project", "manager"], ["pmo"], ["PMO", "AND", "manager"], [#""project manager""#],
+                ["manag*"], ["proj*"], ["prince2", "OR", "agile"], ["project", "NOT", "pmo"],
+                ["project", "--kind", "question"], ["project", "--kind", "article"], ["project", "--status", "draft"],
+                ["pmo", "--status", "published"], ["café"], ["cafe"], ["resume"], ["ünïcødé"], ["standards", "—"],
+                ["what's", "project"], ["c++", "OR", "non-IT", "OR", "pmo"], ["a:b", "&|!()", "<->", "OR", "kanban"],
+            ]
+            var found = 0
+            for query in queries {
+                if try Self.sameHits(folder, database.url, ["search"] + query + ["--limit", "100"]) > 0 { found += 1 }
+            }
+            // Most queries find something: the comparison is not of empty answers.
+            #expect(found >= queries.count - 2, "only \(found) of \(queries.count) queries found anything")
+            // A limit gives as many hits on both.
+            for limit in ["1", "3"] {
+                let counts = try [[String: String](), ["PMCMS_DB": database.url]].map { env in
+                    let output = try folder.run(["search", "project", "--json", "--limit", limit], env: env)
+                    return (try JSONSerialization.jsonObject(with: output.stdout) as? [Any])?.count ?? -1
+                }
+                #expect(counts == [Int(limit), Int(limit)], "--limit \(limit): \(counts)")
+            }
+            // No hits, and refused queries: byte for byte the same (message and exit code).
+            for query in [["zzzz-no-such-word"], ["zzzz-no-such-word", "--json"], [#""unclosed"#], ["project", "--kind", "question", "--status", "archived"]] {
+                #expect(try Self.same(folder, database.url, ["search"] + query) == 0)
+            }
+            for bad in [["   "], [String(repeating: "word ", count: 200)], ["x", "--limit", "0"], ["x", "--kind", "nope"]] {
+                #expect(try Self.same(folder, database.url, ["search"] + bad) == 2, "\(bad)")
+            }
+            // The index follows each write at once, on both: an edit's new words are found and
+            // the words it removed no longer are.
+            let hits = try JSONSerialization.jsonObject(with: Data(try folder.must(["search", "oversees", "--json"]).utf8)) as? [[String: Any]] ?? []
+            let slug = try #require(hits.first?["slug"] as? String)
+            try Self.same(folder, database.url, ["edit", slug, "--set", "body=Quokkas now, nothing else."])
+            #expect(try Self.sameHits(folder, database.url, ["search", "quokkas"]) == 1)
+            try Self.same(folder, database.url, ["search", "oversees"])
+        }
+    }
+
     @Test("import into a new PostgreSQL store, again unchanged, and as a dry run: the same summaries and the same store",
           .enabled(if: TestDatabase.available, TestDatabase.skipReason), .timeLimit(.minutes(5)))
     func sameImport() async throws {

@@ -15,7 +15,7 @@ struct LeastPrivilegeTests {
             // Made here, never input: identifiers cannot be bound parameters.
             let role = "pmcms_app_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
             let owner = try await pg { try database.connect() }
-            defer { try? owner.close() }
+            defer { closeOffThePool(owner) }
             try await pg {
                 try PostgresMigrator.migrate(owner)
                 try owner.query("CREATE ROLE \(role) LOGIN")

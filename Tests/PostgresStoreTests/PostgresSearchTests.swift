@@ -110,7 +110,7 @@ struct PostgresSearchTests {
             try Self.fill(local.store)
             _ = try await pg { try StoreCopy.copy(from: local.path, to: database.url) }
             let session = try await pg { try database.connect() }
-            defer { try? session.close() }
+            defer { closeOffThePool(session) }
             var found = 0
             for text in Self.queries {
                 let query = SearchQuery(text, limit: 100)
@@ -141,7 +141,7 @@ struct PostgresSearchTests {
             try Self.fill(local.store)
             _ = try await pg { try StoreCopy.copy(from: local.path, to: database.url) }
             let session = try await pg { try database.connect() }
-            defer { try? session.close() }
+            defer { closeOffThePool(session) }
 
             // A title hit outranks a body hit (weights 10 and 1 on both backends): the order is
             // the same, and paging gives the second alone.
@@ -200,7 +200,7 @@ struct PostgresSearchTests {
             try Self.fill(local.store)
             _ = try await pg { try StoreCopy.copy(from: local.path, to: database.url) }
             let session = try await pg { try database.connect() }
-            defer { try? session.close() }
+            defer { closeOffThePool(session) }
             #expect(try await Self.slugs(session, SearchQuery("waterfall")) == ["waterfall"])
             try await pg {
                 try session.query("BEGIN")

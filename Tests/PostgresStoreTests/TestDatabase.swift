@@ -70,3 +70,11 @@ extension Result where Failure == any Error {
 func pg<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await Blocking.onOwnThread(body)
 }
+
+/// Closes `session` from a thread of its own, for a `defer` in an async test: the defer runs on
+/// a thread of Swift's cooperative pool, and waiting there for the close starves the pool (two
+/// tests closing at once on a two-core machine were seen to hang, each holding one of its two
+/// threads while the close needed one).
+func closeOffThePool(_ session: PostgresSession) {
+    Thread { try? session.close() }.start()
+}

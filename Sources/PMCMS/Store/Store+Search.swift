@@ -110,6 +110,7 @@ extension ContentStore {
     /// at most `limit` of them, read in one snapshot.
     public func search(_ query: SearchQuery) throws -> [SearchHit] {
         let expression = try Self.searchExpression(query.text)
+        if let backend { return try backend.search(query) }
         return try readSQLite { db in
             let ranking = try Self.ranking(db, query, expression: expression, limit: query.limit, offset: query.offset)
             return try Self.hits(db, ranking.items[...], expression: expression, typed: query.text)
@@ -121,6 +122,7 @@ extension ContentStore {
     /// `searchHits`, and to count matches with up to its limit.
     public func searchRanking(_ query: SearchQuery, limit: Int) throws -> SearchRanking {
         let expression = try Self.searchExpression(query.text)
+        if let backend { return try backend.searchRanking(query, limit: limit) }
         return try readSQLite { db in try Self.ranking(db, query, expression: expression, limit: limit, offset: 0) }
     }
 
@@ -129,6 +131,7 @@ extension ContentStore {
     /// matches).
     public func searchHits(_ query: SearchQuery, _ items: ArraySlice<SearchRanking.Item>) throws -> [SearchHit] {
         let expression = try Self.searchExpression(query.text)
+        if let backend { return try backend.searchHits(query, items) }
         return try readSQLite { db in try Self.hits(db, items, expression: expression, typed: query.text) }
     }
 
@@ -184,8 +187,8 @@ extension ContentStore {
             try db.execute("DELETE FROM search WHERE rowid = \(entryID)")
             try db.execute("INSERT INTO search (rowid, title, body, summary) VALUES (\(entryID), \(content.title), \(content.body), \(content.summary ?? ""))")
         case .postgres:
-            // No index to keep on PostgreSQL yet: its full-text search (Schema/Postgres/0002)
-            // plugs in here.
+            // Nothing to write: PostgreSQL's index is a column generated from the revision
+            // (Schema/Postgres/0002), searched by `StoreBackend.search`.
             break
         }
     }

@@ -309,4 +309,11 @@ package protocol StoreBackend: Sendable {
     /// `rollback`, for a dry run); a transaction that lost a race with another writer is run
     /// again from the start (as SQLite's writers wait).
     func write<T>(rollback: Bool, _ body: (any StoreSession) throws -> T) throws -> T
+    /// Full-text search with the backend's own index, as `ContentStore.search` (the same query
+    /// syntax, values and paging).
+    func search(_ query: SearchQuery) throws -> [SearchHit]
+    /// A search's ranking, as `ContentStore.searchRanking`.
+    func searchRanking(_ query: SearchQuery, limit: Int) throws -> SearchRanking
+    /// A page of a ranking's hits, as `ContentStore.searchHits`.
+    func searchHits(_ query: SearchQuery, _ items: ArraySlice<SearchRanking.Item>) throws -> [SearchHit]
 }
