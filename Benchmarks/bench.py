@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 
+import postgres_bench
 import serve_bench
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -58,6 +59,10 @@ class Bench:
         self.rows = []  # (what, pmcms figure, reference figure, ratio, target, holds)
         self.figures = {}
         self.env = dict(os.environ, PMCMS_AUTHOR="bench", NO_COLOR="1")
+        self.work = WORK
+        # Figures the PostgreSQL rows compare with, measured earlier in the same run.
+        self.sqlite_import_seconds = None
+        self.sqlite_export = {}
 
     def pm(self, db, *args):
         return [self.pmcms, "--db", db, *args]
@@ -136,6 +141,7 @@ class Bench:
     def bench_import(self):
         small_files, s_first, s_rss, s_again, _, s_parse = self.import_pages(self.small)
         large_files, l_first, l_rss, l_again, l_again_rss, l_parse = self.import_pages(self.large)
+        self.sqlite_import_seconds = l_first
         for n, first, parse in ((self.small, s_first, s_parse), (self.large, l_first, l_parse)):
             rate, floor = n / first, n / parse
             self.record(f"import_{n}_pages_per_s", f"import {n:,} pages", rate, "pages/s", floor,
@@ -172,6 +178,7 @@ class Bench:
             log(f"export {fmt} of {n} entries ...")
             target = os.path.join(out, f"export.{fmt}")
             seconds, rss, _ = run(self.pm(big, "export", fmt, "--out", target), env=self.env)
+            self.sqlite_export[fmt] = (seconds, target)
             with open(os.path.join(out, f"sqlite3.{fmt}"), "wb") as f:
                 ref, _, _ = run(["sqlite3", "-readonly", flag, big, sql], stdout=f)
             self.record(f"export_{fmt}_s", f"export {fmt}, {n:,} entries", seconds, "s", ref, f"sqlite3 {flag}",
@@ -271,11 +278,20 @@ def main():
     parser.add_argument("--serve-only", action="store_true",
                         help="only the wrk comparison of pmcms serve with nginx, on the existing 100,000-entry store "
                              "(built first if missing); its figures replace the serve figures in results.json")
+    parser.add_argument("--postgres-only", action="store_true",
+                        help="only PostgreSQL beside SQLite (import of the large page set, export json/csv of the "
+                             "existing store, built first if missing); its figures replace the PostgreSQL figures in results.json")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="a running PostgreSQL server (postgres://USER@HOST/DB?host=…) to use instead of a throwaway "
+                             "cluster; its databases pmcms_bench_* are kept, and the copied store is reused by the next run")
     args = parser.parse_args()
     bench = Bench(args)
     started = time.perf_counter()
     if args.serve_only:
         serve_only(bench, started)
+        return
+    if args.postgres_only:
+        postgres_only(bench, started, args.postgres)
         return
     bench.generate()
     bench.bench_import()
@@ -292,6 +308,8 @@ def main():
         seconds, _, _ = run(bench.pm(big_store, "verify"), env=bench.env)
         bench.record("verify_s", f"pmcms verify of the {bench.store_size:,}-entry store", seconds, "s")
     bench.bench_export(big_store, small_store)
+    # Before the lookups, whose sqlite3 edits write revisions outside the store's rules.
+    postgres_bench.bench_postgres(bench, run, big_store, bench.sqlite_import_seconds, bench.sqlite_export, args.postgres)
     # Before the lookups: their sqlite3 edits write revisions outside the store's rules.
     serve_bench.bench_serve(bench, big_store)
     bench.bench_lookups(big_store)
@@ -306,6 +324,35 @@ def main():
     print(bench.table())
     print(f"\n{report['date']} · {report['machine']['cpu']}, {report['machine']['cores']} cores · "
           f"measured in {report['measure_seconds']} s" + ("" if args.quick else f" · written to {RESULTS}"))
+
+
+def postgres_only(bench, started, url):
+    """PostgreSQL beside SQLite alone, on the store a full run left (or a new one), merged into
+    results.json beside the full run's other figures."""
+    bench.generate()
+    db = os.path.join(WORK, f"store-{bench.store_size}.sqlite")
+    if not os.path.exists(db):
+        db, _ = bench.build_store(bench.store_size)
+    postgres_bench.bench_postgres(bench, run, db, url=url)
+    print(bench.table())
+    if bench.quick:
+        return
+    with open(RESULTS) as f:
+        report = json.load(f)
+    # A store reused from an earlier run (--postgres) keeps the figures of the copy that made it.
+    reused = "pg_store_copy_s" not in bench.figures
+    for key in [k for k in report["figures"] if k.startswith(("pg_", "postgres"))]:
+        if not (reused and key.startswith("pg_store_copy")):
+            del report["figures"][key]
+    report["figures"].update({k: v for k, v in bench.figures.items() if k.startswith(("pg_", "postgres"))
+                              and not (reused and k == "pg_store_copy")})
+    report["postgres_date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report["postgres_command"] = "Benchmarks/run.sh --postgres-only"
+    report["postgres_measure_seconds"] = round(time.perf_counter() - started, 1)
+    with open(RESULTS, "w") as f:
+        json.dump(report, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    print(f"\n{report['postgres_date']} · PostgreSQL figures measured in {report['postgres_measure_seconds']} s · written to {RESULTS}")
 
 
 def serve_only(bench, started):

@@ -62,8 +62,8 @@ public enum Exporter {
 
         try writer.begin()
         let count: Int
-        if var objects = writer as? any EntryObjectWriter, !query.withHistory, store.buildsEntryJSON {
-            // The entry object as SQLite builds it (see `ContentStore.streamEntryJSON`).
+        if var objects = writer as? any EntryObjectWriter, !query.withHistory {
+            // The entry object as the database builds it (see `ContentStore.streamEntryJSON`).
             count = try store.streamEntryJSON(query) { json in try objects.write(entryObject: json) }
             writer = objects
         } else {

@@ -102,18 +102,32 @@ struct PostgresStoreSession: StoreSession {
     }
 
     /// Reads through a cursor in batches, so that an export of the whole store never holds it
-    /// in memory; other queries may run between two batches (links, history).
+    /// in memory; other queries may run between two batches (links, history). The next batch
+    /// is asked for before this one is visited, so that the server makes it (an export's entry
+    /// objects, with their links resolved) while this process writes the one before: on two
+    /// cores, the two halves of the work overlap instead of taking turns.
     func forEach(_ query: SQLQuery, _ visit: (SQLRow) throws -> Void) throws {
         let (sql, values) = query.rendered(for: .postgres)
         let name = "pmcms_rows_\(Self.cursorNumber.add(1))"
         _ = try session.query("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", values: values)
-        while true {
-            let batch = try Self.rows(try session.query("FETCH 500 FROM \(name)"))
-            if batch.isEmpty { break }
-            for row in batch { try visit(row) }
+        let fetch = "FETCH \(Self.batchSize) FROM \(name)"
+        var next: PendingRows? = session.start(fetch)
+        while let pending = next {
+            let fetched = try pending.wait()
+            // A short batch was the last one.
+            next = fetched.count == Self.batchSize ? session.start(fetch) : nil
+            do {
+                for row in try Self.rows(fetched) { try visit(row) }
+            } catch {
+                _ = try? next?.wait()  // not left running behind the ROLLBACK
+                throw error
+            }
         }
         try session.query("CLOSE \(name)")
     }
+
+    /// Rows per cursor batch: an export's entry objects are about 35 KB each.
+    static let batchSize = 500
 
     /// Counts the rows an INSERT, UPDATE or DELETE changed (postgres-nio's async API does not
     /// report the command tag): the statement runs inside `WITH … RETURNING 1`.

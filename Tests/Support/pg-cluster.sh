@@ -9,6 +9,8 @@
 # the URL the tests read. The server listens on no TCP address (listen_addresses=''), only on a
 # socket in DIR/socket, and trusts local connections: it is for tests, never for content.
 # PostgreSQL refuses to run as root: run as root (CI), the cluster belongs to `nobody`.
+# Tests need no durability, so the server runs with fsync off; PG_CLUSTER_FSYNC=on (the
+# benchmark) makes it sync to disk as an ordinary server does.
 # Needs Debian's `postgresql` package (the server binaries in /usr/lib/postgresql/N/bin).
 set -euo pipefail
 
@@ -53,7 +55,7 @@ start)
         cat "$dir/initdb.log" >&2; exit 1; }
     # The log lives in the socket folder, which the owner can write.
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/socket/server.log" -w -t 60 \
-        -o "-k $dir/socket -c listen_addresses='' -c fsync=off" start >/dev/null || {
+        -o "-k $dir/socket -c listen_addresses='' -c fsync=${PG_CLUSTER_FSYNC:-off}" start >/dev/null || {
         cat "$dir/socket/server.log" >&2; exit 1; }
     echo "export PMCMS_TEST_POSTGRES='postgres://pmcms@localhost/postgres?host=$dir/socket'"
     ;;

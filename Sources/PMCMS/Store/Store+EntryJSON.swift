@@ -12,13 +12,12 @@ extension ContentStore {
     /// Swift value per link: encoding 75 resolved links per entry through `Codable` was most of
     /// a JSON export's time. SQLite escapes every string; nothing is concatenated here.
     /// History is not included: `withHistory` queries use `stream(_:_:)`.
-    /// Whether `streamEntryJSON` can build entry objects in the database (SQLite's JSON
-    /// functions); otherwise encode the views `stream(_:_:)` visits, which give the same objects.
-    public var buildsEntryJSON: Bool { backend == nil }
-
+    ///
+    /// On PostgreSQL the object is built the same way by its JSON functions (`postgresEntryJSON`).
     @discardableResult
     public func streamEntryJSON(_ query: StreamQuery, _ visit: (Data) throws -> Void) throws -> Int {
         precondition(!query.withHistory, "streamEntryJSON writes no history; use stream(_:_:)")
+        if backend != nil { return try postgresEntryJSON(query, visit) }
         let (sql, values) = try Self.streamSQL(query, columns: Self.entryObjectSQL).rendered(for: .sqlite)
         return try readSQLite { db in
             db.add(function: Self.bodyHTMLFunction)

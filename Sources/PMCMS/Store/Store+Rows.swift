@@ -8,6 +8,12 @@ extension ContentStore {
         r.publish_at, r.expire_at, r.scheduled_revision
         """
 
+    /// `viewColumns` but the link columns, for views decoded with `links: false`.
+    static let viewColumnsWithoutLinks = """
+        e.id, e.slug, e.kind, e.head, e.live, e.created_at, e.updated_at, r.number, r.status, r.title, r.body, \
+        r.summary, r.image_url, r.source_url, r.edited_at, r.published_at, r.publish_at, r.expire_at, r.scheduled_revision
+        """
+
     static let revisionColumns = """
         entry_id, number, parent, origin, status, author, created_at, message, hash, upstream, lines_added, lines_removed, \
         publish_at, expire_at

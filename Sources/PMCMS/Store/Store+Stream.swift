@@ -60,7 +60,9 @@ extension ContentStore {
     /// memory stays flat however many entries the store holds. Returns how many were visited.
     @discardableResult
     public func stream(_ query: StreamQuery, _ visit: (StreamedEntry) throws -> Void) throws -> Int {
-        let sql = try Self.streamSQL(query)
+        // Without links, the link columns (as large as the body, on a seed-shaped question) are
+        // not read at all: a CSV export of PostgreSQL would otherwise carry them over the wire.
+        let sql = try Self.streamSQL(query, columns: query.withLinks ? Self.viewColumns : Self.viewColumnsWithoutLinks)
         return try read { db in
             var visited = 0
             try db.forEach(sql) { row in
