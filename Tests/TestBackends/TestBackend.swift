@@ -93,6 +93,12 @@ extension Trait where Self == ConditionTrait {
         .enabled(if: TestBackend.current == .sqlite, reason)
     }
 
+    /// Skips the test on PostgreSQL, where it finds a gap in pmcms itself that `reason` names:
+    /// for the lead to fix or to turn into `.sqliteOnly`, never to leave.
+    public static func failsOnPostgres(_ reason: Comment) -> Self {
+        .enabled(if: TestBackend.current == .sqlite, reason)
+    }
+
     /// Skips the test on PostgreSQL until `search` and `serve` run there (issue 19, being done
     /// beside this): remove it from a test once they do.
     public static var untilSearchServeOnPostgres: Self {
