@@ -259,8 +259,12 @@ struct CLIConventionsTests {
         #expect(try pm.run(["new", "--kind", "question", "--title", "Theirs?"], env: ["PMCMS_AUTHOR": "kim"]).status == 0)
         // The store under another name, and nothing that could point at it but --db: the folder
         // the commands run in has no ./pmcms.sqlite, and $PMCMS_DB is gone.
-        let elsewhere = pm.directory.appendingPathComponent("elsewhere.sqlite").path
-        try FileManager.default.moveItem(atPath: pm.storePath, toPath: elsewhere)
+        // (A PostgreSQL store keeps its address.)
+        var elsewhere = pm.storePath
+        if !pm.storePath.hasPrefix("postgres") {
+            elsewhere = pm.directory.appendingPathComponent("elsewhere.sqlite").path
+            try FileManager.default.moveItem(atPath: pm.storePath, toPath: elsewhere)
+        }
         pm.environment.removeValue(forKey: "PMCMS_DB")
         let commands: [[String]] = [
             ["list"], ["show", "mine"], ["history", "mine"], ["diff", "mine"], ["blame", "mine"], ["log"],
