@@ -23,7 +23,7 @@ struct CLIConventionsTests {
         #expect(sorted.compactMap { $0["slug"] as? String } == ["late", "early", "day"])
     }
 
-    @Test("search takes what people type: punctuation inside words, quotes, c++; operators only when meant", .untilSearchServeOnPostgres)
+    @Test("search takes what people type: punctuation inside words, quotes, c++; operators only when meant")
     func searchAsTyped() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
@@ -121,7 +121,7 @@ struct CLIConventionsTests {
         #expect(try pm.run(["show", "1", "--json"]).object()["body"] as? String == "")
     }
 
-    @Test("terminal control characters in titles, authors, messages and file names are escaped; a newline cannot forge a line", .untilSearchServeOnPostgres)
+    @Test("terminal control characters in titles, authors, messages and file names are escaped; a newline cannot forge a line")
     func controlCharacters() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }

@@ -262,7 +262,7 @@ struct ScheduleEndToEndTests {
         #expect(!check.stdout.contains("question-2:"))
     }
 
-    @Test("serve runs publish-due while it runs and lists scheduled entries on its queue page", .untilSearchServeOnPostgres)
+    @Test("serve runs publish-due while it runs and lists scheduled entries on its queue page")
     func serveRunsPublishDue() throws {
         let pm = try Self.store(questions: 2)
         defer { pm.cleanup() }

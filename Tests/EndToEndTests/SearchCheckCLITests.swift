@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestBackends
 
-@Suite("End to end: search and check", .untilSearchServeOnPostgres)
+@Suite("End to end: search and check", .failsOnPostgres("search on PostgreSQL: its snippets and order differ from the expected SQLite output"))
 struct SearchCheckCLITests {
     @Test("search prints highlighted snippets, --json the documented shape, and a bad query a clear error")
     func search() throws {
@@ -44,7 +44,7 @@ struct SearchCheckCLITests {
     }
 }
 
-@Suite("End to end: search the imported fixture site", .untilSearchServeOnPostgres)
+@Suite("End to end: search the imported fixture site", .failsOnPostgres("search on PostgreSQL: its snippets and order differ from the expected SQLite output"))
 struct FixtureSearchTests {
     @Test("\"scrum master\" finds the Scrum Master questions first, with highlighted snippets")
     func scrumMaster() throws {

@@ -77,7 +77,7 @@ struct UserCommandTests {
             """).status == 0)
     }
 
-    @Test(.untilSearchServeOnPostgres) func serveBeyondLoopbackNeedsAccountsAndThenLogsInByAccount() throws {
+    @Test func serveBeyondLoopbackNeedsAccountsAndThenLogsInByAccount() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
         try #require(try pm.run(["init"]).status == 0)

@@ -7,7 +7,7 @@ import TestBackends
 
 @Suite("Search and check")
 struct SearchCheckTests {
-    @Test("ranked full-text search: title above body, phrases, prefixes, booleans, folded accents", .untilSearchServeOnPostgres)
+    @Test("ranked full-text search: title above body, phrases, prefixes, booleans, folded accents")
     func search() throws {
         let t = try TestStore()
         try t.question("Can a Scrum Master be a PM?", body: "Yes, many do.")
@@ -31,7 +31,7 @@ struct SearchCheckTests {
         #expect(throws: StoreError.self) { try t.store.search(SearchQuery("   ")) }
     }
 
-    @Test("the index follows every change in the same transaction", .untilSearchServeOnPostgres)
+    @Test("the index follows every change in the same transaction")
     func searchFollowsChanges() throws {
         let t = try TestStore()
         try t.question("Old title?", body: "nothing")
@@ -124,7 +124,7 @@ struct SearchCheckTests {
         #expect(try fullScanSteps(ContentStore.hitsSQL, shown) == 0, "no step of a full table scan")
     }
 
-    @Test("search pages follow the ranking, which also counts the matches up to its limit", .untilSearchServeOnPostgres)
+    @Test("search pages follow the ranking, which also counts the matches up to its limit")
     func searchPagesAndRankings() throws {
         let t = try TestStore()
         for i in 1...7 {

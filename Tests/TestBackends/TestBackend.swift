@@ -98,12 +98,6 @@ extension Trait where Self == ConditionTrait {
     public static func failsOnPostgres(_ reason: Comment) -> Self {
         .enabled(if: TestBackend.current == .sqlite, reason)
     }
-
-    /// Skips the test on PostgreSQL until `search` and `serve` run there (issue 19, being done
-    /// beside this): remove it from a test once they do.
-    public static var untilSearchServeOnPostgres: Self {
-        .enabled(if: TestBackend.current == .sqlite, "until search/serve on PostgreSQL lands")
-    }
 }
 
 /// The test server's databases, made and dropped with `psql` (Debian's postgresql-client, which
