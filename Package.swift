@@ -156,23 +156,33 @@ let package = Package(
         // Helpers the test targets (and the benchmark's store generator) share: a seeded random
         // generator, the subprocess runner; Foundation only, not a product.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: guards),
+        // The switch that runs the store, export and end-to-end suites on SQLite or on PostgreSQL
+        // (PMCMS_TEST_BACKEND, issue 19): where a test's store is made and opened.
+        .target(
+            name: "TestBackends",
+            dependencies: [
+                "PMCMS", "TestSupport",
+                .target(name: "PostgresStore", condition: .when(traits: ["PostgreSQL"])),
+            ],
+            path: "Tests/TestBackends",
+            swiftSettings: guards),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], path: "Tests/TestSupportTests", swiftSettings: guards),
         .testTarget(
             name: "PMCMSTests",
             dependencies: [
-                "PMCMS", "CCmarkGFM", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "PMCMS", "CCmarkGFM", "TestSupport", "TestBackends", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Tests/PMCMSTests",
             swiftSettings: guards),
         .testTarget(
             name: "ImportsTests",
-            dependencies: ["Imports", "PMCMS", "TestSupport"],
+            dependencies: ["Imports", "PMCMS", "TestSupport", "TestBackends"],
             path: "Tests/ImportsTests",
             swiftSettings: guards),
         .testTarget(
             name: "ExportsTests",
-            dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2", "TestSupport"],
+            dependencies: ["Exports", "Imports", "PMCMS", "CLibXML2", "TestSupport", "TestBackends"],
             path: "Tests/ExportsTests",
             exclude: ["Golden"],  // read from the source tree by path, so they can be regenerated in place
             swiftSettings: guards),
@@ -192,7 +202,7 @@ let package = Package(
             swiftSettings: guards),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PMCMS", "pmcms", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PMCMS", "pmcms", "TestSupport", "TestBackends", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/EndToEndTests",
             swiftSettings: guards),
     ]

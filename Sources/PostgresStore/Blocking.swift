@@ -6,18 +6,22 @@ import Synchronization
 /// Runs async PostgreSQL work from the synchronous command line.
 ///
 /// The CLI's commands are synchronous and postgres-nio is async. `run` starts the work as a
-/// detached task (on Swift's cooperative pool, which talks to NIO's event loop threads) and
-/// waits for it on the calling thread. That is safe only on a thread that neither of them
-/// needs: the CLI's main thread, or a thread of one's own (`onOwnThread`). Waiting on an event
-/// loop thread would deadlock, so it is refused; waiting on a cooperative-pool thread could
-/// starve the pool, so async callers use `onOwnThread` instead of calling `run`.
+/// detached task and waits for it on the calling thread. The task runs on `executor`, threads
+/// of Dispatch's own, not on Swift's cooperative pool: a caller may itself be on that pool (a
+/// synchronous test, the last release of a store), and a pool as wide as the cores whose every
+/// thread waits in `run` would never run the task it waits for. Waiting on an event loop
+/// thread would deadlock too (the task needs it), so it is refused. Async callers still use
+/// `onOwnThread`, so that no pool thread of theirs waits.
 public enum Blocking {
+    /// Where `run`'s tasks run.
+    static let executor = QueueExecutor()
+
     /// Runs `body` to completion and returns its result or throws its error.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         if MultiThreadedEventLoopGroup.currentEventLoop != nil { throw PostgresStoreError.blockingOnEventLoop }
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        Task.detached(executorPreference: executor) {
             let result: Result<T, any Error>
             do { result = .success(try await body()) } catch { result = .failure(error) }
             outcome.value.withLock { $0 = result }
@@ -45,4 +49,18 @@ public enum Blocking {
 /// The result a detached task hands to the thread that waits for it.
 private final class Outcome<T: Sendable>: Sendable {
     let value = Mutex<Result<T, any Error>?>(nil)
+}
+
+/// A task executor on a serial Dispatch queue. A serial queue's thread comes from Dispatch's
+/// overcommitting pool, which adds a thread when the others wait, unlike Swift's cooperative
+/// pool. One queue for every `Blocking.run`: their tasks only start I/O and resume when NIO
+/// answers, so they never hold it long.
+final class QueueExecutor: TaskExecutor {
+    private let queue = DispatchQueue(label: "pmcms.postgres.blocking")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
 }

@@ -37,7 +37,7 @@ final class PostgresBackend: StoreBackend {
         defer { lock.unlock() }
         for attempt in 1... {
             do {
-                return try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", rollback: rollback, body)
+                return try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", rollback: rollback, crashPoints: true, body)
             } catch where attempt < Self.attempts && Self.lostRace(error) {
                 // A short, growing, random pause, so that two writers that collided do not
                 // collide again in step.
@@ -61,11 +61,20 @@ final class PostgresBackend: StoreBackend {
         try read { _ in try PostgresSearch.hits(session, query, items) }
     }
 
-    private func transaction<T>(_ begin: String, rollback: Bool = false, _ body: (any StoreSession) throws -> T) throws -> T {
+    /// Runs `body` in one transaction; a write (`crashPoints`) that commits passes the crash
+    /// tests' stops just before and just after its COMMIT, as SQLite's writes do (`CrashPoint`).
+    private func transaction<T>(_ begin: String, rollback: Bool = false, crashPoints: Bool = false,
+                                _ body: (any StoreSession) throws -> T) throws -> T {
         try session.query(begin)
         do {
             let result = try body(PostgresStoreSession(session: session))
-            try session.query(rollback ? "ROLLBACK" : "COMMIT")
+            if rollback {
+                try session.query("ROLLBACK")
+            } else {
+                if crashPoints { CrashPoint.reach(.beforeCommit) }
+                try session.query("COMMIT")
+                if crashPoints { CrashPoint.reach(.afterCommit) }
+            }
             return result
         } catch {
             _ = try? session.query("ROLLBACK")

@@ -14,8 +14,6 @@ public enum PostgresStoreError: Error, Equatable, CustomStringConvertible, Local
     case newerStore(location: String, unknown: [String])
     /// The role may not change the schema (a least-privilege role) and a migration is due.
     case migrationNotPermitted(location: String, user: String, migration: String, reason: String)
-    /// A command that does not run on PostgreSQL yet.
-    case unsupportedCommand(command: String)
     /// `store copy` writes only into an empty store.
     case destinationNotEmpty(destination: String, table: String, rows: Int)
     /// A store has tables this copy does not know how to carry over (a newer schema).
@@ -43,8 +41,6 @@ public enum PostgresStoreError: Error, Equatable, CustomStringConvertible, Local
             return "\(location) was made by a newer pmcms (migrations \(unknown.joined(separator: ", "))); upgrade pmcms"
         case .migrationNotPermitted(let location, let user, let migration, let reason):
             return "\(location) needs migration \(migration), which the role '\(user)' may not apply (\(reason)); run pmcms once as the database's owner, then again as '\(user)'"
-        case .unsupportedCommand(let command):
-            return "`pmcms \(command)` does not run on PostgreSQL stores yet; it needs a SQLite store (copy one with `pmcms store copy postgres://… store.sqlite`; see README, PostgreSQL, for the commands that do)"
         case .destinationNotEmpty(let destination, let table, let rows):
             return "\(destination) is not empty (\(rows) rows in \(table)); `store copy` writes only into a new or empty store"
         case .unknownTables(let store, let tables):
@@ -65,7 +61,7 @@ public enum PostgresStoreError: Error, Equatable, CustomStringConvertible, Local
     /// True for the errors that are the user's input rather than the store's state (exit 2).
     public var isUsageError: Bool {
         switch self {
-        case .badURL, .unsupportedCommand, .sameStore: return true
+        case .badURL, .sameStore: return true
         default: return false
         }
     }

@@ -65,14 +65,16 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the store for what the command does: read commands pass `.read` (they never
     /// create or change a file), and only commands that add content may `.create` a store.
-    func openStore(_ access: StoreAccess) throws -> ContentStore {
-        try Self.openStore(storePath, access)
+    /// `readPool` is for a server (`serve`): on SQLite, pages read through a pool of read-only
+    /// connections beside the one writer; a PostgreSQL store reads on its own connection.
+    func openStore(_ access: StoreAccess, readPool: Bool = false) throws -> ContentStore {
+        try Self.openStore(storePath, access, readPool: readPool)
     }
 
     /// Opens the store at `path`, a SQLite file or (built with the PostgreSQL trait) a
     /// postgres:// database: the one place the command line picks a backend.
-    static func openStore(_ path: String, _ access: StoreAccess) throws -> ContentStore {
-        guard StoreAddress.isPostgres(path) else { return try ContentStore(path: path, access: access) }
+    static func openStore(_ path: String, _ access: StoreAccess, readPool: Bool = false) throws -> ContentStore {
+        guard StoreAddress.isPostgres(path) else { return try ContentStore(path: path, access: access, readPool: readPool) }
         #if PostgreSQL
         return try PostgresCLI.translating { try PostgresContentStore.open(url: path, access: access) }
         #else

@@ -62,8 +62,8 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         guard let (host, port) = Self.address(listen) else { throw ValidationError("--listen '\(listen)' is not HOST:PORT") }
-        // Pages read through a pool of read-only connections beside the one writer.
-        let store = try ContentStore(path: global.storePath, access: .write, readPool: true)
+        // On SQLite, pages read through a pool of read-only connections beside the one writer.
+        let store = try global.openStore(.write, readPool: true)
         let hasAccounts = try store.hasAccounts()
         guard hasAccounts || ReviewDesk.isLoopback(host) else {
             throw CLIError.usage("--listen \(host): the desk listens beyond this machine only when the store has accounts (add one with `pmcms user add NAME --role admin`); without them, use 127.0.0.1 or ::1")
@@ -71,7 +71,7 @@ struct ServeCommand: ParsableCommand {
         let desk = try ReviewDesk(
             store: store, options: .init(host: host, port: port, token: ReviewDesk.makeToken(), author: global.authorName, behindProxy: behindProxy))
         // Written unbuffered: a script reading the link from a pipe gets it at once.
-        let banner = "pmcms serve: the review desk of \(global.storePath)\n\(desk.howToOpen(hasAccounts: hasAccounts))\n(Ctrl-C stops it)\n"
+        let banner = "pmcms serve: the review desk of \(store.path)\n\(desk.howToOpen(hasAccounts: hasAccounts))\n(Ctrl-C stops it)\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
         // The server is async; this command waits for it on the main thread until it stops.
         let finished = DispatchSemaphore(value: 0)

@@ -65,29 +65,20 @@ struct StoreCopyCommand: ParsableCommand {
     }
 }
 
-/// What the command line does with PostgreSQL stores while only some commands support them.
+/// What the command line does with PostgreSQL stores: built with the `PostgreSQL` trait, every
+/// command takes one (`store copy` reads its own arguments; `backup` answers with the pg_dump
+/// command to run instead); built without it, only `demo` and `help`, which need no store.
 enum PostgresCLI {
-    #if PostgreSQL
-    /// Commands that take a postgres:// store (`store copy` reads its own arguments; `backup`
-    /// answers with the pg_dump command to run instead): those
-    /// whose store code runs on both backends so far (issue 19).
-    static let supported: Set<String> = [
-        "store", "verify", "search", "backup", "demo", "help", "init", "user", "check", "import",
-        "show", "list", "history", "log", "diff", "blame", "export", "review",
-        "new", "edit", "revert", "schedule", "publish-due", "config",
-        "submit", "approve", "reject", "publish", "unpublish", "archive", "restore",
-    ]
-    #else
-    /// Built without the PostgreSQL trait: no command takes a postgres:// store.
-    static let supported: Set<String> = ["demo", "help"]
-    #endif
-
     /// What a pmcms built without the `PostgreSQL` trait says when given a postgres:// store.
     static let notBuiltIn = "this pmcms was built without PostgreSQL support; build it with "
         + "`swift build -c release --traits PostgreSQL` (README, \"PostgreSQL (first steps)\")"
 
-    /// Refuses, with exit 2, a command given a postgres:// store (`--db` or `$PMCMS_DB`) that
-    /// does not run on PostgreSQL yet, before it could take the address for a file name.
+    #if !PostgreSQL
+    /// Built without the PostgreSQL trait: no command takes a postgres:// store.
+    static let supported: Set<String> = ["demo", "help"]
+
+    /// Refuses, with exit 2, a command given a postgres:// store (`--db` or `$PMCMS_DB`) by a
+    /// pmcms built without PostgreSQL, before it could take the address for a file name.
     static func refuseUnsupported(_ arguments: [String]) {
         // The command is the first word that is neither an option nor the value of --db or
         // --author (`pmcms --json --db URL list`).
@@ -97,23 +88,15 @@ enum PostgresCLI {
         }
         guard position < arguments.count, !supported.contains(arguments[position]),
               !arguments.contains("--help"), !arguments.contains("-h") else { return }
-        let command = arguments[position]
         var db: String?
         for (index, argument) in arguments.enumerated() {
             if argument == "--db", index + 1 < arguments.count { db = arguments[index + 1] }
             if argument.hasPrefix("--db=") { db = String(argument.dropFirst(5)) }
         }
         guard StoreAddress.isPostgres(GlobalOptions.storePath(db: db)) else { return }
-        var name = command
-        if command == "user", position + 1 < arguments.count, !arguments[position + 1].hasPrefix("-") {
-            name += " " + arguments[position + 1]
-        }
-        #if PostgreSQL
-        fail(PostgresStoreError.unsupportedCommand(command: name).description, code: 2)
-        #else
         fail(notBuiltIn, code: 2)
-        #endif
     }
+    #endif
 
     #if PostgreSQL
     /// Runs `body`, turning the PostgreSQL store's errors into the CLI's (exit 2 for a usage

@@ -46,9 +46,11 @@ if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(fi
          code: 2, usage: "See 'pmcms --help' for the commands.")
 }
 
-// Before parsing: a postgres:// store given to a command that cannot use it yet is refused
-// here, rather than taken for a file's name.
+// Before parsing: built without PostgreSQL, a postgres:// store is refused here, rather than
+// taken for a file's name.
+#if !PostgreSQL
 PostgresCLI.refuseUnsupported(arguments)
+#endif
 
 do {
     var command = try PMCMSCommand.parseAsRoot(arguments)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 
 /// One day of review in a real browser: Debian's Chromium, driven through chromedriver by
 /// `Tests/Browser/scenario.py` (python3-selenium), against the real `pmcms serve` on a free
@@ -10,7 +11,7 @@ import Testing
 /// (`.ci/run` sets it), where a missing browser is a failure. Screenshots of the queue, entry
 /// and diff pages (desktop and phone width) are written to a temporary folder the test prints;
 /// with `PMCMS_UPDATE_SCREENSHOTS=1` they also replace `docs/serve-*.png`, which the README shows.
-@Suite("The review desk in Chromium")
+@Suite("The review desk in Chromium", .untilSearchServeOnPostgres)
 struct BrowserTests {
     static let python = "/usr/bin/python3"  // Debian's: the pyenv python3 on PATH lacks python3-selenium
     static let chromium = "/usr/bin/chromium"

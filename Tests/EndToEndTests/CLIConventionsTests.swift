@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 
 /// The rough edges a new user meets: times, search input, revision names, messages.
 @Suite("End to end: CLI conventions")
@@ -22,7 +23,7 @@ struct CLIConventionsTests {
         #expect(sorted.compactMap { $0["slug"] as? String } == ["late", "early", "day"])
     }
 
-    @Test("search takes what people type: punctuation inside words, quotes, c++; operators only when meant")
+    @Test("search takes what people type: punctuation inside words, quotes, c++; operators only when meant", .untilSearchServeOnPostgres)
     func searchAsTyped() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
@@ -120,7 +121,7 @@ struct CLIConventionsTests {
         #expect(try pm.run(["show", "1", "--json"]).object()["body"] as? String == "")
     }
 
-    @Test("terminal control characters in titles, authors, messages and file names are escaped; a newline cannot forge a line")
+    @Test("terminal control characters in titles, authors, messages and file names are escaped; a newline cannot forge a line", .untilSearchServeOnPostgres)
     func controlCharacters() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
@@ -211,7 +212,7 @@ struct CLIConventionsTests {
         #expect((try JSONSerialization.jsonObject(with: Data(usage.stderr.utf8)) as? [String: Any])?["exit_code"] as? Int == 2)
     }
 
-    @Test("pmcms with no arguments prints help and exits 2; the top-level help shows --db and --author")
+    @Test("pmcms with no arguments prints help and exits 2; the top-level help shows --db and --author", .failsOnPostgres("pmcms bug: with PMCMS_DB=postgres://, --generate-completion-script bash exits 2 taking \"bash\" for a command not yet on PostgreSQL"))
     func helpAndNoArguments() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
@@ -258,8 +259,12 @@ struct CLIConventionsTests {
         #expect(try pm.run(["new", "--kind", "question", "--title", "Theirs?"], env: ["PMCMS_AUTHOR": "kim"]).status == 0)
         // The store under another name, and nothing that could point at it but --db: the folder
         // the commands run in has no ./pmcms.sqlite, and $PMCMS_DB is gone.
-        let elsewhere = pm.directory.appendingPathComponent("elsewhere.sqlite").path
-        try FileManager.default.moveItem(atPath: pm.storePath, toPath: elsewhere)
+        // (A PostgreSQL store keeps its address.)
+        var elsewhere = pm.storePath
+        if !pm.storePath.hasPrefix("postgres") {
+            elsewhere = pm.directory.appendingPathComponent("elsewhere.sqlite").path
+            try FileManager.default.moveItem(atPath: pm.storePath, toPath: elsewhere)
+        }
         pm.environment.removeValue(forKey: "PMCMS_DB")
         let commands: [[String]] = [
             ["list"], ["show", "mine"], ["history", "mine"], ["diff", "mine"], ["blame", "mine"], ["log"],

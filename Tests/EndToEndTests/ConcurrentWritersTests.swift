@@ -1,13 +1,17 @@
 import Foundation
 import Testing
+import TestBackends
 
 @Suite("End to end: importers, editors and readers at once")
 struct ConcurrentWritersTests {
-    /// Two importers on overlapping folders start together on a store that does not exist yet,
-    /// while two editors edit with `--set --expect-rev` and two readers export, for a bounded
-    /// time. Nobody sees a locked or busy store, no landed edit is lost (a stale one exits 3),
-    /// the overlapping pages are imported once, and the store verifies.
-    @Test("two importers, two editors and two readers")
+    /// Four writers and two readers at once, each its own process on its own connection: two
+    /// importers on overlapping folders start together on a store that does not exist yet,
+    /// while an editor edits with `--set --expect-rev`, a reviewer moves entries through the
+    /// workflow with `--expect-rev`, and two readers export, for a bounded time. Nobody sees a
+    /// locked or busy store, no landed write is lost (a stale one exits 3, and only a stale one
+    /// fails), the overlapping pages are imported once, and the store verifies. On SQLite, or on
+    /// PostgreSQL with `PMCMS_TEST_BACKEND=postgres` (issue 19).
+    @Test("two importers, an editor, a reviewer and two readers", .failsOnPostgres("pmcms bug on PostgreSQL: an importer racing the editor and the reviewer exits 1 with SQLSTATE 40001 (serialization failure) instead of retrying; no landed edit or step is lost"))
     func importersEditorsAndReaders() throws {
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-race-site-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: site) }
@@ -30,7 +34,7 @@ struct ConcurrentWritersTests {
         let importersDone = Counter()
         let deadline = Date().addingTimeInterval(30)
 
-        let editorsDone = Counter()
+        let editorsDone = Counter(), moved = Messages()
         // One thread per process, all at once: concurrentPerform would run only as many at a
         // time as there are cores, so on two cores the importers would finish before the
         // editors and readers even started.
@@ -48,27 +52,36 @@ struct ConcurrentWritersTests {
                 }
                 importersDone.increment()
             case 2, 3:
-                // The editors: read an entry's revision, then edit with --expect-rev.
-                // Keep editing while the importers run, and at least eight times in all.
-                var attempt = 0, edits = 0
-                while Date() < deadline && (importersDone.value < 2 || edits < 8) {
+                // The editor (2) and the reviewer (3), on the same five entries: read an entry's
+                // revision and status, then edit it or take its next workflow step with
+                // --expect-rev. Keep going while the importers run, and at least eight times.
+                var attempt = 0, writes = 0
+                while Date() < deadline && (importersDone.value < 2 || writes < 8) {
                     attempt += 1
                     let ref = String(1 + attempt % 5)
                     guard let shown = try? pm.run(["show", ref, "--json"]) else { continue }
-                    Self.checkQuiet(shown, "editor \(worker) show", problems)
+                    Self.checkQuiet(shown, "writer \(worker) show", problems)
                     // Before the importers have made the entry it does not exist yet: try again.
-                    guard shown.status == 0, let object = try? shown.object(), let revision = object["revision"] as? Int else {
+                    guard shown.status == 0, let object = try? shown.object(), let revision = object["revision"] as? Int,
+                          let status = object["status"] as? String else {
                         usleep(20_000)
                         continue
                     }
-                    let body = "editor \(worker) attempt \(attempt)"
-                    edits += 1
-                    guard let result = try? pm.run(["edit", ref, "--set", "body=\(body)", "--expect-rev", String(revision)]) else { continue }
-                    Self.checkQuiet(result, "editor \(worker)", problems)
+                    let text = "writer \(worker) attempt \(attempt)"
+                    let arguments: [String]
+                    if worker == 2 {
+                        arguments = ["edit", ref, "--set", "body=\(text)", "--expect-rev", String(revision)]
+                    } else {
+                        arguments = [Self.nextStep(from: status), ref, "-m", text, "--expect-rev", String(revision)]
+                    }
+                    writes += 1
+                    // Each step by its own author: nobody approves their own submission.
+                    guard let result = try? pm.run(arguments, env: ["PMCMS_AUTHOR": "writer-\(worker)-\(arguments[0])"]) else { continue }
+                    Self.checkQuiet(result, "writer \(worker)", problems)
                     switch result.status {
-                    case 0: landed.add(body)
+                    case 0: (worker == 2 ? landed : moved).add(text)
                     case 3: stale.increment()
-                    default: problems.add("editor \(worker): exit \(result.status): \(result.stderr)")
+                    default: problems.add("writer \(worker) \(arguments[0]): exit \(result.status): \(result.stderr)")
                     }
                 }
                 editorsDone.increment()
@@ -87,24 +100,31 @@ struct ConcurrentWritersTests {
             }
         }
 
-        print("concurrent writers: \(landed.all.count) edits landed, \(stale.value) stale (exit 3), \(exports.value) exports")
+        print("concurrent writers (\(pm.isPostgres ? "PostgreSQL" : "SQLite")): \(landed.all.count) edits and "
+              + "\(moved.all.count) workflow steps landed, \(stale.value) stale (exit 3), \(exports.value) exports")
         #expect(problems.all.isEmpty, "\(problems.all.prefix(5))")
         #expect(importersDone.value == 2)
-        #expect(landed.all.count >= 4, "edits landed: \(landed.all.count), stale: \(stale.value)")
+        #expect(landed.all.count >= 2, "edits landed: \(landed.all.count), stale: \(stale.value)")
+        #expect(moved.all.count >= 2, "workflow steps landed: \(moved.all.count), stale: \(stale.value)")
         #expect(exports.value >= 2, "exports finished while writers wrote: \(exports.value)")
 
-        // No lost update: every edit that reported success is in some revision's body.
-        let bodies = try pm.sqlite("SELECT body FROM revision WHERE origin = 'edit';").stdout
+        // No lost update: every edit that reported success is in some revision's body, every
+        // workflow step in some revision's message, and there are no more of either.
+        let bodies = try pm.query("SELECT body FROM revision WHERE origin = 'edit';").stdout
         for body in landed.all { #expect(bodies.contains(body), "the landed edit '\(body)' is in history") }
-        let editRevisions = try pm.sqlite("SELECT COUNT(*) FROM revision WHERE origin = 'edit';").stdout
+        let editRevisions = try pm.query("SELECT COUNT(*) FROM revision WHERE origin = 'edit';").stdout
         #expect(editRevisions.trimmingCharacters(in: .whitespacesAndNewlines) == String(landed.all.count))
+        let messages = Set(try pm.query("SELECT message FROM revision WHERE origin = 'workflow';").stdout.split(separator: "\n").map(String.init))
+        for step in moved.all { #expect(messages.contains(step), "the landed workflow step '\(step)' is in history") }
+        let workflowRevisions = try pm.query("SELECT COUNT(*) FROM revision WHERE origin = 'workflow';").stdout
+        #expect(workflowRevisions.trimmingCharacters(in: .whitespacesAndNewlines) == String(moved.all.count))
 
         // Each page was imported once: the same entries as one import of all the pages.
         let reference = try PMCMSRun()
         defer { reference.cleanup() }
         #expect(try reference.run(["import", all.path, "--base-url", GeneratedSite.baseURL]).status == 0)
         let keys = "SELECT import_key, kind FROM entry ORDER BY import_key;"
-        #expect(try pm.sqlite(keys).stdout == reference.sqlite(keys).stdout)
+        #expect(try pm.query(keys).stdout == reference.query(keys).stdout)
         // And the same content at each entry's head, except where an editor changed it. (The
         // number of import revisions may differ: when a card of an article is imported before
         // the article's own page, the page then adds a revision.)
@@ -114,13 +134,24 @@ struct ConcurrentWritersTests {
             WHERE NOT EXISTS (SELECT 1 FROM revision x WHERE x.entry_id = e.id AND x.origin = 'edit')
             ORDER BY e.import_key;
             """
-        let raced = try pm.sqlite(heads).stdout.split(separator: "\n")
-        let expected = Set(try reference.sqlite(heads).stdout.split(separator: "\n"))
+        let raced = try pm.query(heads).stdout.split(separator: "\n")
+        let expected = Set(try reference.query(heads).stdout.split(separator: "\n"))
         #expect(raced.count > 100)
         for row in raced { #expect(expected.contains(row), "\(row.prefix(200))") }
-        let slugs = try pm.sqlite("SELECT COUNT(DISTINCT slug), COUNT(*) FROM entry;").stdout.split(separator: "|")
+        let slugs = try pm.query("SELECT COUNT(DISTINCT slug), COUNT(*) FROM entry;").stdout.split(separator: "|")
         #expect(slugs.count == 2 && slugs[0] == slugs[1].prefix { $0.isNumber }, "slugs are unique")
         try CrashSafetyTests.expectSound(pm, "after the race")
+    }
+
+    /// The workflow command that moves an entry on from `status` (the reviewer's next step).
+    static func nextStep(from status: String) -> String {
+        switch status {
+        case "draft": "submit"
+        case "in_review": "approve"
+        case "approved": "publish"
+        case "published": "unpublish"
+        default: "restore"
+        }
     }
 
     /// Runs `count` workers on threads of their own and waits for all of them.

@@ -13,7 +13,7 @@ struct EditorTests {
     }
 
     func revisionCount(_ pm: PMCMSRun) throws -> Int {
-        Int(try pm.sqlite("SELECT COUNT(*) FROM revision;").stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        Int(try pm.query("SELECT COUNT(*) FROM revision;").stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     @Test("an editor that changes the body makes one draft revision; the published one stays live")
@@ -29,7 +29,7 @@ struct EditorTests {
         #expect(shown["status"] as? String == "draft")
         #expect(shown["live_revision"] as? Int == 4)
         #expect(try pm.run(["show", "1"]).stdout.contains("live: r4 · latest: r5 (draft)"))
-        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 5;").stdout == "tighten\n")
+        #expect(try pm.query("SELECT message FROM revision WHERE number = 5;").stdout == "tighten\n")
     }
 
     @Test("$VISUAL wins over $EDITOR, and the command runs through the shell")
@@ -149,11 +149,11 @@ struct EditorTests {
         defer { pm.cleanup() }
         let typing = try pm.script("msg.sh", "sed -i 's/^# message:.*/# message: reword the answer/; s/^Second line.$/Second, reworded./' \"$1\"\n")
         #expect(try pm.run(["edit", "1"], env: ["EDITOR": typing]).status == 0)
-        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 5;").stdout == "reword the answer\n")
+        #expect(try pm.query("SELECT message FROM revision WHERE number = 5;").stdout == "reword the answer\n")
         let keeping = try pm.script("keep.sh", "grep -q '^# message: from the flag$' \"$1\" || exit 5\nsed -i 's/^First line.$/First, reworded./' \"$1\"\n")
         let flagged = try pm.run(["edit", "1", "-m", "from the flag"], env: ["EDITOR": keeping])
         #expect(flagged.status == 0, "\(flagged.stderr)")
-        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 6;").stdout == "from the flag\n")
+        #expect(try pm.query("SELECT message FROM revision WHERE number = 6;").stdout == "from the flag\n")
     }
 
     @Test("a YAML error's line number counts the lines of the file the editor shows")
@@ -195,7 +195,7 @@ struct EditorTests {
         let path = try #require(result.stderr.split(separator: "\n").first { $0.contains("your text:") }?
             .components(separatedBy: "your text:").last?.trimmingCharacters(in: .whitespaces))
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("Text from the slow editor."))
-        let editedBefore = try pm.sqlite("SELECT edited_at FROM revision WHERE number = 5;").stdout
+        let editedBefore = try pm.query("SELECT edited_at FROM revision WHERE number = 5;").stdout
         // Retrying from the recovery file applies the slow editor's change on top of r5: the
         // fast editor's title stays, the original message is kept, the recovery file goes.
         let accept = try pm.script("accept.sh", "exit 0\n")
@@ -205,8 +205,8 @@ struct EditorTests {
         let shown = try pm.run(["show", "1", "--json"]).object()
         #expect(shown["title"] as? String == "Changed meanwhile")
         #expect(shown["body"] as? String == "First line.\n\nText from the slow editor.")
-        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 6;").stdout == "slow edit\n")
-        #expect(try pm.sqlite("SELECT edited_at FROM revision WHERE number = 6;").stdout >= editedBefore)
+        #expect(try pm.query("SELECT message FROM revision WHERE number = 6;").stdout == "slow edit\n")
+        #expect(try pm.query("SELECT edited_at FROM revision WHERE number = 6;").stdout >= editedBefore)
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
@@ -246,7 +246,7 @@ struct EditorTests {
         #expect(terminal.status == 0, "\(terminal.stdout)")
         #expect(try revisionCount(pm) == 6)
         #expect(try pm.run(["show", "1", "--json"]).object()["body"] as? String == "First line.\n\nMine.\nTheirs.")
-        #expect(try pm.sqlite("SELECT message FROM revision WHERE number = 6;").stdout == "slow edit\n")
+        #expect(try pm.query("SELECT message FROM revision WHERE number = 6;").stdout == "slow edit\n")
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
@@ -298,7 +298,7 @@ struct EditorTests {
         #expect(listed.stdout.contains("by ana"))
         #expect(try pm.run(["reject", "2"]).status == 2)
         #expect(try pm.run(["reject", "2", "-m", "needs a source"]).status == 0)
-        #expect(try pm.sqlite("SELECT origin || ' ' || message FROM revision WHERE entry_id = 2 ORDER BY number DESC LIMIT 1;").stdout == "workflow needs a source\n")
+        #expect(try pm.query("SELECT origin || ' ' || message FROM revision WHERE entry_id = 2 ORDER BY number DESC LIMIT 1;").stdout == "workflow needs a source\n")
     }
 }
 
@@ -318,7 +318,7 @@ struct EditImportedTests {
         #expect(diff.stdout.contains("+A project manager"))
         #expect(!diff.stdout.contains("related:"))
         #expect(!diff.stdout.contains("articles:"))
-        let stored = try pm.sqlite("SELECT COUNT(DISTINCT related) FROM revision WHERE entry_id = (SELECT id FROM entry WHERE slug = '\(slug)');")
+        let stored = try pm.query("SELECT COUNT(DISTINCT related) FROM revision WHERE entry_id = (SELECT id FROM entry WHERE slug = '\(slug)');")
         #expect(stored.stdout == "1\n")
     }
 }

@@ -2,10 +2,11 @@ import Foundation
 import GRDB
 import PMCMS
 import Testing
+import TestBackends
 
 /// Exporting streams: the peak memory of `pmcms export json` barely moves between a small store
 /// and one forty times larger.
-@Suite("export memory stays flat")
+@Suite("export memory stays flat", .sqliteOnly("fills a SQLite store with GRDB directly"))
 struct ExportMemoryTests {
     /// Makes a store of `count` published questions of about 1 KB each with prepared
     /// statements in one transaction (the store's own write path would take minutes for this

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 import TestSupport
 
 /// Hostile file systems (issue 14, issue 13): what pmcms may create, replace or refuse, and
@@ -30,7 +31,7 @@ struct FileSafetyTests {
 
     // MARK: Item 14.1: the store is never an output
 
-    @Test("export --out and backup refuse the store, its -wal and -shm, and links to them")
+    @Test("export --out and backup refuse the store, its -wal and -shm, and links to them", .sqliteOnly("the store's file, its -wal and -shm"))
     func outputNeverTheStore() throws {
         let run = try Self.storeWithEntry()
         defer { run.cleanup() }
@@ -114,7 +115,7 @@ struct FileSafetyTests {
         ["check"], ["export", "json"], ["review"], ["verify"], ["config"], ["config", "site.title"],
     ]
 
-    @Test("read commands refuse a missing, empty, foreign or non-SQLite file and leave it byte-identical; creating commands refuse foreign files")
+    @Test("read commands refuse a missing, empty, foreign or non-SQLite file and leave it byte-identical; creating commands refuse foreign files", .sqliteOnly("missing, empty, foreign and non-SQLite files"))
     func readCommandsNeverWrite() throws {
         let run = try PMCMSRun()
         defer { run.cleanup() }
@@ -167,7 +168,7 @@ struct FileSafetyTests {
 
     // MARK: Item 14.17: SQLite's errors as sentences; a read-only store can be read
 
-    @Test("a store in a read-only file or folder can be read; writing it says why it cannot, not SQLite error 8")
+    @Test("a store in a read-only file or folder can be read; writing it says why it cannot, not SQLite error 8", .sqliteOnly("a read-only store file or folder"))
     func readOnlyStore() throws {
         let run = try Self.storeWithEntry()
         defer {
@@ -198,7 +199,7 @@ struct FileSafetyTests {
         }
     }
 
-    @Test("a damaged store is reported as damaged, with what to do, not as SQLite error 11")
+    @Test("a damaged store is reported as damaged, with what to do, not as SQLite error 11", .sqliteOnly("a damaged SQLite file"))
     func corruptStore() throws {
         let run = try Self.storeWithEntry()
         defer { try? FileManager.default.removeItem(at: run.directory) }
@@ -216,7 +217,7 @@ struct FileSafetyTests {
 
     // MARK: Item 13.9: backup's errors
 
-    @Test("backup refuses -, a missing folder and an existing file with clear errors, and leaves nothing behind")
+    @Test("backup refuses -, a missing folder and an existing file with clear errors, and leaves nothing behind", .sqliteOnly("backup to a file (PostgreSQL: pg_dump, BackupAdviceTests)"))
     func backupErrors() throws {
         let run = try Self.storeWithEntry()
         defer { run.cleanup() }

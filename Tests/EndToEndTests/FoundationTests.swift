@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 
 @Suite("End to end: core commands")
 struct FoundationTests {
@@ -37,17 +38,17 @@ struct FoundationTests {
         #expect(text.stdout.contains("live: r4 · latest: r5 (draft)"))
     }
 
-    @Test("the sqlite3 CLI cannot UPDATE a revision: the trigger's message")
+    @Test("the sqlite3 CLI cannot UPDATE a revision: the trigger's message", .sqliteOnly("the sqlite3 CLI against SQLite's trigger"))
     func triggerThroughSQLiteCLI() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
         try pm.run(["new", "--kind", "question", "--title", "Q?"])
-        let update = try pm.sqlite("UPDATE revision SET title = 'x' WHERE number = 1;")
+        let update = try pm.query("UPDATE revision SET title = 'x' WHERE number = 1;")
         #expect(update.status != 0)
         #expect(update.stderr.contains("revisions are append-only"))
-        let delete = try pm.sqlite("DELETE FROM revision;")
+        let delete = try pm.query("DELETE FROM revision;")
         #expect(delete.status != 0)
-        #expect(try pm.sqlite("SELECT title FROM revision;").stdout == "Q?\n")
+        #expect(try pm.query("SELECT title FROM revision;").stdout == "Q?\n")
     }
 
     @Test("global options before the command, $PMCMS_DB and --author")
@@ -63,7 +64,7 @@ struct FoundationTests {
         #expect(entries.count == 1)
         let author = try pm.run(["new", "--kind", "article", "--title", "U"], env: ["PMCMS_AUTHOR": "bo"])
         #expect(author.status == 0)
-        #expect(try pm.sqlite("SELECT author FROM revision;").stdout == "bo\n")
+        #expect(try pm.query("SELECT author FROM revision;").stdout == "bo\n")
     }
 
     @Test("exit codes: 1 for an unknown entry or an illegal transition, 2 for usage errors")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 import TestSupport
 
 /// Runs the built `pmcms` binary as a subprocess against a temporary store, as a user would.
@@ -10,13 +11,17 @@ struct PMCMSRun {
     /// The binary `run` starts; only the harness's own test changes it.
     var binary = PMCMSRun.executable
 
-    var storePath: String { directory.appendingPathComponent("pmcms.sqlite").path }
+    /// The store the commands use (`PMCMS_DB`): `pmcms.sqlite` in `directory`, not made yet; or,
+    /// with `PMCMS_TEST_BACKEND=postgres`, the postgres:// address of a new empty database
+    /// (`TestBackend`), which `cleanup()` drops. A test that treats it as a file is `.sqliteOnly`.
+    let storePath: String
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        storePath = try TestBackend.newStore(in: directory, name: "pmcms.sqlite")
         var env = ProcessInfo.processInfo.environment
-        env["PMCMS_DB"] = directory.appendingPathComponent("pmcms.sqlite").path
+        env["PMCMS_DB"] = storePath
         env["PMCMS_AUTHOR"] = "tester"
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "VISUAL")
@@ -118,27 +123,44 @@ struct PMCMSRun {
         Result(try Subprocess.run(path: "/usr/bin/sqlite3", [storePath, sql]))
     }
 
+    /// Whether the store is a PostgreSQL database (`PMCMS_TEST_BACKEND=postgres`).
+    var isPostgres: Bool { !storePath.hasPrefix("/") }
+
+    /// Runs SQL the two backends share on the store with its own client, as an outside tool
+    /// would: `sqlite3`, or `psql` printing rows as sqlite3 does (`a|b|c`, NULL as nothing).
+    func query(_ sql: String) throws -> Result {
+        guard isPostgres else { return try sqlite(sql) }
+        return Result(try Subprocess.run(
+            path: "/usr/bin/env", ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", storePath],
+            input: Data(sql.utf8)))
+    }
+
     /// Runs another program (a real consumer of an export) by its path, without standard input.
     static func tool(_ executable: String, _ arguments: [String]) throws -> Result {
         Result(try Subprocess.run(path: executable, arguments))
     }
 
-    /// Runs `pmcms verify` on every store the test left in its folder, recording an issue for
-    /// any that fails, then removes the folder: no test may leave a store that breaks an invariant.
+    /// Runs `pmcms verify` on every store the test left in its folder (and on its PostgreSQL
+    /// store, when it has one and the test made it), recording an issue for any that fails, then
+    /// removes the folder and drops the database: no test may leave a store that breaks an invariant.
     func cleanup(sourceLocation: SourceLocation = #_sourceLocation) {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        for name in files where name.hasSuffix(".sqlite") {
-            let path = directory.appendingPathComponent(name).path
+        var stores = files.filter { $0.hasSuffix(".sqlite") }.map { directory.appendingPathComponent($0).path }
+        if !stores.contains(storePath), !storePath.hasPrefix("/") { stores.append(storePath) }
+        for path in stores {
             do {
                 let result = try run(["--db", path, "verify"])
+                // A database no command made is no store yet, as a missing file is none.
+                if result.status != 0, !path.hasPrefix("/"), result.stderr.contains("holds no pmcms store") { continue }
                 if result.status != 0 {
-                    Issue.record("pmcms verify failed on \(name): \(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
+                    Issue.record("pmcms verify failed on \(path): \(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
                 }
             } catch {
                 // A store nobody could check is not a store that passed.
-                Issue.record("pmcms verify could not be run on \(name): \(error)", sourceLocation: sourceLocation)
+                Issue.record("pmcms verify could not be run on \(path): \(error)", sourceLocation: sourceLocation)
             }
         }
         try? FileManager.default.removeItem(at: directory)
+        TestBackend.remove(storePath)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PMCMS
+import TestBackends
 
 /// Issue 5's "Done when", run through the built binary as a user would.
 @Suite("History end to end")
@@ -13,7 +14,7 @@ struct HistoryEndToEndTests {
     static func doneWhenStore() throws -> PMCMSRun {
         let run = try PMCMSRun()
         #expect(try run.run(["init"]).status == 0)
-        let store = try ContentStore(path: run.storePath)
+        let store = try TestBackend.open(run.storePath)
         _ = try store.write { db in
             try ContentStore.insertEntry(
                 db, kind: .question,
@@ -153,7 +154,7 @@ struct HistoryEndToEndTests {
     @Test func historyMarksAnUnmergedUpstreamRevision() throws {
         let run = try Self.doneWhenStore()
         defer { run.cleanup() }
-        let store = try ContentStore(path: run.storePath)
+        let store = try TestBackend.open(run.storePath)
         _ = try store.write { db in
             let header = try ContentStore.resolve(db, ref: Self.slug)
             var incoming = try ContentStore.fetchContent(db, entryID: header.id, number: 1)

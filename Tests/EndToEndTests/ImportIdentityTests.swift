@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 
 /// A page's identity never depends on how it was reached (issue 13 item 1), and only HTML is
 /// imported (issue 13 item 5; issue 14 item 9's empty answers).
@@ -25,7 +26,7 @@ struct ImportIdentityTests {
     }
 
     func count(_ pm: PMCMSRun, _ table: String) throws -> String {
-        try pm.sqlite("SELECT COUNT(*) FROM \(table);").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try pm.query("SELECT COUNT(*) FROM \(table);").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("two different pages named source.html in two folders, without canonical or --base-url, are two entries")
@@ -44,7 +45,7 @@ struct ImportIdentityTests {
         let again = try pm.run(["import", pm.directory.path, "--json"]).object()
         #expect(again["created"] as? Int == 0)
         #expect(try count(pm, "entry") == "2")
-        let keys = try pm.sqlite("SELECT import_key FROM entry ORDER BY id;").stdout
+        let keys = try pm.query("SELECT import_key FROM entry ORDER BY id;").stdout
         #expect(keys.contains("file://") && keys.contains("/a/source.html") && keys.contains("/b/source.html"), "\(keys)")
     }
 
@@ -75,7 +76,7 @@ struct ImportIdentityTests {
         _ = try write(Self.retro, to: "site/retro.html", in: pm)
         let site = pm.directory.appendingPathComponent("site"), legacy = site.appendingPathComponent("legacy")
         #expect(try pm.run(["import", site.path, "--base-url", Self.base]).status == 0)
-        let keys = try pm.sqlite("SELECT import_key FROM entry ORDER BY import_key;").stdout
+        let keys = try pm.query("SELECT import_key FROM entry ORDER BY import_key;").stdout
         #expect(keys == "\(Self.base)/legacy/budget.html\n\(Self.base)/retro.html\n")
         // Changed, so that it is read rather than skipped as an unchanged file.
         _ = try write(Self.budget.replacingOccurrences(of: "the sponsor", with: "the project sponsor"), to: "site/legacy/budget.html", in: pm)
@@ -148,7 +149,7 @@ struct ImportIdentityTests {
 
 @Suite("End to end: verify on a damaged store")
 struct CorruptStoreTests {
-    @Test("damaged pages or header: 'corrupt store: …' with what could be checked, exit 1, JSON shape kept, never a raw error")
+    @Test("damaged pages or header: 'corrupt store: …' with what could be checked, exit 1, JSON shape kept, never a raw error", .sqliteOnly("damaged SQLite pages and header"))
     func corrupt() throws {
         let pm = try PMCMSRun()
         defer { try? FileManager.default.removeItem(at: pm.directory) }  // the damaged stores fail verify on purpose

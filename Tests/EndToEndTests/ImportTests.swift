@@ -50,13 +50,13 @@ struct ImportTests {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
         #expect(try pm.run(["import", Self.site.path, "--base-url", "https://www.example.org"]).status == 0)
-        let revisions = try pm.sqlite("SELECT COUNT(*) FROM revision;").stdout
+        let revisions = try pm.query("SELECT COUNT(*) FROM revision;").stdout
         let again = try pm.run(["import", Self.site.path, "--base-url", "https://www.example.org", "--json"])
         let summary = try again.object()
         #expect(summary["created"] as? Int == 0)
         #expect(summary["updated"] as? Int == 0)
         #expect((summary["files_skipped"] as? Int ?? 0) > 0)
-        #expect(try pm.sqlite("SELECT COUNT(*) FROM revision;").stdout == revisions)
+        #expect(try pm.query("SELECT COUNT(*) FROM revision;").stdout == revisions)
     }
 
     @Test("a changed page updates an unedited entry, and after an edit keeps the edit and reports a conflict")

@@ -71,7 +71,7 @@ struct InputSafetyTests {
         let shown = try run.run(["show", "1", "--json"]).object()
         #expect(shown["source_url"] as? String == encoded && shown["image_url"] as? String == encoded, "\(shown)")
         #expect((shown["related"] as? [[String: Any]])?.first?["url"] as? String == encoded, "\(shown)")
-        let stored = try run.sqlite("SELECT source_url || ' ' || image_url || ' ' || related FROM revision WHERE number = 2;").stdout
+        let stored = try run.query("SELECT source_url || ' ' || image_url || ' ' || related FROM revision WHERE number = 2;").stdout
         #expect(stored.components(separatedBy: encoded).count == 4, "\(stored)")
         #expect(try run.run(["config", "site.url", hostile]).status == 0)
         #expect(try run.run(["config", "site.url"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == encoded)
@@ -80,7 +80,7 @@ struct InputSafetyTests {
         try page.write(to: run.directory.appendingPathComponent("page.html"), atomically: true, encoding: .utf8)
         let imported = try run.run(["import", "page.html", "--base-url", hostile])
         #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
-        let urls = try run.sqlite("SELECT source_url FROM revision WHERE title = 'Where from?';").stdout
+        let urls = try run.query("SELECT source_url FROM revision WHERE title = 'Where from?';").stdout
         #expect(urls.hasPrefix(encoded) && !urls.contains("<") && !urls.contains("\""), "\(urls)")
         #expect(try run.run(["config", "site.title", "T"]).status == 0)
         let feed = try run.run(["export", "rss"]).stdout

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 
 /// `pmcms schedule` and `pmcms publish-due` as cron, a timer or an editor runs them, times given
 /// with `--now` (publish-due) and `PMCMS_NOW` (exports), never the wall clock.
@@ -65,7 +66,7 @@ struct ScheduleEndToEndTests {
         let again = try pm.run(["publish-due", "--now", "2026-12-01T09:01:00Z"])
         #expect(again.stdout.hasPrefix("at 2026-12-01T09:01:00Z: 0 published"))
         #expect(try pm.run(["history", "question-1", "--json"]).json() is [Any])
-        #expect(try pm.sqlite("SELECT COUNT(*) FROM revision").stdout == "5\n")
+        #expect(try pm.query("SELECT COUNT(*) FROM revision").stdout == "5\n")
     }
 
     @Test("refusals: not approved (with the next step), a time without a zone, --cancel with --at")
@@ -126,19 +127,19 @@ struct ScheduleEndToEndTests {
         #expect(try pm.run(["edit", "question-1", "--set", "body=Changed after scheduling."]).stderr.isEmpty, "no change, no note")
     }
 
-    @Test("publish-due --dry-run on a store of an older pmcms says it needs migrating, and writes nothing")
+    @Test("publish-due --dry-run on a store of an older pmcms says it needs migrating, and writes nothing", .sqliteOnly("makes a SQLite store of an older version with sqlite3"))
     func dryRunOnAnOlderStore() throws {
         let pm = try Self.store(questions: 1)
         defer { pm.cleanup() }
         // The store as the pmcms before the newest migration left it.
         let newest = "0011_import_fetched_at"
-        try #require(try pm.sqlite("ALTER TABLE entry DROP COLUMN import_fetched_at; DELETE FROM grdb_migrations WHERE identifier = '\(newest)';").status == 0)
+        try #require(try pm.query("ALTER TABLE entry DROP COLUMN import_fetched_at; DELETE FROM grdb_migrations WHERE identifier = '\(newest)';").status == 0)
         let dry = try pm.run(["publish-due", "--dry-run", "--now", "2026-12-01T09:00:00Z"])
         #expect(dry.status != 0)
         #expect(dry.stderr.contains("was made by an older pmcms and needs migrating to this version (missing: \(newest))"), "\(dry.stderr)")
         #expect(dry.stderr.contains("`pmcms --db \(pm.storePath) init` migrates it"), "\(dry.stderr)")
         #expect(!dry.stderr.contains("no pmcms store"), "\(dry.stderr)")
-        #expect(try pm.sqlite("SELECT COUNT(*) FROM grdb_migrations WHERE identifier = '\(newest)';").stdout == "0\n", "a dry run writes nothing")
+        #expect(try pm.query("SELECT COUNT(*) FROM grdb_migrations WHERE identifier = '\(newest)';").stdout == "0\n", "a dry run writes nothing")
         #expect(try pm.run(["init"]).status == 0)
         #expect(try pm.run(["publish-due", "--dry-run", "--now", "2026-12-01T09:00:00Z"]).status == 0)
     }
@@ -243,9 +244,9 @@ struct ScheduleEndToEndTests {
                 reported += published.compactMap { $0["slug"] as? String }
             }
             #expect(reported.sorted() == (1...count).map { "question-\($0)" }.sorted(), "trial \(trial): each entry reported once")
-            let perEntry = try pm.sqlite("SELECT entry_id, COUNT(*) FROM revision WHERE message LIKE 'published as scheduled%' GROUP BY entry_id HAVING COUNT(*) <> 1").stdout
+            let perEntry = try pm.query("SELECT entry_id, COUNT(*) FROM revision WHERE message LIKE 'published as scheduled%' GROUP BY entry_id HAVING COUNT(*) <> 1").stdout
             #expect(perEntry.isEmpty, "trial \(trial): entries published more than once: \(perEntry)")
-            #expect(try pm.sqlite("SELECT COUNT(*) FROM revision WHERE message LIKE 'published as scheduled%'").stdout == "\(count)\n")
+            #expect(try pm.query("SELECT COUNT(*) FROM revision WHERE message LIKE 'published as scheduled%'").stdout == "\(count)\n")
         }
     }
 
@@ -261,7 +262,7 @@ struct ScheduleEndToEndTests {
         #expect(!check.stdout.contains("question-2:"))
     }
 
-    @Test("serve runs publish-due while it runs and lists scheduled entries on its queue page")
+    @Test("serve runs publish-due while it runs and lists scheduled entries on its queue page", .untilSearchServeOnPostgres)
     func serveRunsPublishDue() throws {
         let pm = try Self.store(questions: 2)
         defer { pm.cleanup() }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import TestBackends
 
-@Suite("End to end: search and check")
+@Suite("End to end: search and check", .untilSearchServeOnPostgres)
 struct SearchCheckCLITests {
     @Test("search prints highlighted snippets, --json the documented shape, and a bad query a clear error")
     func search() throws {
@@ -43,7 +44,7 @@ struct SearchCheckCLITests {
     }
 }
 
-@Suite("End to end: search the imported fixture site")
+@Suite("End to end: search the imported fixture site", .untilSearchServeOnPostgres)
 struct FixtureSearchTests {
     @Test("\"scrum master\" finds the Scrum Master questions first, with highlighted snippets")
     func scrumMaster() throws {

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestBackends
 
 /// `pmcms serve` beside a long import in another process: pages read from their own pool of
 /// WAL snapshots and never fail while the import writes, and a change made in the browser
 /// meanwhile waits for the import's transactions (as a command does) instead of failing.
-@Suite("pmcms serve beside an import")
+@Suite("pmcms serve beside an import", .untilSearchServeOnPostgres)
 struct ServeReadersTests {
     @Test func aLongImportNeverMakesAPageFail() throws {
         let pm = try PMCMSRun()

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestBackends
 
 /// `pmcms serve` as a user starts it: it prints a login link, serves pages to a browser holding
 /// the session cookie (here curl), refuses everyone else, and stops cleanly on SIGTERM.
-@Suite("pmcms serve, end to end")
+@Suite("pmcms serve, end to end", .untilSearchServeOnPostgres)
 struct ServeTests {
     @Test func servesTheQueueAfterLoginAndStopsOnSIGTERM() throws {
         let pm = try PMCMSRun()

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestBackends
 
 /// `pmcms user add|list|passwd|remove` with the real binary: exit codes, errors on stderr,
 /// `--json`, passwords never stored or shown, every change in the account log.
 @Suite("pmcms user, end to end")
 struct UserCommandTests {
-    @Test func addListPasswdRemove() throws {
+    @Test(.sqliteOnly("drops SQLite's account_event trigger with sqlite3")) func addListPasswdRemove() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
         // A new store is made by `user add`, as by `config KEY VALUE`.
@@ -27,7 +28,7 @@ struct UserCommandTests {
         #expect(try pm.run(["--db", pm.storePath, "user", "list"]).stdout == text.stdout)
 
         // Only a bcrypt hash is stored, never the password.
-        let stored = try pm.sqlite("SELECT password_hash FROM account WHERE name = 'alice'")
+        let stored = try pm.query("SELECT password_hash FROM account WHERE name = 'alice'")
         #expect(stored.stdout.hasPrefix("$2b$12$"), "\(stored.stdout)")
         #expect(!stored.stdout.contains("correct horse"))
 
@@ -53,7 +54,7 @@ struct UserCommandTests {
 
         // passwd changes the hash; remove removes; unknown names are errors.
         #expect(try pm.run(["user", "passwd", "alice", "--password-stdin"], input: "battery staple\n").status == 0)
-        #expect(try pm.sqlite("SELECT password_hash FROM account WHERE name = 'alice'").stdout != stored.stdout)
+        #expect(try pm.query("SELECT password_hash FROM account WHERE name = 'alice'").stdout != stored.stdout)
         let unknown = try pm.run(["user", "passwd", "nobody", "--password-stdin"], input: "long enough\n")
         #expect(unknown.status == 1 && unknown.stderr.contains("no account 'nobody'"))
         #expect(try pm.run(["user", "remove", "sam"]).status == 0)
@@ -61,22 +62,22 @@ struct UserCommandTests {
         #expect((try pm.run(["user", "list", "--json"]).json() as? [[String: Any]])?.count == 1)
 
         // Every change is in the account log, with who made it (--author / $PMCMS_AUTHOR).
-        let log = try pm.sqlite("SELECT account || ' ' || action || ' ' || by FROM account_event ORDER BY id")
+        let log = try pm.query("SELECT account || ' ' || action || ' ' || by FROM account_event ORDER BY id")
         #expect(log.stdout == "alice add tester\nsam add tester\nalice passwd tester\nsam remove tester\n")
         // ... which cannot be rewritten.
-        #expect(try pm.sqlite("DELETE FROM account_event").status != 0)
+        #expect(try pm.query("DELETE FROM account_event").status != 0)
         #expect(try pm.run(["verify"]).status == 0)
         // ... and verify says so when its guard is gone.
-        #expect(try pm.sqlite("DROP TRIGGER account_event_append_only_delete").status == 0)
+        #expect(try pm.query("DROP TRIGGER account_event_append_only_delete").status == 0)
         let damaged = try pm.run(["verify"])
         #expect(damaged.status == 1 && damaged.stdout.contains("account_event_append_only_delete"), "\(damaged.stdout)")
-        try #require(try pm.sqlite("""
+        try #require(try pm.query("""
             CREATE TRIGGER account_event_append_only_delete BEFORE DELETE ON account_event
             BEGIN SELECT RAISE(ABORT, 'account events are append-only'); END;
             """).status == 0)
     }
 
-    @Test func serveBeyondLoopbackNeedsAccountsAndThenLogsInByAccount() throws {
+    @Test(.untilSearchServeOnPostgres) func serveBeyondLoopbackNeedsAccountsAndThenLogsInByAccount() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
         try #require(try pm.run(["init"]).status == 0)

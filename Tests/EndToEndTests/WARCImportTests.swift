@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 import TestSupport
 
 /// A WARC archive written the way crawlers write one: each record a gzip member of its own
@@ -199,14 +200,14 @@ struct WARCImportTests {
         let first = try pm.run(["import", path, "--json"])
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         let state = "SELECT (SELECT COUNT(*) FROM revision), (SELECT MAX(id) FROM revision), (SELECT COUNT(*) FROM entry), (SELECT group_concat(path || hash || imported_at) FROM import_file);"
-        let before = try pm.sqlite(state).stdout
-        #expect(try pm.sqlite("SELECT COUNT(*) FROM revision;").stdout == "6\n")
+        let before = try pm.query(state).stdout
+        #expect(try pm.query("SELECT COUNT(*) FROM revision;").stdout == "6\n")
         let again = try pm.run(["import", path, "--json"], env: ["PMCMS_NOW": "2027-01-01T00:00:00Z"])
         #expect(again.status == 0)
         let summary = try again.object()
         #expect(summary["created"] as? Int == 0 && summary["updated"] as? Int == 0)
         #expect(summary["files_skipped"] as? Int == 6, "each record is skipped before parsing")
-        #expect(try pm.sqlite(state).stdout == before, "nothing written, not even the skip table")
+        #expect(try pm.query(state).stdout == before, "nothing written, not even the skip table")
     }
 
     @Test("an older archive imported after a newer one: its older capture is skipped by reason, never a newer revision")
@@ -234,11 +235,11 @@ struct WARCImportTests {
 
         // Again: the same answer, nothing written (the older record is not recorded as imported).
         let state = "SELECT (SELECT COUNT(*) FROM revision), (SELECT group_concat(path || hash) FROM import_file), (SELECT import_fetched_at FROM entry);"
-        let before = try pm.sqlite(state).stdout
+        let before = try pm.query(state).stdout
         let again = try pm.run(["import", older])
         #expect(again.status == 0)
         #expect(again.stdout.contains("1 WARC record skipped: 1 older than the stored capture"), "\(again.stdout)")
-        #expect(try pm.sqlite(state).stdout == before)
+        #expect(try pm.query(state).stdout == before)
 
         // A later capture still makes a revision; the archive that was newest is now older than it.
         let latest = try archive("A project management office sets standards, audits projects and trains managers.", fetched: "2026-12-01T10:00:00Z", "latest.warc.gz")
@@ -249,7 +250,7 @@ struct WARCImportTests {
         #expect(try pm.run(["show", "what-does-a-pmo-do", "--json"]).object()["revision"] as? Int == 2)
     }
 
-    @Test("a store from before version 12 reads its captures' dates from their revision messages once, when migrated")
+    @Test("a store from before version 12 reads its captures' dates from their revision messages once, when migrated", .sqliteOnly("makes a SQLite store of an older version"))
     func fetchDatesOfAnOlderStore() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
@@ -258,7 +259,7 @@ struct WARCImportTests {
                           date: "2026-11-15T09:30:00Z")
         #expect(try pm.run(["import", try write(warc.bytes, "new.warc.gz", in: pm)]).status == 0)
         // Undo migration 0011 as an older pmcms's store would be: no column, no record of it.
-        let undo = try pm.sqlite("ALTER TABLE entry DROP COLUMN import_fetched_at; DELETE FROM grdb_migrations WHERE identifier = '0011_import_fetched_at';")
+        let undo = try pm.query("ALTER TABLE entry DROP COLUMN import_fetched_at; DELETE FROM grdb_migrations WHERE identifier = '0011_import_fetched_at';")
         #expect(undo.status == 0, "\(undo.stderr)")
         var old = WARCWriter()
         try old.response("https://example.org/faq/pmo.html", body: Self.page(title: "What does a PMO do?", answer: "Sets standards."),
@@ -266,7 +267,7 @@ struct WARCImportTests {
         let result = try pm.run(["import", try write(old.bytes, "old.warc.gz", in: pm), "--json"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(try result.object()["records_skipped"] as? [String: Int] == ["older than the stored capture": 1], "\(result.stdout)")
-        #expect(try pm.sqlite("SELECT import_fetched_at FROM entry;").stdout == "2026-11-15T09:30:00Z\n")
+        #expect(try pm.query("SELECT import_fetched_at FROM entry;").stdout == "2026-11-15T09:30:00Z\n")
     }
 
     @Test("re-importing an archive names its skipped records as records, not unchanged files")

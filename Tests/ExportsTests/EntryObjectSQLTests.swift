@@ -1,11 +1,12 @@
 import Foundation
 import PMCMS
 import Testing
+import TestBackends
 
 /// `export json` and `export ndjson` take the entry object from SQLite (`streamEntryJSON`), while
 /// `show --json`, `--with-history` and the library's views encode `EntryView`. The two must be
 /// the same object, byte for byte, or the public interface would depend on the command.
-@Suite("The entry object built by SQLite")
+@Suite("The entry object built by SQLite", .sqliteOnly("the entry object SQLite builds (streamEntryJSON); on PostgreSQL the exports encode EntryView"))
 struct EntryObjectSQLTests {
     /// The export fixture plus a question whose links exercise every way of resolving one: by
     /// slug only, by URL, a slug that names nothing (falling back to the URL), a link to nothing,

@@ -2,6 +2,7 @@ import Exports
 import Foundation
 import Imports
 import PMCMS
+import TestBackends
 import Testing
 
 /// The W3C Feed Validator (vendored in `Tests/Fixtures/feedvalidator`) run over the RSS and Atom
@@ -89,7 +90,7 @@ struct FeedValidatorTests {
         _ = Fixture.pinnedClock
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-feeds-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try ContentStore(path: folder.appendingPathComponent("imported.sqlite").path, create: true)
+        let store = try TestBackend.makeStore(in: folder, name: "imported.sqlite")
         for (key, value) in Fixture.defaultSettings { try store.setSetting(key, value) }
         if !paths.isEmpty {
             let summary = try ImportRun(store: store, options: ImportOptions(baseURL: "https://www.example.org", author: "import")).run(paths: paths)

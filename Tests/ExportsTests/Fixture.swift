@@ -1,6 +1,7 @@
 import Exports
 import Foundation
 @testable import PMCMS
+import TestBackends
 
 /// A fixed store for the export tests: the same entries, dates and settings on every run, with
 /// content chosen to break naive writers (markup, quotes, commas, line breaks, formula
@@ -40,12 +41,13 @@ enum Fixture {
         """
     static let formulaTitle = "=cmd|' /C calc'!A0"
 
-    /// Makes the fixture store in a new temporary folder and returns it.
+    /// Makes the fixture store in a new temporary folder and returns it: a file there, or a new
+    /// PostgreSQL database with `PMCMS_TEST_BACKEND=postgres` (dropped when the tests end).
     static func makeStore(settings: [SettingKey: String] = defaultSettings) throws -> (ContentStore, URL) {
         _ = pinnedClock
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-exports-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try ContentStore(path: folder.appendingPathComponent("store.sqlite").path, create: true)
+        let store = try TestBackend.makeStore(in: folder)
         for (key, value) in settings { try store.setSetting(key, value) }
         try fill(store)
         return (store, folder)

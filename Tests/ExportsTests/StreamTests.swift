@@ -2,10 +2,11 @@ import Exports
 import Foundation
 import PMCMS
 import Testing
+import TestBackends
 
 @Suite("Streaming reads: order, filters, index, settings")
 struct StreamTests {
-    @Test("the newest-N feed query walks an index instead of sorting", arguments: [StreamSelection.live, .head])
+    @Test("the newest-N feed query walks an index instead of sorting", .sqliteOnly("SQLite's query plan"), arguments: [StreamSelection.live, .head])
     func feedQueryUsesTheIndex(selection: StreamSelection) throws {
         let (store, folder) = try Fixture.makeStore()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -1,5 +1,6 @@
 import Foundation
 import PMCMS
+import TestBackends
 import Testing
 @testable import Imports
 
@@ -10,7 +11,7 @@ struct DryRunTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-dryrun-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try ContentStore(path: folder.appendingPathComponent("store.sqlite").path, create: true)
+        let store = try TestBackend.makeStore(in: folder)
         let site = Fixtures.directory.appendingPathComponent("site").path
         func run(dryRun: Bool) throws -> ImportSummary {
             // Two pages per batch: the site's pages share article cards across batches.

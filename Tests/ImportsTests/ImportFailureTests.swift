@@ -1,5 +1,6 @@
 import Foundation
 import PMCMS
+import TestBackends
 import Testing
 @testable import Imports
 
@@ -11,7 +12,7 @@ struct ImportFailureTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-failures-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try ContentStore(path: folder.appendingPathComponent("store.sqlite").path, create: true)
+        let store = try TestBackend.makeStore(in: folder)
         let pages = folder.appendingPathComponent("site")
         try FileManager.default.createDirectory(at: pages, withIntermediateDirectories: true)
         let missing = folder.appendingPathComponent("nowhere.html").path

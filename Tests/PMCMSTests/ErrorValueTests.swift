@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 @testable import PMCMS
 
 /// The core's refusals carry values (statuses, actions, revisions, what kind of file), so that
@@ -67,7 +68,7 @@ struct ErrorValueTests {
         #expect(Self.error(StoreError.self) { try content.set(.related, to: "a") } == .linksNeedAList(field: .related))
     }
 
-    @Test("a file that is not a store says which kind of file it is")
+    @Test("a file that is not a store says which kind of file it is", .sqliteOnly("kinds of file that are not a store"))
     func notAStore() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-notastore-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -1,20 +1,23 @@
 import Foundation
 @testable import PMCMS
+import TestBackends
 
-/// A store in a temporary file whose revisions carry the times a test gives, so that history
+/// A store in a temporary file (or a PostgreSQL database, `TestBackend`) whose revisions carry the times a test gives, so that history
 /// tests never depend on the clock or on `PMCMS_NOW` (which parallel tests would share).
 struct HistoryFixture {
+    /// The file's path, or the database's address.
     let path: String
     let store: ContentStore
 
     init() throws {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pmcms-history-\(UUID().uuidString).sqlite").path
-        store = try ContentStore(path: path, create: true)
+        path = try TestBackend.newStore(
+            in: FileManager.default.temporaryDirectory, name: "pmcms-history-\(UUID().uuidString).sqlite")
+        store = try TestBackend.open(path, access: .create)
     }
 
     func cleanup() {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        TestBackend.remove(path)
     }
 
     /// Creates an entry whose first revision is made at `time`.

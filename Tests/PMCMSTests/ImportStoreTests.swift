@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestBackends
 @testable import PMCMS
 
 @Suite("Import into the store")
@@ -138,6 +139,6 @@ struct ImportControlCharacterTests {
         #expect(content.body == "Cut  here, and more after.")
         #expect(content.summary == "Ab")
         #expect(content.related.map(\.title) == ["Otherone"])
-        #expect(try t.store.verify().ok)
+        #expect(try TestBackend.verify(t.store).ok)
     }
 }

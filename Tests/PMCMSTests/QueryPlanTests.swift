@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 import Testing
+import TestBackends
 @testable import PMCMS
 
 /// The review desk's queue must not read every entry's head revision: on a store of 100,000
 /// entries that is gigabytes of revision rows (bodies included) for a page listing a few. These
 /// tests read SQLite's own plan for the queries the queue page runs, on a real store.
-@Suite("Query plans of the review queue")
+@Suite("Query plans of the review queue", .sqliteOnly("SQLite's query plans"))
 struct QueryPlanTests {
     /// The lines of `EXPLAIN QUERY PLAN` for `sql`.
     static func plan(_ t: TestStore, _ sql: SQLQuery) throws -> [String] {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestBackends
 import TestSupport
 @testable import PMCMS
 
@@ -34,7 +35,7 @@ struct RevisionTests {
         #expect(try t.store.revisions("1").count == 1)
     }
 
-    @Test("SQL refuses UPDATE and DELETE of a revision")
+    @Test("SQL refuses UPDATE and DELETE of a revision", .sqliteOnly("SQLite's triggers through GRDB; PostgreSQL's are tested in PostgresSchemaTests"))
     func revisionsAreAppendOnly() throws {
         let t = try TestStore()
         try t.question()
@@ -51,7 +52,7 @@ struct RevisionTests {
         #expect(try t.store.content("1", revision: 1).title == "Is PMO more senior than project manager?")
     }
 
-    @Test("revision numbers stay contiguous: a gap is refused by the schema")
+    @Test("revision numbers stay contiguous: a gap is refused by the schema", .sqliteOnly("SQLite's trigger through GRDB; PostgreSQL's is tested in PostgresSchemaTests"))
     func contiguousNumbers() throws {
         let t = try TestStore()
         try t.question()

@@ -2,11 +2,12 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import Testing
+import TestBackends
 @testable import PMCMS
 
 @Suite("Search and check")
 struct SearchCheckTests {
-    @Test("ranked full-text search: title above body, phrases, prefixes, booleans, folded accents")
+    @Test("ranked full-text search: title above body, phrases, prefixes, booleans, folded accents", .untilSearchServeOnPostgres)
     func search() throws {
         let t = try TestStore()
         try t.question("Can a Scrum Master be a PM?", body: "Yes, many do.")
@@ -30,7 +31,7 @@ struct SearchCheckTests {
         #expect(throws: StoreError.self) { try t.store.search(SearchQuery("   ")) }
     }
 
-    @Test("the index follows every change in the same transaction")
+    @Test("the index follows every change in the same transaction", .untilSearchServeOnPostgres)
     func searchFollowsChanges() throws {
         let t = try TestStore()
         try t.question("Old title?", body: "nothing")
@@ -41,7 +42,7 @@ struct SearchCheckTests {
         #expect(try t.store.search(SearchQuery("old")).count == 1)
     }
 
-    @Test("an older store gets its search index built by the migration")
+    @Test("an older store gets its search index built by the migration", .sqliteOnly("builds a SQLite store of migration 0001 with GRDB"))
     func migrationBuildsIndex() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-old-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -63,7 +64,7 @@ struct SearchCheckTests {
         #expect(try store.search(SearchQuery("stakeholder")).map(\.slug) == ["q"])
     }
 
-    @Test("search over 10,000 entries reads the index, never scans a table")
+    @Test("search over 10,000 entries reads the index, never scans a table", .sqliteOnly("counts SQLite's full-scan steps"))
     func searchAtScale() throws {
         let t = try TestStore()
         let words = ["project", "programme", "portfolio", "agile", "scrum", "budget", "risk", "stakeholder", "charter", "sprint"]
@@ -123,7 +124,7 @@ struct SearchCheckTests {
         #expect(try fullScanSteps(ContentStore.hitsSQL, shown) == 0, "no step of a full table scan")
     }
 
-    @Test("search pages follow the ranking, which also counts the matches up to its limit")
+    @Test("search pages follow the ranking, which also counts the matches up to its limit", .untilSearchServeOnPostgres)
     func searchPagesAndRankings() throws {
         let t = try TestStore()
         for i in 1...7 {

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 import Testing
+import TestBackends
 @testable import PMCMS
 import Schema
 
 @Suite("Store")
 struct StoreTests {
-    @Test("a fresh file is migrated to the whole schema, in WAL mode with foreign keys on")
+    @Test("a fresh file is migrated to the whole schema, in WAL mode with foreign keys on", .sqliteOnly("reads the SQLite file's journal mode, pragmas and GRDB's migrations table"))
     func freshMigration() throws {
         let t = try TestStore()
         #expect(try t.store.appliedMigrations() == Schema.migrations.map(\.identifier))
@@ -20,7 +21,7 @@ struct StoreTests {
         #expect(try again.appliedMigrations() == Schema.migrations.map(\.identifier))
     }
 
-    @Test("a store made by a newer pmcms is refused with a clear message")
+    @Test("a store made by a newer pmcms is refused with a clear message", .sqliteOnly("writes into GRDB's migrations table"))
     func refusesNewerStore() throws {
         let t = try TestStore()
         try t.execute("INSERT INTO grdb_migrations (identifier) VALUES ('9999_from_the_future')")
@@ -31,14 +32,14 @@ struct StoreTests {
         #expect(message.contains("newer version") && message.contains("9999_from_the_future"))
     }
 
-    @Test("opening a missing store without create says how to make one")
+    @Test("opening a missing store without create says how to make one", .sqliteOnly("a missing file"))
     func missingStore() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("missing-\(UUID().uuidString).sqlite").path
         #expect(throws: StoreError.noStore(path: path)) { _ = try ContentStore(path: path) }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
-    @Test("a file that is not SQLite is refused, not overwritten")
+    @Test("a file that is not SQLite is refused, not overwritten", .sqliteOnly("a file that is not SQLite"))
     func notAStore() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("junk-\(UUID().uuidString).sqlite").path
         let junk = Data(repeating: 0x41, count: 4096)

@@ -1,19 +1,29 @@
 import Foundation
 @testable import PMCMS
+import TestBackends
 
-/// A store in a fresh temporary file, removed when the test is done with it.
+/// A fresh store for one test, removed when the test is done with it: a temporary file, or a
+/// new PostgreSQL database with `PMCMS_TEST_BACKEND=postgres` (`TestBackend`). `directory` is
+/// the test's temporary folder on either backend.
 final class TestStore {
     let directory: URL
     let store: ContentStore
+    /// Where the store was made (the database to drop on PostgreSQL).
+    private let address: String
+    /// The store's path, or its postgres:// address as messages name it.
     var path: String { store.path }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmcms-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try ContentStore(path: directory.appendingPathComponent("store.sqlite").path, create: true)
+        address = try TestBackend.newStore(in: directory)
+        store = try TestBackend.open(address, access: .create)
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+        TestBackend.remove(address)
+    }
 
     /// A question in draft with a known body.
     @discardableResult

@@ -2,12 +2,13 @@ import Foundation
 import GRDB
 import Schema
 import Testing
+import TestBackends
 @testable import PMCMS
 
 /// `verify` sees what it promises to see (issue 14 item 16): FTS5's own check of the search
 /// index, every field of a revision in its hash, the guard triggers, and damage reported as
 /// "corrupt store: …" instead of a raw error.
-@Suite("Verify: index, metadata, triggers, corruption")
+@Suite("Verify: index, metadata, triggers, corruption", .sqliteOnly("damages the SQLite file's FTS5 index, triggers and columns"))
 struct VerifyDepthTests {
     func published() throws -> TestStore {
         let t = try TestStore()

@@ -7,9 +7,10 @@ import Foundation
 /// it exactly there instead of after a guessed delay. The points are `before-commit` (inside a
 /// write transaction, all of its writes done, nothing committed) and `after-commit` (the
 /// transaction committed, the command not finished). Without both variables nothing happens
-/// but one check of a static, read once.
-enum CrashPoint {
-    enum Point: String {
+/// but one check of a static, read once. Both backends reach them (SQLite's `writeSQLite`,
+/// PostgreSQL's `PostgresBackend.write`).
+package enum CrashPoint {
+    package enum Point: String {
         case beforeCommit = "before-commit", afterCommit = "after-commit"
     }
 
@@ -30,7 +31,7 @@ enum CrashPoint {
     nonisolated(unsafe) private static var reached: [Point: Int] = [:]
     private static let lock = NSLock()
 
-    static func reach(_ point: Point) {
+    package static func reach(_ point: Point) {
         guard let stop, stop.point == point else { return }
         let count = lock.withLock {
             reached[point, default: 0] += 1
