@@ -149,11 +149,10 @@ extension ContentStore {
             for page in pages {
                 do {
                     let outcomes = try db.savepoint {
-                        var known = try Self.importRows(db, keys: page.entries.map(\.key))
-                        let outcomes = try page.entries.map { incoming in
+                        let outcomes = try page.entries.map {
                             try Self.importEntry(
-                                db, incoming, newStatus: newStatus, author: author, message: message, note: page.note,
-                                fetchedAt: page.fetchedAt, now: now, known: known.removeValue(forKey: incoming.key))
+                                db, $0, newStatus: newStatus, author: author, message: message, note: page.note,
+                                fetchedAt: page.fetchedAt, now: now)
                         }
                         // A page skipped whole as an older capture is not recorded as imported:
                         // importing it again says again why it was skipped.
@@ -188,34 +187,13 @@ extension ContentStore {
         }
     }
 
-    /// The import columns of the entries a page's keys name, read in one query before the page
-    /// is written, by key; a key without an entry maps to nil. A seed-shaped page has 13 entries
-    /// (its question and 12 article cards): on PostgreSQL, where each statement is a round trip
-    /// to the server, reading them one by one was nearly half of an import's statements.
-    static func importRows(_ db: any StoreSession, keys: [String]) throws -> [String: SQLRow?] {
-        guard keys.count > 1 else { return [:] }
-        var rows: [String: SQLRow?] = Dictionary(keys.map { ($0, nil) }) { first, _ in first }
-        let json = String(decoding: try JSONEncoder().encode(keys), as: UTF8.self)
-        for row in try db.fetchAll("""
-            SELECT import_key, \(sql: importColumns) FROM entry WHERE import_key IN \(literal: jsonElements(json))
-            """) {
-            rows[try row["import_key"]] = row
-        }
-        return rows
-    }
-
-    /// What `importEntry` reads of the entry an incoming entry's key names.
-    static let importColumns = "id, slug, last_import, import_hash, import_fetched_at"
-
-    /// `known`: the entry's import columns read ahead by `importRows` (`.some(nil)`: no entry has
-    /// the key), valid only until an entry with this key is written; nil: read them here.
     static func importEntry(
         _ db: any StoreSession, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, note: String? = nil,
-        fetchedAt: String? = nil, now: String, known: SQLRow?? = nil
+        fetchedAt: String? = nil, now: String
     ) throws -> ImportOutcome {
         /// The import's own message, else the default for what happened with the page's note.
         func revisionMessage(_ standard: String) -> String { message ?? (note.map { "\(standard) (\($0))" } ?? standard) }
-        let row = try known ?? db.fetchOne("SELECT \(sql: importColumns) FROM entry WHERE import_key = \(incoming.key)")
+        let row = try db.fetchOne("SELECT id, slug, last_import, import_hash, import_fetched_at FROM entry WHERE import_key = \(incoming.key)")
         // A card of an article the store has is only a link (12 of them on every seed-shaped page).
         if incoming.isCard, let row {
             if incoming.prepared == nil { try incoming.content.removingControlCharacters().validate(kind: incoming.kind) }
