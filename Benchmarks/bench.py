@@ -346,13 +346,19 @@ def postgres_only(bench, started, url):
             del report["figures"][key]
     report["figures"].update({k: v for k, v in bench.figures.items() if k.startswith(("pg_", "postgres"))
                               and not (reused and k == "pg_store_copy")})
-    report["postgres_date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    report["postgres_command"] = "Benchmarks/run.sh --postgres-only"
-    report["postgres_measure_seconds"] = round(time.perf_counter() - started, 1)
+    write_partial(report, "postgres", "PostgreSQL", started)
+
+
+def write_partial(report, part, label, started):
+    """Writes results.json after a partial run (`--PART-only`) merged its figures into `report`:
+    when, by which command and in how long that part was measured."""
+    report[f"{part}_date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report[f"{part}_command"] = f"Benchmarks/run.sh --{part}-only"
+    report[f"{part}_measure_seconds"] = round(time.perf_counter() - started, 1)
     with open(RESULTS, "w") as f:
         json.dump(report, f, indent=2, ensure_ascii=False)
         f.write("\n")
-    print(f"\n{report['postgres_date']} · PostgreSQL figures measured in {report['postgres_measure_seconds']} s · written to {RESULTS}")
+    print(f"\n{report[f'{part}_date']} · {label} figures measured in {report[f'{part}_measure_seconds']} s · written to {RESULTS}")
 
 
 def serve_only(bench, started):
@@ -371,13 +377,7 @@ def serve_only(bench, started):
     for key in [k for k in report["figures"] if k.startswith("serve")]:
         del report["figures"][key]
     report["figures"].update(bench.figures)
-    report["serve_date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    report["serve_command"] = "Benchmarks/run.sh --serve-only"
-    report["serve_measure_seconds"] = round(time.perf_counter() - started, 1)
-    with open(RESULTS, "w") as f:
-        json.dump(report, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    print(f"\n{report['serve_date']} · serve figures measured in {report['serve_measure_seconds']} s · written to {RESULTS}")
+    write_partial(report, "serve", "serve", started)
 
 
 if __name__ == "__main__":
