@@ -8,17 +8,27 @@ import Synchronization
 /// queries (`SQLQuery`, rendered with `$1…` parameters) through one `PostgresSession`.
 ///
 /// Reads run in a REPEATABLE READ READ ONLY transaction: one snapshot, as SQLite's reads are.
-/// Writes run SERIALIZABLE, so that two writers on two machines behave as if one ran after the
-/// other; the one that loses (a serialization failure, a deadlock, a unique violation on the
-/// revision number, or a head that moved under its compare-and-set) is rolled back and run again
-/// from the start, where SQLite's writer would have waited for the lock. It then sees the other
-/// writer's revision, and a change based on the old head is refused as stale (exit 3).
+///
+/// Writes take the store's writer lock first (a session advisory lock, taken before BEGIN so
+/// that the transaction's snapshot is made after the writer before it committed): one writer at
+/// a time, waiting up to `ContentStore.busyTimeout` as SQLite's writers wait for each other.
+/// Without it an import batch, one long transaction, lost its serialization race to every short
+/// edit that committed meanwhile, and under a busy desk it never committed at all. Writes still
+/// run SERIALIZABLE, and one that loses all the same (to a program that writes without the lock,
+/// a deadlock, a unique violation on the revision number, or a head that moved under its
+/// compare-and-set) is rolled back and run again from the start. It then sees the other
+/// writer's revision, and a change based on the old head is refused as stale (exit 3). A killed
+/// process's lock goes with its connection.
 final class PostgresBackend: StoreBackend {
     let session: PostgresSession
     /// One transaction at a time on the one connection.
     private let lock = NSLock()
+    /// Whether this connection's lock waits are bounded yet (`takeWriterLock`).
+    private let lockTimeoutSet = Mutex(false)
     /// How many times a write that lost a race is run again before the error is reported.
     static let attempts = 20
+    /// The writer lock's key: "pmcmsW" in ASCII, beside the migrator's "pmcms" in `pg_locks`.
+    static let writerLockKey: Int64 = 0x70_6d_63_6d_73_57
 
     var location: String { session.location.description }
 
@@ -35,6 +45,8 @@ final class PostgresBackend: StoreBackend {
     func write<T>(rollback: Bool, _ body: (any StoreSession) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
+        try takeWriterLock()
+        defer { _ = try? session.query("SELECT pg_advisory_unlock($1)", [.integer(Self.writerLockKey)]) }
         for attempt in 1... {
             do {
                 return try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", rollback: rollback, crashPoints: true, body)
@@ -45,6 +57,21 @@ final class PostgresBackend: StoreBackend {
             }
         }
         fatalError("unreachable: the loop returns or throws")
+    }
+
+    /// Waits for the store's writer lock, as long as SQLite waits for its file's; a store held
+    /// longer is busy (`StoreError.busy`), as on SQLite.
+    private func takeWriterLock() throws {
+        do {
+            if !lockTimeoutSet.withLock({ $0 }) {
+                // Session-wide: also bounds a row lock held by a program writing without the lock.
+                try session.query("SET lock_timeout = '\(Int(ContentStore.busyTimeout))s'")
+                lockTimeoutSet.withLock { $0 = true }
+            }
+            try session.query("SELECT pg_advisory_lock($1)", [.integer(Self.writerLockKey)])
+        } catch PostgresStoreError.server(_, "55P03", _) {
+            throw StoreError.busy(path: location)
+        }
     }
 
     /// Search runs on the backend's own connection, in a read transaction like every read

@@ -17,7 +17,7 @@ import PostgresNIO
 public enum PostgresSearch {
     /// Lengths of a snippet, as SQLite's `snippet(search, -1, open, close, '…', 14)`: at most
     /// 14 words around the hits.
-    static let headlineOptions = "MaxWords=14, MinWords=5, ShortWord=0"
+    static let headlineOptions = "MaxWords=14, MinWords=13, ShortWord=0"
     /// How much of a body is indexed and shown in snippets (the migration's limit).
     static let indexedBodyCharacters = 100_000
 
@@ -25,10 +25,10 @@ public enum PostgresSearch {
     /// by entry id), read in one statement (one snapshot), like `ContentStore.search`.
     public static func search(_ session: PostgresSession, _ query: SearchQuery) throws -> [SearchHit] {
         let parsed = try SearchSyntax.storeQuery(query.text)
-        var binds: [Cell] = []
-        let tsquery = Self.tsquery(parsed, binds: &binds)
+        var binds: [Cell] = [], sought: [String] = []
+        let tsquery = Self.tsquery(parsed, binds: &binds, sought: &sought)
         let ranked = rankingSQL(query, tsquery: tsquery, binds: &binds, limit: query.limit, offset: query.offset)
-        let sql = "WITH ranked AS (\(ranked)) " + hitsSQL(tsquery: tsquery, binds: &binds, ranked: "ranked")
+        let sql = "WITH ranked AS (\(ranked)) " + hitsSQL(tsquery: tsquery, sought: sought, binds: &binds, ranked: "ranked")
         return try translating(query.text) {
             try session.query(sql, binds).map(hit)
         }
@@ -57,8 +57,8 @@ public enum PostgresSearch {
     public static func hits(_ session: PostgresSession, _ query: SearchQuery, _ items: ArraySlice<SearchRanking.Item>) throws -> [SearchHit] {
         guard !items.isEmpty else { return [] }
         let parsed = try SearchSyntax.storeQuery(query.text)
-        var binds: [Cell] = []
-        let tsquery = Self.tsquery(parsed, binds: &binds)
+        var binds: [Cell] = [], sought: [String] = []
+        let tsquery = Self.tsquery(parsed, binds: &binds, sought: &sought)
         let ids = String(decoding: try JSONEncoder().encode(items.map(\.id)), as: UTF8.self)
         let ranks = try JSONEncoder().encode(items.map(\.rank))
         let list = parameter(.text(ids), &binds), rankList = parameter(.text(String(decoding: ranks, as: UTF8.self)), &binds)
@@ -68,7 +68,7 @@ public enum PostgresSearch {
             FROM jsonb_array_elements_text(\(list)::jsonb) WITH ORDINALITY AS ids(value, n)
             JOIN jsonb_array_elements_text(\(rankList)::jsonb) WITH ORDINALITY AS ranks(value, n) USING (n)
             """
-        let sql = "WITH ranked AS (\(ranked)) " + hitsSQL(tsquery: tsquery, binds: &binds, ranked: "ranked", order: "ranked.n")
+        let sql = "WITH ranked AS (\(ranked)) " + hitsSQL(tsquery: tsquery, sought: sought, binds: &binds, ranked: "ranked", order: "ranked.n")
         return try translating(query.text) {
             try session.query(sql, binds).map(hit)
         }
@@ -95,14 +95,24 @@ public enum PostgresSearch {
     }
 
     /// The hits for the rows of `ranked` (id, rank), in `order`: each entry's slug, kind,
-    /// status and title, and a snippet of its head. The snippet is taken from the field the
-    /// query matches on its own (body, else summary, else title, else the body), as FTS5's
-    /// snippet picks the column with the hits, with `SearchHit`'s marks around the hits and "…"
-    /// where the field goes on before or after it.
-    static func hitsSQL(tsquery: String, binds: inout [Cell], ranked: String, order: String = "ranked.rank, ranked.id") -> String {
+    /// status and title, and a snippet of its head, with `SearchHit`'s marks around the hits
+    /// and "…" where the field goes on before or after it. The field is chosen as FTS5's
+    /// snippet chooses its column: 1000 points for each phrase sought (`sought`: those not after
+    /// NOT) that it holds, 100 more when it is longer than a snippet (FTS5 then also tries a
+    /// window from a sentence's start, which earns that), and the first of the best in the
+    /// table's column order (title, body, summary). FTS5 counts the phrases in its best
+    /// 14-word window, this the whole field: a long body with its hits far apart may differ.
+    static func hitsSQL(tsquery: String, sought: [String], binds: inout [Cell], ranked: String, order: String = "ranked.rank, ranked.id") -> String {
         let open = parameter(.text(SearchHit.markOpen), &binds), close = parameter(.text(SearchHit.markClose), &binds)
         let options = parameter(.text(headlineOptions), &binds)
         let body = "left(r.body, \(indexedBodyCharacters))"
+        /// A field's score: the phrases sought that `text`, indexed with weight `weight` (the
+        /// migration's), holds, and whether it has more than 14 words.
+        func score(_ text: String, _ weight: String) -> String {
+            let found = sought.isEmpty ? "0" : sought.map { "(ts_filter(r.search, '{\(weight)}') @@ \($0))::int" }.joined(separator: " + ")
+            return "1000 * (\(found)) + CASE WHEN \(text) ~ '^[^[:alnum:]]*([[:alnum:]]+[^[:alnum:]]+){14}[[:alnum:]]' THEN 100 ELSE 0 END"
+        }
+        let summary = "COALESCE(r.summary, '')"
         return """
             SELECT e.id, e.slug, e.kind, r.status, r.title, ranked.rank,
                    CASE WHEN r.search @@ q.query THEN
@@ -113,11 +123,9 @@ public enum PostgresSearch {
             JOIN entry e ON e.id = ranked.id
             JOIN revision r ON r.entry_id = e.id AND r.number = e.head
             CROSS JOIN (SELECT \(tsquery) AS query) q
-            CROSS JOIN LATERAL (SELECT CASE
-                WHEN ts_filter(r.search, '{d}') @@ q.query THEN \(body)
-                WHEN ts_filter(r.search, '{b}') @@ q.query THEN COALESCE(r.summary, '')
-                WHEN ts_filter(r.search, '{a}') @@ q.query THEN r.title
-                ELSE \(body) END AS text) source
+            CROSS JOIN LATERAL (SELECT field.text FROM (VALUES
+                (0, r.title, \(score("r.title", "a"))), (1, \(body), \(score(body, "d"))), (2, \(summary), \(score(summary, "b")))
+                ) AS field(n, text, score) ORDER BY field.score DESC, field.n LIMIT 1) source
             CROSS JOIN LATERAL (SELECT headline, translate(headline, \(open) || \(close), '') AS plain
                 FROM (SELECT ts_headline('pmcms_search'::regconfig, source.text, q.query,
                       'StartSel="' || \(open) || '", StopSel="' || \(close) || '", ' || \(options)) AS headline) h) shown
@@ -130,13 +138,22 @@ public enum PostgresSearch {
     /// writes only the operators. Grouped as FTS5 groups its syntax: adjacent phrases first
     /// (implicit AND), then NOT ("a NOT b" is a and not b), AND, OR, each from the left.
     static func tsquery(_ query: SearchSyntax.Query, binds: inout [Cell]) -> String {
+        var sought: [String] = []
+        return tsquery(query, binds: &binds, sought: &sought)
+    }
+
+    /// The tsquery, and in `sought` each phrase that is not after a NOT, as its own tsquery
+    /// (what a snippet looks for).
+    static func tsquery(_ query: SearchSyntax.Query, binds: inout [Cell], sought: inout [String]) -> String {
         // Split at the operators: groups of adjacent phrases, and the operator before each group.
         var groups: [[String]] = [[]]
         var operators: [SearchSyntax.Query.Operator] = []
         for part in query.parts {
             switch part {
             case .phrase(let words, let prefix):
-                groups[groups.count - 1].append("pmcms_search_phrase(\(parameter(.text(words), &binds)), \(prefix))")
+                let phrase = "pmcms_search_phrase(\(parameter(.text(words), &binds)), \(prefix))"
+                groups[groups.count - 1].append(phrase)
+                if operators.last != .not { sought.append(phrase) }
             case .operator(let op):
                 operators.append(op)
                 groups.append([])

@@ -371,10 +371,14 @@ struct EditorSession {
         try FrontMatter.compose(content: content, related: related, articles: articles, notes: notes, errors: errors, message: message ?? "")
     }
 
-    /// Where recovery files go, in order: beside the store, then `$XDG_STATE_HOME/pmcms/recovery`,
+    /// Where recovery files go, in order: beside the store (a file; a PostgreSQL store has no
+    /// folder of its own on this machine), then `$XDG_STATE_HOME/pmcms/recovery`,
     /// `~/.local/state/pmcms/recovery`, and the temporary folder.
     static func recoveryFolders(storePath: String) -> [URL] {
-        var folders = [URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent(".pmcms-recovery")]
+        var folders: [URL] = []
+        if !StoreAddress.isPostgres(storePath) {
+            folders.append(URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent(".pmcms-recovery"))
+        }
         if let state = ProcessEnvironment.nonEmpty("XDG_STATE_HOME"), state.hasPrefix("/") {
             folders.append(URL(fileURLWithPath: state).appendingPathComponent("pmcms/recovery"))
         }

@@ -212,7 +212,7 @@ struct CLIConventionsTests {
         #expect((try JSONSerialization.jsonObject(with: Data(usage.stderr.utf8)) as? [String: Any])?["exit_code"] as? Int == 2)
     }
 
-    @Test("pmcms with no arguments prints help and exits 2; the top-level help shows --db and --author", .failsOnPostgres("pmcms bug: with PMCMS_DB=postgres://, --generate-completion-script bash exits 2 taking \"bash\" for a command not yet on PostgreSQL"))
+    @Test("pmcms with no arguments prints help and exits 2; the top-level help shows --db and --author")
     func helpAndNoArguments() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }

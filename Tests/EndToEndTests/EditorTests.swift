@@ -92,10 +92,11 @@ struct EditorTests {
         let result = try pm.run(["edit", "1"], env: ["EDITOR": editor])
         #expect(result.status == 1)
         #expect(result.stderr.contains("edited_at"))
-        #expect(result.stderr.contains(".pmcms-recovery"))
+        // Beside the store (a file), else in the state folder (PostgreSQL).
+        #expect(result.stderr.contains(pm.isPostgres ? "/state/pmcms/recovery/" : ".pmcms-recovery/"), "\(result.stderr)")
         #expect(try revisionCount(pm) == 4)
         // The recovery file holds exactly the text as last saved in the editor.
-        let path = try #require(result.stderr.components(separatedBy: " ").first { $0.contains(".pmcms-recovery/") }?
+        let path = try #require(result.stderr.components(separatedBy: " ").first { $0.contains("recovery/") }?
             .trimmingCharacters(in: CharacterSet(charactersIn: ";\n`")))
         let recovered = try String(contentsOfFile: path, encoding: .utf8)
         let typed = try String(contentsOfFile: editor + ".typed", encoding: .utf8)
@@ -115,7 +116,7 @@ struct EditorTests {
         let result = try pm.run(["edit", "1"], env: ["EDITOR": failing])
         #expect(result.status == 1)
         #expect(try revisionCount(pm) == 4)
-        let path = try #require(result.stderr.components(separatedBy: " ").first { $0.contains(".pmcms-recovery/") }?
+        let path = try #require(result.stderr.components(separatedBy: " ").first { $0.contains("recovery/") }?
             .trimmingCharacters(in: CharacterSet(charactersIn: ";\n`")))
         let kept = try String(contentsOfFile: path, encoding: .utf8)
         #expect(kept.contains("Words I must not lose."))

@@ -26,6 +26,9 @@ struct PMCMSRun {
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "VISUAL")
         env.removeValue(forKey: "EDITOR")
+        // A PostgreSQL store has no folder beside it: its recovery files go to the state folder,
+        // here the test's own, never the home of whoever runs the tests.
+        env["XDG_STATE_HOME"] = directory.appendingPathComponent("state").path
         environment = env
     }
 

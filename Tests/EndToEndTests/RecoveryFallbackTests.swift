@@ -57,7 +57,7 @@ struct RecoveryFallbackTests {
          "TMPDIR": pm.directory.appendingPathComponent("tmp").path]
     }
 
-    @Test("an unwritable .pmcms-recovery falls back to $XDG_STATE_HOME, then ~/.local/state, and says where", .failsOnPostgres("pmcms bug on PostgreSQL: the recovery folder is made beside the store's path, here a postgres:// address"))
+    @Test("an unwritable .pmcms-recovery falls back to $XDG_STATE_HOME, then ~/.local/state, and says where")
     func fallsBack() throws {
         let pm = try setUp()
         defer { restore(pm); pm.cleanup() }
@@ -81,7 +81,7 @@ struct RecoveryFallbackTests {
         #expect(second.stderr.contains("Your text is in \(pm.directory.path)/home/.local/state/pmcms/recovery/"), "\(second.stderr)")
     }
 
-    @Test("when no recovery folder can be written, the editor's own file is kept and named", .failsOnPostgres("pmcms bug on PostgreSQL: the recovery folder is made beside the store's path, here a postgres:// address"))
+    @Test("when no recovery folder can be written, the editor's own file is kept and named")
     func keepsEditorFile() throws {
         let pm = try setUp()
         defer { restore(pm); pm.cleanup() }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestBackends
 
-@Suite("End to end: search and check", .failsOnPostgres("search on PostgreSQL: its snippets and order differ from the expected SQLite output"))
+@Suite("End to end: search and check")
 struct SearchCheckCLITests {
     @Test("search prints highlighted snippets, --json the documented shape, and a bad query a clear error")
     func search() throws {
@@ -44,7 +44,7 @@ struct SearchCheckCLITests {
     }
 }
 
-@Suite("End to end: search the imported fixture site", .failsOnPostgres("search on PostgreSQL: its snippets and order differ from the expected SQLite output"))
+@Suite("End to end: search the imported fixture site")
 struct FixtureSearchTests {
     @Test("\"scrum master\" finds the Scrum Master questions first, with highlighted snippets")
     func scrumMaster() throws {
@@ -59,10 +59,15 @@ struct FixtureSearchTests {
                 "every question with Scrum Master in its title ranks above the rest: \(titles)")
         #expect((hits.first?["snippet"] as? String)?.contains("<mark>") == true)
         let text = try pm.run(["search", "scrum master"])
+        // FTS5 starts the window at the sentence's start ("A"); PostgreSQL's ts_headline (issue
+        // 19 asks for it) starts it at the first hit. Same field, same hits, same end.
+        let window = pm.isPostgres
+            ? "…[Scrum] [Master] serves the team and removes impediments; a project manager is accountable…"
+            : "…A [Scrum] [Master] serves the team and removes impediments; a project manager is accountable…"
         #expect(text.stdout.hasPrefix("""
             is-a-scrum-master-just-a-project-manager  question · published
               Is a Scrum Master just a project manager?
-              …A [Scrum] [Master] serves the team and removes impediments; a project manager is accountable…
+              \(window)
 
             """), "\(text.stdout)")
     }

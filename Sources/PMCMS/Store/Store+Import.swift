@@ -149,10 +149,13 @@ extension ContentStore {
             for page in pages {
                 do {
                     let outcomes = try db.savepoint {
-                        let outcomes = try page.entries.map {
-                            try Self.importEntry(
-                                db, $0, newStatus: newStatus, author: author, message: message, note: page.note,
-                                fetchedAt: page.fetchedAt, now: now)
+                        var stored = try Self.importedRows(db, keys: page.entries.map(\.key))
+                        let outcomes = try page.entries.map { incoming in
+                            // An entry this page writes is read again by a later one with its key.
+                            defer { stored[incoming.key] = .unknown }
+                            return try Self.importEntry(
+                                db, incoming, stored: stored[incoming.key] ?? .unknown, newStatus: newStatus, author: author,
+                                message: message, note: page.note, fetchedAt: page.fetchedAt, now: now)
                         }
                         // A page skipped whole as an older capture is not recorded as imported:
                         // importing it again says again why it was skipped.
@@ -187,13 +190,46 @@ extension ContentStore {
         }
     }
 
+    /// What the store holds for an import key, as far as `importedRows` knows.
+    enum StoredImport {
+        /// Not read yet (or written since): `importEntry` reads it.
+        case unknown
+        /// Read: no entry has the key.
+        case none
+        /// Read: the entry with the key.
+        case row(SQLRow)
+    }
+
+    /// The columns `importEntry` reads of an entry with an import key.
+    static let importColumns: SQLQuery = "id, slug, import_key, last_import, import_hash, import_fetched_at"
+
+    /// The entries with any of `keys`, in one statement: a seed-shaped page names a dozen
+    /// article cards, and one query for each was most of an import's round trips on PostgreSQL.
+    static func importedRows(_ db: any StoreSession, keys: [String]) throws -> [String: StoredImport] {
+        guard keys.count > 1 else { return [:] }  // one entry: importEntry's own query is as cheap
+        let json = String(decoding: try JSONEncoder().encode(keys), as: UTF8.self)
+        let list: SQLQuery = .either(
+            sqlite: "IN \(literal: jsonElements(json))",
+            postgres: "= ANY(ARRAY(SELECT jsonb_array_elements_text(\(json)::jsonb)))")
+        var stored = Dictionary(keys.map { ($0, StoredImport.none) }, uniquingKeysWith: { first, _ in first })
+        for row in try db.fetchAll("SELECT \(literal: importColumns) FROM entry WHERE import_key \(literal: list)") {
+            stored[try row["import_key"]] = .row(row)
+        }
+        return stored
+    }
+
     static func importEntry(
-        _ db: any StoreSession, _ incoming: IncomingEntry, newStatus: Status, author: String, message: String?, note: String? = nil,
-        fetchedAt: String? = nil, now: String
+        _ db: any StoreSession, _ incoming: IncomingEntry, stored: StoredImport = .unknown, newStatus: Status, author: String,
+        message: String?, note: String? = nil, fetchedAt: String? = nil, now: String
     ) throws -> ImportOutcome {
         /// The import's own message, else the default for what happened with the page's note.
         func revisionMessage(_ standard: String) -> String { message ?? (note.map { "\(standard) (\($0))" } ?? standard) }
-        let row = try db.fetchOne("SELECT id, slug, last_import, import_hash, import_fetched_at FROM entry WHERE import_key = \(incoming.key)")
+        let row: SQLRow?
+        switch stored {
+        case .unknown: row = try db.fetchOne("SELECT \(literal: importColumns) FROM entry WHERE import_key = \(incoming.key)")
+        case .none: row = nil
+        case .row(let found): row = found
+        }
         // A card of an article the store has is only a link (12 of them on every seed-shaped page).
         if incoming.isCard, let row {
             if incoming.prepared == nil { try incoming.content.removingControlCharacters().validate(kind: incoming.kind) }
@@ -219,8 +255,12 @@ extension ContentStore {
                 db, kind: incoming.kind, content: content, author: author, origin: .import,
                 message: revisionMessage("imported"), importKey: incoming.key, now: now,
                 encodedLinks: (prepared.related, prepared.articles))
-            try db.execute("UPDATE entry SET last_import = head, import_hash = \(incoming.isCard ? nil : incomingHash) WHERE id = \(header.id)")
-            try recordFetched(header.id)
+            // One statement, as `recordFetched` would write the capture's date (a new entry has none).
+            try db.execute("""
+                UPDATE entry SET last_import = head, import_hash = \(incoming.isCard ? nil : incomingHash),
+                    import_fetched_at = \(incoming.isCard ? nil : fetchedAt)
+                WHERE id = \(header.id)
+                """)
             return .created(slug: header.slug)
         }
         let id: Int64 = try row["id"]

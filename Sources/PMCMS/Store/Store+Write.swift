@@ -46,8 +46,10 @@ extension ContentStore {
         let header = EntryHeader(id: id, slug: slug, kind: kind, head: 0, live: nil, createdAt: now, updatedAt: now)
         let number = try appendRevision(
             db, header: header, parentContent: nil, content: content, origin: origin, author: author,
-            message: message, upstream: false, now: now, encodedLinks: encodedLinks)
-        return try fetchHeader(db, id: header.id) ?? EntryHeader(id: header.id, slug: slug, kind: kind, head: number, live: nil, createdAt: now, updatedAt: now)
+            message: message, upstream: false, now: now, encodedLinks: encodedLinks, newEntry: true)
+        // What appendRevision just wrote, without reading it back (a round trip on PostgreSQL).
+        return EntryHeader(id: id, slug: slug, kind: kind, head: number, live: content.status == .published ? number : nil,
+                           createdAt: now, updatedAt: now)
     }
 
     static func uniqueSlug(_ db: any StoreSession, for title: String) throws -> String {
@@ -191,17 +193,21 @@ extension ContentStore {
 
     /// Appends one revision and moves the entry's pointers: `head` (unless `upstream`), `live`
     /// (to this revision when it is published, off the site when it leaves `published` by a
-    /// workflow step) and `updated_at`; the link table follows the head.
+    /// workflow step) and `updated_at`; the link table follows the head. `newEntry` says that
+    /// the entry was inserted in this transaction, with no revision or link yet: what would be
+    /// read to learn that is not asked (each question is a round trip on PostgreSQL; an import
+    /// creates thousands of entries), and the store's checks still hold (revision 1 is the
+    /// first number the triggers accept).
     @discardableResult
     static func appendRevision(
         _ db: any StoreSession, header: EntryHeader, parentContent: Content?, content: Content, origin: Origin,
         author: String, message: String?, upstream: Bool, now: String, parent: Int? = nil,
-        encodedLinks: (related: String, articles: String)? = nil, takeOffline: Bool = false
+        encodedLinks: (related: String, articles: String)? = nil, takeOffline: Bool = false, newEntry: Bool = false
     ) throws -> Int {
         // The revision's own text fields follow the content's rule (`TextCheck`).
         try TextCheck.require(author, field: "author")
         try TextCheck.require(message, field: "message")
-        let number = try maxRevision(db, entryID: header.id) + 1
+        let number = newEntry ? 1 : try maxRevision(db, entryID: header.id) + 1
         let (added, removed) = LineDiff.counts(from: parentContent?.body ?? "", to: content.body)
         // `encodedLinks`, when given, is `encodeLinks` of these very links, done ahead of time.
         let related = try encodedLinks?.related ?? encodeLinks(content.related)
@@ -244,7 +250,7 @@ extension ContentStore {
         // being replaced: rewriting them with what they already hold is skipped, which makes
         // workflow steps and body-only changes cheap (75 link rows for a seed-shaped question).
         if parentContent == nil || parentContent?.related != content.related || parentContent?.articles != content.articles {
-            try replaceLinks(db, entryID: header.id, related: related, articles: articles)
+            try replaceLinks(db, entryID: header.id, related: related, articles: articles, newEntry: newEntry)
         }
         if parentContent.map({ content.textDiffers(from: $0) }) ?? true {
             try indexForSearch(db, entryID: header.id, content: content)
@@ -255,8 +261,8 @@ extension ContentStore {
     /// Rewrites the entry's link rows from the revision's link columns (the JSON just stored):
     /// SQLite expands each array with `json_each`, one statement per role instead of one per
     /// link, so the rows hold exactly what the revision holds.
-    static func replaceLinks(_ db: any StoreSession, entryID: Int64, related: String, articles: String) throws {
-        try db.execute("DELETE FROM link WHERE entry_id = \(entryID)")
+    static func replaceLinks(_ db: any StoreSession, entryID: Int64, related: String, articles: String, newEntry: Bool = false) throws {
+        if !newEntry { try db.execute("DELETE FROM link WHERE entry_id = \(entryID)") }
         for (role, links) in [("related", related), ("articles", articles)] where links != "[]" {
             try db.execute(.either(
                 sqlite: """
