@@ -19,8 +19,19 @@ import Synchronization
 /// compare-and-set) is rolled back and run again from the start. It then sees the other
 /// writer's revision, and a change based on the old head is refused as stale (exit 3). A killed
 /// process's lock goes with its connection.
+///
+/// A connection that breaks (the server restarted, an administrator ended it, the network
+/// dropped) is replaced by a new one at the next transaction, so that a long-running `serve`
+/// recovers by itself. A transaction whose first statement found it broken is begun again at
+/// once on the new one (nothing was done yet); one that broke later is reported, not run again:
+/// a read may have handed rows on already (an export has printed them), and whether a write's
+/// COMMIT arrived is unknown.
 final class PostgresBackend: StoreBackend {
-    let session: PostgresSession
+    /// The connection, replaced when it broke (`beginning`).
+    private let current: Mutex<PostgresSession>
+    var session: PostgresSession { current.withLock { $0 } }
+    /// Set when a statement found the connection broken: the next transaction opens a new one.
+    private let broken = Mutex(false)
     /// One transaction at a time on the one connection.
     private let lock = NSLock()
     /// Whether this connection's lock waits are bounded yet (`takeWriterLock`).
@@ -33,7 +44,7 @@ final class PostgresBackend: StoreBackend {
     var location: String { session.location.description }
 
     init(_ session: PostgresSession) {
-        self.session = session
+        current = Mutex(session)
     }
 
     func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
@@ -45,8 +56,12 @@ final class PostgresBackend: StoreBackend {
     func write<T>(rollback: Bool, _ body: (any StoreSession) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        try takeWriterLock()
-        defer { _ = try? session.query("SELECT pg_advisory_unlock($1)", [.integer(Self.writerLockKey)]) }
+        // Nothing is written before the lock is held: a broken connection found here is replaced.
+        try beginning { try takeWriterLock() }
+        defer {
+            // A lost connection took its lock with it.
+            if !broken.withLock({ $0 }) { _ = try? session.query("SELECT pg_advisory_unlock($1)", [.integer(Self.writerLockKey)]) }
+        }
         for attempt in 1... {
             do {
                 return try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", rollback: rollback, crashPoints: true, body)
@@ -57,6 +72,43 @@ final class PostgresBackend: StoreBackend {
             }
         }
         fatalError("unreachable: the loop returns or throws")
+    }
+
+    /// Runs `start`, a first statement that changes nothing, on a working connection: one
+    /// known to be broken is replaced first, and when `start` finds it broken, it is replaced
+    /// and `start` runs once more.
+    private func beginning(_ start: () throws -> Void) throws {
+        try replaceIfBroken()
+        do {
+            try start()
+        } catch where Self.connectionLost(error) {
+            broken.withLock { $0 = true }
+            try replaceIfBroken()
+            try start()
+        }
+    }
+
+    private func replaceIfBroken() throws {
+        guard broken.withLock({ $0 }) || session.isGone else { return }
+        let fresh = try PostgresSession(session.location)
+        let old = current.withLock { value in
+            defer { value = fresh }
+            return value
+        }
+        try? old.close()
+        lockTimeoutSet.withLock { $0 = false }
+        broken.withLock { $0 = false }
+    }
+
+    /// Whether `error` says the connection is gone: it broke, or the server ended it (57P01
+    /// admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, 08xxx connection
+    /// exceptions).
+    static func connectionLost(_ error: any Error) -> Bool {
+        switch error as? PostgresStoreError {
+        case .cannotConnect: return true
+        case .server(_, let sqlState, _): return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
+        default: return false
+        }
     }
 
     /// Waits for the store's writer lock, as long as SQLite waits for its file's; a store held
@@ -92,7 +144,7 @@ final class PostgresBackend: StoreBackend {
     /// tests' stops just before and just after its COMMIT, as SQLite's writes do (`CrashPoint`).
     private func transaction<T>(_ begin: String, rollback: Bool = false, crashPoints: Bool = false,
                                 _ body: (any StoreSession) throws -> T) throws -> T {
-        try session.query(begin)
+        try beginning { try session.query(begin) }
         do {
             let result = try body(PostgresStoreSession(session: session))
             if rollback {
@@ -104,7 +156,11 @@ final class PostgresBackend: StoreBackend {
             }
             return result
         } catch {
-            _ = try? session.query("ROLLBACK")
+            if Self.connectionLost(error) {
+                broken.withLock { $0 = true }  // the server rolls back what a lost connection began
+            } else {
+                _ = try? session.query("ROLLBACK")
+            }
             throw error
         }
     }

@@ -50,6 +50,10 @@ public final class PostgresSession: Sendable {
         try self.init(PostgresLocation(url: url))
     }
 
+    /// Whether the connection is gone: closed here, or by the server (which ended it, or
+    /// stopped). A statement sent on it would wait for ever.
+    public var isGone: Bool { connection.isClosed }
+
     /// Whether `close()` ran: postgres-nio wants every connection closed before it goes away.
     private let closed = Mutex(false)
 
