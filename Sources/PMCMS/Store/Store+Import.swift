@@ -146,9 +146,11 @@ extension ContentStore {
             var results: [PageImportResult] = []
             let now = Timestamp.now()
             if let roots { try Self.recordImportRoots(db, baseURL: roots.baseURL, roots: roots.paths, now: now) }
+            // The files of the pages kept, by key, recorded together after the last page.
+            var files: [String: String] = [:]
             for page in pages {
                 do {
-                    let outcomes = try db.savepoint {
+                    let (outcomes, keep) = try db.savepoint {
                         var stored = try Self.importedRows(db, keys: page.entries.map(\.key))
                         let outcomes = try page.entries.map { incoming in
                             // An entry this page writes is read again by a later one with its key.
@@ -162,14 +164,9 @@ extension ContentStore {
                         let allOlder = !outcomes.isEmpty && outcomes.allSatisfy {
                             if case .olderCapture = $0 { true } else { false }
                         }
-                        if !allOlder, let key = page.fileKey, let hash = page.fileHash {
-                            try db.execute("""
-                                INSERT INTO import_file (path, hash, imported_at) VALUES (\(key), \(hash), \(now))
-                                ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, imported_at = excluded.imported_at
-                                """)
-                        }
-                        return outcomes
+                        return (outcomes, !allOlder)
                     }
+                    if keep, let key = page.fileKey, let hash = page.fileHash { files[key] = hash }
                     results.append(PageImportResult(fileKey: page.fileKey, outcomes: outcomes, error: nil))
                 } catch where db.mustAbort(error) {
                     throw error  // the store itself is in trouble (or the race was lost): stop, roll everything back
@@ -177,8 +174,28 @@ extension ContentStore {
                     results.append(PageImportResult(fileKey: page.fileKey, outcomes: [], error: PageImportError(error)))
                 }
             }
+            try Self.recordImportedFiles(db, files, now: now)
             return results
         }
+    }
+
+    /// Records the files of the pages an import kept, with their hashes, in one statement (one
+    /// round trip on PostgreSQL, instead of one for each page), in the pages' transaction.
+    static func recordImportedFiles(_ db: any StoreSession, _ files: [String: String], now: String) throws {
+        guard !files.isEmpty else { return }
+        let rows = String(decoding: try JSONEncoder().encode(files.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }), as: UTF8.self)
+        // SQLite's upsert needs a WHERE after a SELECT, to tell its ON from a join's.
+        try db.execute(.either(
+            sqlite: """
+                INSERT INTO import_file (path, hash, imported_at)
+                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), \(now) FROM json_each(\(rows)) WHERE true
+                ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, imported_at = excluded.imported_at
+                """,
+            postgres: """
+                INSERT INTO import_file (path, hash, imported_at)
+                SELECT f->>0, f->>1, \(now) FROM jsonb_array_elements(\(rows)::jsonb) AS f
+                ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, imported_at = excluded.imported_at
+                """))
     }
 
     /// The hash each file had when it was last imported, by file key.
@@ -251,16 +268,13 @@ extension ContentStore {
         let incomingHash = prepared.importHash
         guard let row else {
             content.status = newStatus
+            // The import's record (a card's page is not the article's own capture: no hash, no
+            // date), written with the entry and its head, as `recordFetched` would write the date.
             let header = try insertEntry(
                 db, kind: incoming.kind, content: content, author: author, origin: .import,
                 message: revisionMessage("imported"), importKey: incoming.key, now: now,
-                encodedLinks: (prepared.related, prepared.articles))
-            // One statement, as `recordFetched` would write the capture's date (a new entry has none).
-            try db.execute("""
-                UPDATE entry SET last_import = head, import_hash = \(incoming.isCard ? nil : incomingHash),
-                    import_fetched_at = \(incoming.isCard ? nil : fetchedAt)
-                WHERE id = \(header.id)
-                """)
+                encodedLinks: (prepared.related, prepared.articles),
+                imported: (hash: incoming.isCard ? nil : incomingHash, fetchedAt: incoming.isCard ? nil : fetchedAt))
             return .created(slug: header.slug)
         }
         let id: Int64 = try row["id"]

@@ -25,9 +25,13 @@ extension ContentStore {
         }
     }
 
+    /// Inserts a new entry and its first revision. `imported` is the import's record of the
+    /// page (`import_hash`, `import_fetched_at`, and `last_import` at the new head), written by
+    /// the same statements instead of an UPDATE after them.
     static func insertEntry(
         _ db: any StoreSession, kind: Kind, content: Content, author: String, origin: Origin, message: String?,
-        importKey: String?, now: String, encodedLinks: (related: String, articles: String)? = nil
+        importKey: String?, now: String, encodedLinks: (related: String, articles: String)? = nil,
+        imported: (hash: String?, fetchedAt: String?)? = nil
     ) throws -> EntryHeader {
         var content = content.normalized()
         if content.status == .published && content.publishedAt == nil { content.publishedAt = now }
@@ -39,14 +43,15 @@ extension ContentStore {
         }
         let newID = SQLQuery.nextID("entry")
         guard let id: Int64 = try db.fetchValue("""
-            INSERT INTO entry (\(literal: newID.column)slug, kind, import_key, head, created_at, updated_at)
-            VALUES (\(literal: newID.value)\(slug), \(kind.rawValue), \(key), 0, \(now), \(now)) RETURNING id
+            INSERT INTO entry (\(literal: newID.column)slug, kind, import_key, head, created_at, updated_at, import_hash, import_fetched_at)
+            VALUES (\(literal: newID.value)\(slug), \(kind.rawValue), \(key), 0, \(now), \(now), \(imported?.hash), \(imported?.fetchedAt))
+            RETURNING id
             """)
         else { throw StoreError.transactionWithoutResult }
         let header = EntryHeader(id: id, slug: slug, kind: kind, head: 0, live: nil, createdAt: now, updatedAt: now)
         let number = try appendRevision(
             db, header: header, parentContent: nil, content: content, origin: origin, author: author,
-            message: message, upstream: false, now: now, encodedLinks: encodedLinks, newEntry: true)
+            message: message, upstream: false, now: now, encodedLinks: encodedLinks, newEntry: true, recordImport: imported != nil)
         // What appendRevision just wrote, without reading it back (a round trip on PostgreSQL).
         return EntryHeader(id: id, slug: slug, kind: kind, head: number, live: content.status == .published ? number : nil,
                            createdAt: now, updatedAt: now)
@@ -197,12 +202,14 @@ extension ContentStore {
     /// the entry was inserted in this transaction, with no revision or link yet: what would be
     /// read to learn that is not asked (each question is a round trip on PostgreSQL; an import
     /// creates thousands of entries), and the store's checks still hold (revision 1 is the
-    /// first number the triggers accept).
+    /// first number the triggers accept). `recordImport` also moves `last_import` to the new
+    /// head, in the same statement as `head`.
     @discardableResult
     static func appendRevision(
         _ db: any StoreSession, header: EntryHeader, parentContent: Content?, content: Content, origin: Origin,
         author: String, message: String?, upstream: Bool, now: String, parent: Int? = nil,
-        encodedLinks: (related: String, articles: String)? = nil, takeOffline: Bool = false, newEntry: Bool = false
+        encodedLinks: (related: String, articles: String)? = nil, takeOffline: Bool = false, newEntry: Bool = false,
+        recordImport: Bool = false
     ) throws -> Int {
         // The revision's own text fields follow the content's rule (`TextCheck`).
         try TextCheck.require(author, field: "author")
@@ -242,7 +249,8 @@ extension ContentStore {
         // that lost the race finds no row, and its transaction is run again (`StoreBackend`),
         // now seeing the new head.
         let moved = try db.execute("""
-            UPDATE entry SET head = \(number), live = \(live), updated_at = \(now)
+            UPDATE entry SET head = \(number), live = \(live), updated_at = \(now),
+                last_import = COALESCE(\(recordImport ? number : nil), last_import)
             WHERE id = \(header.id) AND head = \(header.head)
             """)
         guard moved == 1 else { throw StoreError.headMoved(slug: header.slug, seen: header.head) }
@@ -258,25 +266,27 @@ extension ContentStore {
         return number
     }
 
-    /// Rewrites the entry's link rows from the revision's link columns (the JSON just stored):
-    /// SQLite expands each array with `json_each`, one statement per role instead of one per
-    /// link, so the rows hold exactly what the revision holds.
+    /// Rewrites the entry's link rows from the revision's link columns (the JSON just stored),
+    /// in one statement for both roles: SQLite expands each array with `json_each`, PostgreSQL
+    /// with `jsonb_array_elements`, so the rows hold exactly what the revision holds.
     static func replaceLinks(_ db: any StoreSession, entryID: Int64, related: String, articles: String, newEntry: Bool = false) throws {
         if !newEntry { try db.execute("DELETE FROM link WHERE entry_id = \(entryID)") }
-        for (role, links) in [("related", related), ("articles", articles)] where links != "[]" {
-            try db.execute(.either(
-                sqlite: """
-                    INSERT INTO link (entry_id, role, position, title, url, slug)
-                    SELECT \(entryID), \(role), CAST(key AS INTEGER), json_extract(value, '$.title'), json_extract(value, '$.url'),
-                           json_extract(value, '$.slug')
-                    FROM json_each(\(links))
-                    """,
-                postgres: """
-                    INSERT INTO link (entry_id, role, position, title, url, slug)
-                    SELECT \(entryID), \(role), l.position - 1, l.value->>'title', l.value->>'url', l.value->>'slug'
-                    FROM jsonb_array_elements(\(links)::jsonb) WITH ORDINALITY AS l(value, position)
-                    """))
-        }
+        guard related != "[]" || articles != "[]" else { return }
+        try db.execute(.either(
+            sqlite: """
+                INSERT INTO link (entry_id, role, position, title, url, slug)
+                SELECT \(entryID), role, CAST(key AS INTEGER), json_extract(value, '$.title'), json_extract(value, '$.url'),
+                       json_extract(value, '$.slug')
+                FROM (SELECT 'related' AS role, key, value FROM json_each(\(related))
+                      UNION ALL SELECT 'articles', key, value FROM json_each(\(articles)))
+                """,
+            postgres: """
+                INSERT INTO link (entry_id, role, position, title, url, slug)
+                SELECT \(entryID), l.role, l.position - 1, l.value->>'title', l.value->>'url', l.value->>'slug'
+                FROM (SELECT 'related' AS role, value, position FROM jsonb_array_elements(\(related)::jsonb) WITH ORDINALITY AS r(value, position)
+                      UNION ALL
+                      SELECT 'articles', value, position FROM jsonb_array_elements(\(articles)::jsonb) WITH ORDINALITY AS a(value, position)) l
+                """))
     }
 
     static func maxRevision(_ db: any StoreSession, entryID: Int64) throws -> Int {
