@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import PMCMS
 
 /// What every form posts besides its own fields: the anti-forgery token of this server and the
@@ -130,5 +131,16 @@ extension ReviewDesk {
         guard let host, let url = URL(string: origin), let originHost = url.host else { return false }
         let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
         return originAuthority == host
+    }
+}
+
+extension URI {
+    /// The query's parameters as a form sent them with GET (`application/x-www-form-urlencoded`,
+    /// HTML's rule): a `+` is a space. Hummingbird's `queryParameters` decodes `%20` but keeps
+    /// `+`, so "manager project" typed in the search box was searched as "manager+project". A
+    /// typed plus comes as `%2B`, and stays a plus.
+    var formParameters: Parameters {
+        guard let query, query.contains("+") else { return queryParameters }
+        return URI("?" + query.replacingOccurrences(of: "+", with: "%20")).queryParameters
     }
 }

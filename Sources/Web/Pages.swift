@@ -185,6 +185,9 @@ struct EntryPage {
     var revision: Int
     var live: Int?
     var liveDiffers: Bool
+    /// An import that changed the page after an edit: the newest upstream revision past the
+    /// head, kept aside until someone takes it in (`pmcms check` reports it as an error).
+    var upstreamPending: Int?
     var fields: [Field]
     var html: String
     var liveHTML: String
@@ -220,6 +223,7 @@ struct EntryPage {
         revision = latest.revision
         self.live = latest.header.live
         liveDiffers = live.map { $0.revision != latest.revision } ?? false
+        upstreamPending = revisions.last { $0.upstream && $0.number > latest.revision }?.number
         var fields: [Field] = []
         func add(_ name: String, _ value: String?, link: Bool = false) {
             guard let value, !value.isEmpty else { return }
@@ -474,6 +478,41 @@ struct EditPage {
         related = view.related.map(\.editingRef).joined(separator: "\n")
         articles = view.articles.map(\.editingRef).joined(separator: "\n")
         message = ""
+    }
+
+    /// Fields both people changed, each its own way, when the entry moved on while this form
+    /// was open: the form holds this person's version, the diff above it the other's.
+    var bothChanged: String?
+
+    /// After the entry moved on while the form was open: each field this person left as it
+    /// was in `base` (the revision they started from) takes its value in `theirs` (the
+    /// current one), so that saving again does not silently undo the other person's change to
+    /// a field this person never touched. What they typed stays as typed; a field both changed
+    /// keeps theirs out of the form (it is in the diff) and is named in `bothChanged`.
+    /// Field by field, as `Merge3.value` decides for `pmcms edit --recover`; a body is one value
+    /// here, never merged line by line, so the form holds no conflict markers.
+    mutating func keepChanges(since base: EditPage, theirs: EditPage) {
+        var both: [String] = []
+        func merge(_ name: String, _ field: WritableKeyPath<EditPage, String>) {
+            func normal(_ text: String) -> String { text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines) }
+            switch Merge3.value(base: normal(base[keyPath: field]), ours: normal(self[keyPath: field]), theirs: normal(theirs[keyPath: field])) {
+            case .merged(let value) where value == normal(theirs[keyPath: field]):
+                self[keyPath: field] = theirs[keyPath: field]
+            case .merged:
+                break  // typed, and theirs left it alone: as typed
+            case .conflict:
+                both.append(name)
+            }
+        }
+        merge("title", \.title)
+        merge("summary", \.summary)
+        merge("image URL", \.imageURL)
+        merge("source URL", \.sourceURL)
+        merge("edited at", \.editedAt)
+        merge("related questions", \.related)
+        merge("article cards", \.articles)
+        merge("body", \.body)
+        bothChanged = both.isEmpty ? nil : both.joined(separator: ", ")
     }
 
     /// The form again with exactly what was typed.

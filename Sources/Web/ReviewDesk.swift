@@ -179,7 +179,7 @@ public struct ReviewDesk: Sendable {
             try await self.keptPage(request, context) { viewer in try self.queue(viewer) }
         }
         router.get("/entries") { request, context in
-            let parameters = request.uri.queryParameters
+            let parameters = request.uri.formParameters
             return try await self.keptPage(request, context) { viewer in try self.entries(parameters, viewer) }
         }
         router.get("/entries/{ref}") { request, context in
@@ -188,7 +188,7 @@ public struct ReviewDesk: Sendable {
         }
         router.get("/entries/{ref}/diff") { request, context in
             let ref = try context.parameters.require("ref")
-            let parameters = request.uri.queryParameters
+            let parameters = request.uri.formParameters
             return try await self.keptPage(request, context) { viewer in try self.diff(ref, parameters, viewer) }
         }
         router.get("/entries/{ref}/edit") { _, context in
@@ -443,9 +443,12 @@ public struct ReviewDesk: Sendable {
         } catch let error as StoreError {
             let view = try store.entry(ref)
             if case .staleRevision(_, let expected, let actual) = error {
-                // Nothing was written. Show what changed since, with the typed text kept, and
-                // let a second save (now knowing) go on from the current revision.
+                // Nothing was written. Show what changed since, with the typed text kept and the
+                // fields left alone brought up to date, and let a second save (now knowing) go
+                // on from the current revision.
                 var page = EditPage(view: view, typed: form, csrf: csrfToken, rev: actual, error: nil)
+                let base = EditPage(view: try store.entry(ref, at: .number(expected)), csrf: csrfToken)
+                page.keepChanges(since: base, theirs: EditPage(view: view, csrf: csrfToken))
                 page.changes = try changes(ref, from: expected, to: actual, viewer)
                 page.seen = expected
                 page.latest = actual

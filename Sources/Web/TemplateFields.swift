@@ -44,7 +44,7 @@ extension EntryPage: TemplateFields {
         "statusLabel": { $0.statusLabel }, "revision": { $0.revision }, "live": { $0.live },
         "liveDiffers": { $0.liveDiffers }, "fields": { $0.fields }, "html": { $0.html }, "liveHTML": { $0.liveHTML },
         "related": { $0.related }, "articles": { $0.articles }, "history": { $0.history },
-        "hasRelated": { $0.hasRelated }, "hasArticles": { $0.hasArticles },
+        "hasRelated": { $0.hasRelated }, "hasArticles": { $0.hasArticles }, "upstreamPending": { $0.upstreamPending },
     ]
 }
 

@@ -111,6 +111,17 @@ struct DemoCommand: ParsableCommand {
         }
         print(Terminal.styled("demo complete: the store is \(store)", .green))
         print("Review it in a browser: pmcms --db \(store) serve   (then open the login link it prints)")
+        if !Self.isOnPath("pmcms") {
+            // After `swift run pmcms demo`, the commands above are not yet typeable as shown.
+            print(Terminal.styled("`pmcms` is not on your PATH: above, it stands for \(demo.executable) (`swift run pmcms …` in the repository runs it too; the README says how to install it)", .dim))
+        }
+    }
+
+    /// Whether a shell would find `command` on `$PATH`.
+    static func isOnPath(_ command: String) -> Bool {
+        (ProcessEnvironment.value("PATH") ?? "").split(separator: ":").contains { folder in
+            FileManager.default.isExecutableFile(atPath: "\(folder)/\(command)")
+        }
     }
 
     /// Every export format, with the file the demo writes it to.

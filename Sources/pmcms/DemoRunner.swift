@@ -1,4 +1,5 @@
 import Foundation
+import PMCMS
 
 /// Runs pmcms commands as a user would type them, printing each command and its output, so the
 /// demo shows real commands against a real store rather than a narration of library calls.
@@ -64,6 +65,9 @@ struct DemoRunner {
             let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
             let shownLines = lines.count > 40 ? Array(lines.prefix(36)) + ["  … (\(lines.count - 36) more lines)"] : lines
             print(shownLines.joined(separator: "\n").trimmingCharacters(in: .newlines))
+        } else {
+            let count = output.split(separator: "\n").count
+            print(Terminal.styled("  (\(Plural.count(count, "line")) of output, not shown here; run it to see them)", .dim))
         }
         if process.terminationStatus != expectedStatus {
             print(Terminal.styled("  (exit \(process.terminationStatus), expected \(expectedStatus))", .red))

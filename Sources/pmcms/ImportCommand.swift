@@ -133,7 +133,9 @@ struct ImportCommand: ParsableCommand {
     static func describe(_ s: ImportSummary, dryRun: Bool, store: ContentStore) -> String {
         var lines: [String] = []
         let verb = dryRun ? "dry run, nothing written: would have" : "imported"
-        var head = "\(verb) \(Plural.count(s.pagesRead, "page"))"
+        // The pages written (or compared); the skipped ones are counted in the parentheses, so
+        // that a second run of the same import does not say it imported them again.
+        var head = "\(verb) \(Plural.count(s.pagesRead - s.filesSkipped, "page"))"
         // Files are skipped when unchanged; a WARC record is skipped because it was imported already.
         let unchanged = [
             s.filesSkipped > s.recordsUnchanged ? Plural.count(s.filesSkipped - s.recordsUnchanged, "unchanged file") : nil,

@@ -55,7 +55,9 @@ struct SearchCommand: ParsableCommand {
             print("no entries match")
             return
         }
-        let (open, close) = Terminal.colorEnabled ? ("\u{1B}[1;33m", "\u{1B}[0m") : ("[", "]")
+        // The marks are `Terminal`'s own, as every other colour is: an ESC written
+        // here would be taken for content's and printed as `\e`.
+        let (open, close) = Terminal.colorEnabled ? Terminal.bounds(.highlight) : ("[", "]")
         for hit in hits {
             print("\(Terminal.styled(hit.slug, .bold))  \(hit.kind.rawValue) · \(hit.status.rawValue)")
             print("  \(hit.title)")

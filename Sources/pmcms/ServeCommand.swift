@@ -27,7 +27,7 @@ struct ServeCommand: ParsableCommand {
             With accounts (`pmcms user add`), people log in with their name and password, each \
             revision is signed with their account name, and each role may do only its own steps \
             (see `pmcms user --help`); the desk may then listen beyond this machine. Without \
-            accounts it prints a login link with a one-time random token, signs with --author \
+            accounts it prints a login link with a random token made anew at each start, signs with --author \
             (else $PMCMS_AUTHOR, else your login name), and listens on loopback only.
 
             There is no TLS in pmcms itself: to serve a team over the network, put it behind a \
@@ -90,5 +90,7 @@ struct ServeCommand: ParsableCommand {
         }
         finished.wait()
         if let error = failure.withLock({ $0 }) { throw CLIError(message: "the review desk stopped: \(error)") }
+        // Ctrl-C or SIGTERM: the requests under way were finished first.
+        Terminal.warn("pmcms serve: stopped")
     }
 }

@@ -17,13 +17,23 @@ enum Terminal {
 
     enum Style: String {
         case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", cyan = "36"
+        /// Bold yellow: a search's matched words.
+        case highlight = "1;33"
     }
 
     /// Styles `text`. The escape sequences are marked with a token no content can contain (it
     /// is random per process), so that `sanitized` can escape every control character that
     /// came from content and keep only pmcms's own styling.
     static func styled(_ text: String, _ style: Style) -> String {
-        colorEnabled ? "\(styleMark)[\(style.rawValue)m\(text)\(styleMark)[0m" : text
+        guard colorEnabled else { return text }
+        let (open, close) = bounds(style)
+        return open + text + close
+    }
+
+    /// What starts and ends `style` (for marks put into text by something else, as a search's
+    /// snippet marks its words), in the marked form `sanitized` keeps.
+    static func bounds(_ style: Style) -> (open: String, close: String) {
+        ("\(styleMark)[\(style.rawValue)m", "\(styleMark)[0m")
     }
 
     /// Stands for ESC in styled text until `sanitized` writes it out.

@@ -380,11 +380,16 @@ def stale_form(config, first_browser, second_browser):
     check(second_browser.field("message").get_attribute("value") == "my careful change", "the typed message was not kept")
     kept = second_browser.field("related").get_attribute("value").replace("\r\n", "\n")
     check(kept == links, f"the typed related questions were not kept: {kept!r}")
+    # The title, which the second person left alone, is now the first person's: saving again
+    # must not undo a change the second person never touched.
+    title = second_browser.field("title").get_attribute("value")
+    check(title == "Title saved first", f"the title left alone was not brought up to date: {title!r}")
     second_browser.screenshot("serve-conflict")
     # Saving again, knowing, writes it: the entry page lists the new related question.
     check(second_browser.click("Save as a new revision") == 200, f"the second save failed: {second_browser.text()[:400]}")
     related = second_browser.driver.find_elements(By.CSS_SELECTOR, f'ol.links a[href="/entries/{config["entry"]}"]')
     check(related, "the related question added in the form is not on the entry page")
+    check("Title saved first" in second_browser.driver.find_element(By.TAG_NAME, "h1").text, "the first save's title was undone by the second")
 
 
 def hostile_entry(config, browser):

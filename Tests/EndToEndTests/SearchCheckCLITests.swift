@@ -30,6 +30,17 @@ struct SearchCheckCLITests {
         #expect(!bad.stderr.contains("SQLite"))
     }
 
+    @Test("search marks the matched words in colour on a terminal, never as escaped text")
+    func searchColoursOnATerminal() throws {
+        let pm = try PMCMSRun()
+        defer { pm.cleanup() }
+        try pm.run(["new", "--kind", "question", "--title", "What is Kanban?", "--body-file", "-"], input: "A board.")
+        let shown = try pm.runInTerminal("search kanban", env: ["NO_COLOR": "", "TERM": "xterm"])
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("What is \u{1B}[1;33mKanban\u{1B}[0m?"), "\(shown.stdout)")
+        #expect(!shown.stdout.contains("\\e["), "\(shown.stdout)")
+    }
+
     @Test("check exits 0 with warnings only and lists findings grouped")
     func check() throws {
         let pm = try PMCMSRun()

@@ -9,9 +9,17 @@ struct ServeTests {
     @Test func servesTheQueueAfterLoginAndStopsOnSIGTERM() throws {
         let pm = try PMCMSRun()
         defer { pm.cleanup() }
-        try #require(try pm.run(["import", ImportTests.site.path, "--base-url", "https://www.example.org"]).status == 0)
+        // A copy of the site, so that a page can be re-scraped with a change.
+        let site = pm.directory.appendingPathComponent("site")
+        try FileManager.default.copyItem(at: ImportTests.site, to: site)
+        try #require(try pm.run(["import", site.path, "--base-url", "https://www.example.org"]).status == 0)
         try #require(try pm.run(["edit", "is-pmo-more-senior-than-project-manager", "--set", "title=Is a PMO senior?", "-m", "shorter"]).status == 0)
         try #require(try pm.run(["submit", "is-pmo-more-senior-than-project-manager"]).status == 0)
+        // The page changes after the edit: the import keeps it aside as an upstream revision (r4) past the head (r3).
+        let scraped = site.appendingPathComponent("faq/is-pmo-more-senior-than-project-manager.html")
+        try String(contentsOf: scraped, encoding: .utf8).replacingOccurrences(of: "overseeing multiple projects", with: "overseeing many projects")
+            .write(to: scraped, atomically: true, encoding: .utf8)
+        try #require(try pm.run(["import", site.path, "--base-url", "https://www.example.org"]).status == 0)
 
         #expect(try pm.run(["serve", "--listen", "0.0.0.0:8080"]).status == 2, "no accounts: loopback only")
         #expect(try pm.run(["serve", "--listen", "nonsense"]).status == 2)
@@ -20,6 +28,8 @@ struct ServeTests {
         var server: Process?
         var link: String?
         var output = Pipe()
+        // The request log and the last word: a few lines, far below a pipe's buffer.
+        var errors = Pipe()
         for port in (0..<5).map({ _ in Int.random(in: 20_000...60_000) }) {
             let process = Process()
             process.executableURL = PMCMSRun.executable
@@ -28,7 +38,8 @@ struct ServeTests {
             process.currentDirectoryURL = pm.directory
             output = Pipe()
             process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
+            errors = Pipe()
+            process.standardError = errors
             try process.run()
             // The banner comes first, unbuffered; then the server reports it listens.
             let banner = try Self.readUntil("open http", from: output.fileHandleForReading)
@@ -60,6 +71,12 @@ struct ServeTests {
         let queue = try Self.curl(base + "/", cookie: jar)
         #expect(queue.status == 200)
         #expect(queue.body.contains("Is a PMO senior?"))
+        // The entry page says that an import is waiting aside, and links to the comparison.
+        let entry = try Self.curl(base + "/entries/is-pmo-more-senior-than-project-manager", cookie: jar)
+        #expect(entry.status == 200)
+        #expect(entry.body.contains("The imported page changed after this entry was edited: r4 holds the new import"), "\(entry.body)")
+        let upstream = try Self.curl(base + "/entries/is-pmo-more-senior-than-project-manager/diff?from=latest&to=upstream", cookie: jar)
+        #expect(upstream.status == 200 && upstream.body.contains("many"), "\(upstream.body)")
         let diff = try Self.curl(base + "/entries/is-pmo-more-senior-than-project-manager/diff", cookie: jar)
         #expect(diff.status == 200)
         #expect(diff.body.contains("Is a PMO senior?"))
@@ -67,6 +84,8 @@ struct ServeTests {
         process.terminate()  // SIGTERM: a graceful stop
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "status \(process.terminationStatus)")
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.hasSuffix("pmcms serve: stopped\n"), "\(said)")
     }
 
     struct Result {

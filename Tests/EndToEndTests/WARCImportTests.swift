@@ -278,7 +278,7 @@ struct WARCImportTests {
         #expect(try pm.run(["import", path]).status == 0)
         let again = try pm.run(["import", path])
         #expect(again.status == 0)
-        #expect(again.stdout.contains("(6 already imported WARC records skipped)"), "\(again.stdout)")
+        #expect(again.stdout.contains("imported 0 pages (6 already imported WARC records skipped): 0 created"), "\(again.stdout)")
         #expect(!again.stdout.contains("unchanged file"), "\(again.stdout)")
     }
 

@@ -147,6 +147,36 @@ import Testing
         }
     }
 
+    /// The person who saves second must not undo, unknowingly, a change to a field they never
+    /// touched: the 409 form brings such fields up to date, keeps what they typed, and names
+    /// the fields both changed.
+    @Test func aStaleEditTakesTheirVersionOfTheFieldsLeftAlone() async throws {
+        try await withDesk { desk, client in
+            let seen = try desk.store.entry(Self.slug)
+            let start = EditPage(view: seen, csrf: ReviewDeskTests.csrf)
+            try desk.store.edit(Self.slug, author: "pat") { $0.title = "Pat's title"; $0.summary = "Pat's summary" }
+            // The form as the browser sends it: every field, the title and summary as first shown.
+            var fields = [
+                "csrf": ReviewDeskTests.csrf, "rev": String(seen.revision), "title": start.title, "summary": "My summary",
+                "image_url": start.imageURL, "source_url": start.sourceURL, "edited_at": start.editedAt,
+                "related": start.related, "articles": start.articles, "body": "My body",
+            ]
+            let (status, html) = try await post(client, "/entries/\(Self.slug)/edit", fields)
+            #expect(status == .conflict)
+            #expect(html.contains(#"name="title" value="Pat&#39;s title""#), "left alone here: pat's title")
+            #expect(Self.textarea("body", html) == "My body", "typed: kept")
+            #expect(html.contains(#"value="My summary""#), "both changed it: this person's, as typed")
+            #expect(html.contains("You both changed these fields: summary."))
+            #expect(!html.contains("You both changed these fields: title"))
+            // Saving the form as it came back keeps pat's title.
+            fields["rev"] = String(seen.revision + 1)
+            fields["title"] = "Pat's title"
+            #expect(try await post(client, "/entries/\(Self.slug)/edit", fields).0 == .seeOther)
+            let latest = try desk.store.entry(Self.slug).content
+            #expect(latest.title == "Pat's title" && latest.summary == "My summary" && latest.body == "My body")
+        }
+    }
+
     @Test func revertFromTheDiffPage() async throws {
         try await withDesk { desk, client in
             let head = try desk.store.header(Self.slug).head

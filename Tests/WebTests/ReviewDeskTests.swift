@@ -113,7 +113,7 @@ import Testing
                 let html = String(buffer: response.body)
                 #expect(response.status == .ok)
                 #expect(html.contains(#"<a href="/entries/is-pmo-more-senior-than-project-manager">Is a PMO more senior than a project manager?</a>"#))
-                #expect(html.contains("<td>sam</td>"))
+                #expect(html.contains(#"<td data-label="sent by">sam</td>"#), "on a phone, where the header row is hidden, the cell says what it is")
                 #expect(html.contains(#"href="/entries/is-pmo-more-senior-than-project-manager/diff">changes against live"#))
                 #expect(!html.contains("A draft card"))
                 // No script anywhere, and a policy that forbids it.

@@ -54,6 +54,26 @@ import Testing
         }
     }
 
+    /// The search box is a GET form: the browser sends "manager project" as `q=manager+project`,
+    /// and a typed plus as `%2B`. The page searches, and shows in its box, what was typed.
+    @Test func aSearchFromTheFormReadsPlusAsASpace() async throws {
+        let (store, directory) = try ReviewDeskTests.store()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.createEntry(kind: .question, content: Content(title: "Who is a project manager?", body: "Someone."), author: "sam")
+        try store.createEntry(kind: .question, content: Content(title: "What is C++?", body: "A language."), author: "sam")
+        let desk = try ReviewDesk(store: store, options: .init(token: ReviewDeskTests.token, author: "reviewer"))
+        try await desk.application().test(.router) { client in
+            let session = try await ReviewDeskTests.logIn(client)
+            let words = try await AccountTests.get(client, "/entries?q=manager+project", session).1
+            #expect(words.contains("who-is-a-project-manager"))
+            #expect(words == (try await AccountTests.get(client, "/entries?q=manager%20project", session).1), "the same search as with %20")
+            #expect(words.contains(#"value="manager project""#))
+            #expect(!words.contains("manager+project"))
+            let plus = try await AccountTests.get(client, "/entries?q=%22C%2B%2B%22", session).1
+            #expect(plus.contains(#"value="&quot;C++&quot;""#))
+        }
+    }
+
     @Test func theMatchCountSaysMoreThanPastItsCap() {
         #expect(ReviewDesk.matchesLabel(count: 1, more: false) == "1 match")
         #expect(ReviewDesk.matchesLabel(count: 0, more: false) == "0 matches")

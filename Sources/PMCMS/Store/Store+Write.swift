@@ -224,7 +224,7 @@ extension ContentStore {
             author: author, createdAt: now, message: message, upstream: upstream, linesAdded: added, linesRemoved: removed)
         let hash = revisionHash(kind: header.kind, content: content, metadata: metadata)
         let id = SQLQuery.nextID("revision")
-        try db.execute("""
+        let insertRevision: SQLQuery = """
             INSERT INTO revision (\(literal: id.column)entry_id, number, parent, origin, author, created_at, message, upstream,
                 status, title, body, summary, image_url, source_url, edited_at, published_at,
                 related, articles, hash, lines_added, lines_removed, publish_at, expire_at, scheduled_revision)
@@ -233,8 +233,9 @@ extension ContentStore {
                 \(content.imageURL), \(content.sourceURL), \(content.editedAt), \(content.publishedAt), \(related), \(articles),
                 \(hash), \(added), \(removed),
                 \(content.schedule.publishAt), \(content.schedule.expireAt), \(content.schedule.pinnedRevision))
-            """)
+            """
         if upstream {
+            try db.execute(insertRevision)
             try db.execute("UPDATE entry SET updated_at = \(now) WHERE id = \(header.id)")
             return number
         }
@@ -248,31 +249,48 @@ extension ContentStore {
         // all. SQLite's writer holds the lock, so it always moves there; on PostgreSQL a writer
         // that lost the race finds no row, and its transaction is run again (`StoreBackend`),
         // now seeing the new head.
-        let moved = try db.execute("""
+        let moveHead: SQLQuery = """
             UPDATE entry SET head = \(number), live = \(live), updated_at = \(now),
                 last_import = COALESCE(\(recordImport ? number : nil), last_import)
             WHERE id = \(header.id) AND head = \(header.head)
-            """)
-        guard moved == 1 else { throw StoreError.headMoved(slug: header.slug, seen: header.head) }
+            """
         // The link table and the search index follow the head, and `parentContent` is the head
         // being replaced: rewriting them with what they already hold is skipped, which makes
         // workflow steps and body-only changes cheap (75 link rows for a seed-shaped question).
-        if parentContent == nil || parentContent?.related != content.related || parentContent?.articles != content.articles {
-            try replaceLinks(db, entryID: header.id, related: related, articles: articles, newEntry: newEntry)
+        let linksChanged = parentContent == nil || parentContent?.related != content.related || parentContent?.articles != content.articles
+        if linksChanged && !newEntry { try db.execute("DELETE FROM link WHERE entry_id = \(header.id)") }
+        let insertLinks = linksChanged ? linkRows(entryID: header.id, related: related, articles: articles) : nil
+        let moved: Int
+        switch db.dialect {
+        case .sqlite:
+            try db.execute(insertRevision)
+            moved = try db.execute(moveHead)
+            if let insertLinks { try db.execute(insertLinks) }
+        case .postgres:
+            // One round trip instead of three (an import makes thousands of entries). The
+            // statement's parts see one snapshot, and the triggers that follow the head (the feed
+            // dates) run after all of them, so they see the new revision.
+            moved = try db.fetchValue("""
+                WITH added AS (\(literal: insertRevision)),
+                     linked AS (\(literal: insertLinks ?? "SELECT 1")),
+                     moved AS (\(literal: moveHead) RETURNING 1)
+                SELECT count(*) FROM moved
+                """) ?? 0
         }
+        guard moved == 1 else { throw StoreError.headMoved(slug: header.slug, seen: header.head) }
         if parentContent.map({ content.textDiffers(from: $0) }) ?? true {
             try indexForSearch(db, entryID: header.id, content: content)
         }
         return number
     }
 
-    /// Rewrites the entry's link rows from the revision's link columns (the JSON just stored),
-    /// in one statement for both roles: SQLite expands each array with `json_each`, PostgreSQL
-    /// with `jsonb_array_elements`, so the rows hold exactly what the revision holds.
-    static func replaceLinks(_ db: any StoreSession, entryID: Int64, related: String, articles: String, newEntry: Bool = false) throws {
-        if !newEntry { try db.execute("DELETE FROM link WHERE entry_id = \(entryID)") }
-        guard related != "[]" || articles != "[]" else { return }
-        try db.execute(.either(
+    /// The INSERT of an entry's link rows from the revision's link columns (the JSON just
+    /// stored), for both roles at once: SQLite expands each array with `json_each`, PostgreSQL
+    /// with `jsonb_array_elements`, so the rows hold exactly what the revision holds. Nil when
+    /// there are none.
+    static func linkRows(entryID: Int64, related: String, articles: String) -> SQLQuery? {
+        guard related != "[]" || articles != "[]" else { return nil }
+        return .either(
             sqlite: """
                 INSERT INTO link (entry_id, role, position, title, url, slug)
                 SELECT \(entryID), role, CAST(key AS INTEGER), json_extract(value, '$.title'), json_extract(value, '$.url'),
@@ -286,7 +304,7 @@ extension ContentStore {
                 FROM (SELECT 'related' AS role, value, position FROM jsonb_array_elements(\(related)::jsonb) WITH ORDINALITY AS r(value, position)
                       UNION ALL
                       SELECT 'articles', value, position FROM jsonb_array_elements(\(articles)::jsonb) WITH ORDINALITY AS a(value, position)) l
-                """))
+                """)
     }
 
     static func maxRevision(_ db: any StoreSession, entryID: Int64) throws -> Int {
