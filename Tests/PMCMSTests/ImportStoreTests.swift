@@ -20,6 +20,32 @@ struct ImportStoreTests {
         try store.importPages(pages, newStatus: .published, author: "importer", dryRun: dryRun).flatMap(\.outcomes)
     }
 
+    /// One transaction per batch, one page's failure rolled back alone. On PostgreSQL the batch
+    /// is first written without savepoints and, when a page fails, written again with them: the
+    /// outcome must be the same as on SQLite, whose pages each have their savepoint from the start.
+    @Test("a page the store refuses is rolled back alone: the pages before and after it in the batch are kept")
+    func aFailingPageIsRolledBackAlone() throws {
+        let t = try TestStore()
+        func entry(_ key: String, _ title: String) -> IncomingEntry {
+            IncomingEntry(key: "https://www.example.org/faq/\(key)", kind: .question, content: Content(title: title, body: "An answer."))
+        }
+        let pages = [
+            PageImport(fileKey: "one.html", fileHash: "1", entries: [entry("one", "First?")]),
+            // Its first entry is written before its second is refused: both must go.
+            PageImport(fileKey: "two.html", fileHash: "2", entries: [entry("two-a", "Second?"), entry("two-b", "Broken\ntitle?")]),
+            // The entry the failed page wrote and lost, and the one the first page wrote: each is
+            // seen as it now is (absent; present), not as the batch found them before it began.
+            PageImport(fileKey: "three.html", fileHash: "3", entries: [entry("three", "Third?"), entry("two-a", "Second?"), entry("one", "First?")]),
+        ]
+        let results = try t.store.importPages(pages, newStatus: .published, author: "importer")
+        #expect(results.map { $0.error == nil } == [true, false, true])
+        #expect(results[0].outcomes == [.created(slug: "first")])
+        #expect(results[2].outcomes == [.created(slug: "third"), .created(slug: "second"), .unchanged(slug: "first")])
+        #expect(try t.store.list(ListQuery()).map(\.slug).sorted() == ["first", "second", "third"])
+        #expect(try t.store.importedFileHashes().keys.sorted() == ["one.html", "three.html"], "the failed page's file is not recorded")
+        #expect(try TestBackend.verify(t.store).problems.isEmpty)
+    }
+
     @Test("a new page creates a published entry; the same page again makes no revision")
     func idempotent() throws {
         let t = try TestStore()

@@ -141,6 +141,25 @@ extension ContentStore {
         _ pages: [PageImport], newStatus: Status, author: String, message: String? = nil, dryRun: Bool = false,
         roots: (baseURL: String, paths: [String])? = nil
     ) throws -> [PageImportResult] {
+        // On PostgreSQL a savepoint is two more round trips for every page, and a batch's pages
+        // nearly always all go in: the batch is written without them first, and only when one
+        // of its pages fails is that transaction rolled back and the batch written again, each
+        // page in its own savepoint, so that the outcome is the same as with them from the start.
+        if backend != nil {
+            do {
+                return try importPages(pages, newStatus: newStatus, author: author, message: message, dryRun: dryRun, roots: roots, savepoints: false)
+            } catch is PageFailedWithoutSavepoint {}
+        }
+        return try importPages(pages, newStatus: newStatus, author: author, message: message, dryRun: dryRun, roots: roots, savepoints: true)
+    }
+
+    /// A page failed in a batch written without savepoints: the batch is written again with them.
+    private struct PageFailedWithoutSavepoint: Error {}
+
+    private func importPages(
+        _ pages: [PageImport], newStatus: Status, author: String, message: String?, dryRun: Bool,
+        roots: (baseURL: String, paths: [String])?, savepoints: Bool
+    ) throws -> [PageImportResult] {
         try write(rollback: dryRun) { db in
             // Made afresh by each run of the transaction (PostgreSQL runs it again after a lost race).
             var results: [PageImportResult] = []
@@ -148,16 +167,24 @@ extension ContentStore {
             if let roots { try Self.recordImportRoots(db, baseURL: roots.baseURL, roots: roots.paths, now: now) }
             // The files of the pages kept, by key, recorded together after the last page.
             var files: [String: String] = [:]
+            // What the store holds for every entry of the batch, read in one statement (one round
+            // trip on PostgreSQL instead of one for each page). An entry a page writes, or whose
+            // write a failed page rolls back, is read again by a later page with its key.
+            var stored = try Self.importedRows(db, keys: pages.flatMap { $0.entries.map(\.key) })
             for page in pages {
                 do {
-                    let (outcomes, keep) = try db.savepoint {
-                        var stored = try Self.importedRows(db, keys: page.entries.map(\.key))
+                    let (outcomes, keep) = try db.savepoint(if: savepoints) {
                         let outcomes = try page.entries.map { incoming in
-                            // An entry this page writes is read again by a later one with its key.
-                            defer { stored[incoming.key] = .unknown }
-                            return try Self.importEntry(
-                                db, incoming, stored: stored[incoming.key] ?? .unknown, newStatus: newStatus, author: author,
+                            var known = stored[incoming.key] ?? .unknown
+                            if case .unknown = known { known = try Self.importedRow(db, key: incoming.key) }
+                            let outcome = try Self.importEntry(
+                                db, incoming, stored: known, newStatus: newStatus, author: author,
                                 message: message, note: page.note, fetchedAt: page.fetchedAt, now: now)
+                            // A card of an entry the store has is only a link, nothing written: kept
+                            // as read (a dozen pages of a batch name the same article). Anything else
+                            // may have been written: read again when a later page names it.
+                            if case .row = known, incoming.isCard { stored[incoming.key] = known } else { stored[incoming.key] = .unknown }
+                            return outcome
                         }
                         // A page skipped whole as an older capture is not recorded as imported:
                         // importing it again says again why it was skipped.
@@ -170,7 +197,11 @@ extension ContentStore {
                     results.append(PageImportResult(fileKey: page.fileKey, outcomes: outcomes, error: nil))
                 } catch where db.mustAbort(error) {
                     throw error  // the store itself is in trouble (or the race was lost): stop, roll everything back
+                } catch where !savepoints {
+                    throw PageFailedWithoutSavepoint()  // its writes cannot be undone alone: again, with savepoints
                 } catch {
+                    // Its writes were rolled back: what it read or wrote is read again.
+                    for incoming in page.entries { stored[incoming.key] = .unknown }
                     results.append(PageImportResult(fileKey: page.fileKey, outcomes: [], error: PageImportError(error)))
                 }
             }
@@ -215,13 +246,23 @@ extension ContentStore {
         case none
         /// Read: the entry with the key.
         case row(SQLRow)
+
+        var row: SQLRow? {
+            if case .row(let found) = self { found } else { nil }
+        }
     }
 
     /// The columns `importEntry` reads of an entry with an import key.
     static let importColumns: SQLQuery = "id, slug, import_key, last_import, import_hash, import_fetched_at"
 
-    /// The entries with any of `keys`, in one statement: a seed-shaped page names a dozen
-    /// article cards, and one query for each was most of an import's round trips on PostgreSQL.
+    /// What the store holds for one import key, read now.
+    static func importedRow(_ db: any StoreSession, key: String) throws -> StoredImport {
+        try db.fetchOne("SELECT \(literal: importColumns) FROM entry WHERE import_key = \(key)").map { .row($0) } ?? .none
+    }
+
+    /// The entries with any of `keys`, in one statement: a batch's pages name hundreds of
+    /// entries (a seed-shaped page a dozen article cards), and one query for each was most of an
+    /// import's round trips on PostgreSQL.
     static func importedRows(_ db: any StoreSession, keys: [String]) throws -> [String: StoredImport] {
         guard keys.count > 1 else { return [:] }  // one entry: importEntry's own query is as cheap
         let json = String(decoding: try JSONEncoder().encode(keys), as: UTF8.self)
@@ -243,7 +284,7 @@ extension ContentStore {
         func revisionMessage(_ standard: String) -> String { message ?? (note.map { "\(standard) (\($0))" } ?? standard) }
         let row: SQLRow?
         switch stored {
-        case .unknown: row = try db.fetchOne("SELECT \(literal: importColumns) FROM entry WHERE import_key = \(incoming.key)")
+        case .unknown: row = try importedRow(db, key: incoming.key).row
         case .none: row = nil
         case .row(let found): row = found
         }

@@ -35,19 +35,30 @@ extension ContentStore {
     ) throws -> EntryHeader {
         var content = content.normalized()
         if content.status == .published && content.publishedAt == nil { content.publishedAt = now }
-        let slug = try uniqueSlug(db, for: content.title)
         var key = importKey
         if key == nil, let source = content.sourceURL,
            try db.fetchOne("SELECT 1 FROM entry WHERE import_key = \(source)") == nil {
             key = source  // lets a later import of that page find this entry
         }
         let newID = SQLQuery.nextID("entry")
-        guard let id: Int64 = try db.fetchValue("""
-            INSERT INTO entry (\(literal: newID.column)slug, kind, import_key, head, created_at, updated_at, import_hash, import_fetched_at)
-            VALUES (\(literal: newID.value)\(slug), \(kind.rawValue), \(key), 0, \(now), \(now), \(imported?.hash), \(imported?.fetchedAt))
-            RETURNING id
-            """)
-        else { throw StoreError.transactionWithoutResult }
+        /// The new row's id, or nil when `slug` is taken.
+        func insert(_ slug: String) throws -> Int64? {
+            try db.fetchValue("""
+                INSERT INTO entry (\(literal: newID.column)slug, kind, import_key, head, created_at, updated_at, import_hash, import_fetched_at)
+                VALUES (\(literal: newID.value)\(slug), \(kind.rawValue), \(key), 0, \(now), \(now), \(imported?.hash), \(imported?.fetchedAt))
+                ON CONFLICT (slug) DO NOTHING
+                RETURNING id
+                """)
+        }
+        // The title's own slug is nearly always free: tried first, without asking (a round trip
+        // on PostgreSQL), and only when taken is the next free one looked for.
+        var slug = slugBase(for: content.title)
+        var inserted = try insert(slug)
+        if inserted == nil {
+            slug = try uniqueSlug(db, for: content.title)
+            inserted = try insert(slug)
+        }
+        guard let id = inserted else { throw StoreError.transactionWithoutResult }
         let header = EntryHeader(id: id, slug: slug, kind: kind, head: 0, live: nil, createdAt: now, updatedAt: now)
         let number = try appendRevision(
             db, header: header, parentContent: nil, content: content, origin: origin, author: author,
@@ -57,9 +68,14 @@ extension ContentStore {
                            createdAt: now, updatedAt: now)
     }
 
+    /// The slug a title makes, before any suffix that keeps it unique.
+    static func slugBase(for title: String) -> String {
+        let base = Slug.make(title)
+        return Slug.isNumericID(base) ? "entry-\(base)" : base  // a numeric slug would read as an id
+    }
+
     static func uniqueSlug(_ db: any StoreSession, for title: String) throws -> String {
-        var base = Slug.make(title)
-        if Slug.isNumericID(base) { base = "entry-\(base)" }  // a numeric slug would read as an id
+        let base = slugBase(for: title)
         var candidate = base
         var suffix = 2
         while try db.fetchOne("SELECT 1 FROM entry WHERE slug = \(candidate)") != nil {

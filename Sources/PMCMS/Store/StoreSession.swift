@@ -275,6 +275,12 @@ package protocol StoreSession {
 }
 
 extension StoreSession {
+    /// `body` inside a savepoint when `wanted`, else as it is (its writes then stand or fall
+    /// with the whole transaction).
+    package func savepoint<T>(if wanted: Bool, _ body: () throws -> T) throws -> T {
+        wanted ? try savepoint(body) : try body()
+    }
+
     /// The first column of the first row as `T`, nil when there is no row (or it is NULL).
     package func fetchValue<T: SQLColumnValue>(_ query: SQLQuery) throws -> T? {
         guard let row = try fetchOne(query) else { return nil }
