@@ -46,7 +46,7 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Only entries of this kind (\(Kind.allCases.map(\.rawValue).joined(separator: ", "))).") var kind: Kind?
     @Option(help: "Only entries with this status; scheduled: those with a publication time or an expiry.") var status: ListStatus?
     @Option(help: "Order: \(ListSort.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: ListSort = .updated
-    @Option(help: "At most this many entries.") var limit: Int?
+    @Option(parsing: .unconditional, help: "At most this many entries.") var limit: Int?
     @OptionGroup var output: JSONFlag
 
     func validate() throws {

@@ -35,7 +35,7 @@ struct LogCommand: ParsableCommand {
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @Option(help: ArgumentHelp("Only changes at or after this date or time (UTC).", valueName: "date")) var since: String?
     @Option(help: "Only changes of this origin (\(Origin.allCases.map(\.rawValue).joined(separator: ", "))).") var origin: Origin?
-    @Option(help: "At most this many changes.") var limit: Int?
+    @Option(parsing: .unconditional, help: "At most this many changes.") var limit: Int?
     @OptionGroup var output: JSONFlag
     @OptionGroup var pager: PagerFlag
 

@@ -19,7 +19,7 @@ struct ReviewCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "At most this many entries.") var limit: Int?
+    @Option(parsing: .unconditional, help: "At most this many entries.") var limit: Int?
     @OptionGroup var output: JSONFlag
 
     func validate() throws {

@@ -23,7 +23,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "The words to find.") var query: [String]
     @Option(help: "Only entries of this kind.") var kind: Kind?
     @Option(help: "Only entries with this status.") var status: Status?
-    @Option(help: "At most this many results (default 20).") var limit: Int = 20
+    @Option(parsing: .unconditional, help: "At most this many results (default 20).") var limit: Int = 20
     @OptionGroup var output: JSONFlag
 
     func validate() throws {

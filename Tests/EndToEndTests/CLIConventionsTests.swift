@@ -195,6 +195,11 @@ struct CLIConventionsTests {
             #expect(result.stdout.isEmpty)
             #expect(result.stderr.hasPrefix("pmcms: error: "), "\(arguments): \(result.stderr)")
         }
+        // A negative count is a count, not an option: said as such.
+        for command in [["list"], ["log"], ["review"], ["search", "pmo"]] {
+            let negative = try pm.run(command + ["--limit", "-1"])
+            #expect(negative.status == 2 && negative.stderr.hasPrefix("pmcms: error: --limit must be at least 1"), "\(command): \(negative.stderr)")
+        }
         let typo = try pm.run(["lsit"])
         #expect(typo.status == 2)
         #expect(typo.stderr.hasPrefix("pmcms: error: 'lsit' is not a pmcms command; did you mean 'list'?"), "\(typo.stderr)")
