@@ -193,7 +193,7 @@ public struct ReviewDesk: Sendable {
         }
         router.get("/entries/{ref}/edit") { _, context in
             let viewer = try context.requireViewer()
-            guard viewer.may(.edit) else { return Self.forbidden(viewer, .edit).response() }
+            guard viewer.may(.edit) else { return Self.forbidden(viewer, .edit, refusedChange: false).response() }
             let ref = try context.parameters.require("ref")
             return try await Blocking.run {
                 let view = try store.entry(ref)
@@ -218,7 +218,7 @@ public struct ReviewDesk: Sendable {
     func addAdminRoutes(to router: Router<DeskContext>) {
         router.get("/accounts") { _, context in
             let viewer = try context.requireViewer()
-            guard viewer.may(.manageAccounts) else { return Self.forbidden(viewer, .manageAccounts).response() }
+            guard viewer.may(.manageAccounts) else { return Self.forbidden(viewer, .manageAccounts, refusedChange: false).response() }
             return try await Blocking.run { try self.accountsPage(viewer) }.response()
         }
         router.post("/accounts") { request, context in
@@ -245,7 +245,7 @@ public struct ReviewDesk: Sendable {
         }
         router.get("/settings") { request, context in
             let viewer = try context.requireViewer()
-            guard viewer.may(.changeSettings) else { return Self.forbidden(viewer, .changeSettings).response() }
+            guard viewer.may(.changeSettings) else { return Self.forbidden(viewer, .changeSettings, refusedChange: false).response() }
             let saved = request.uri.queryParameters.get("saved") != nil
             return try await Blocking.run {
                 let page = SettingsPage(values: try store.settings(), csrf: viewer.csrf, saved: saved)
@@ -322,11 +322,13 @@ public struct ReviewDesk: Sendable {
         }
     }
 
-    /// The page for a step the person's role may not take: 403, saying who may.
-    static func forbidden(_ viewer: Viewer, _ permission: Permission) -> HTMLPage {
+    /// The page for a step the person's role may not take: 403, saying who may. `refusedChange`:
+    /// a form was sent (and nothing written), rather than a page asked for.
+    static func forbidden(_ viewer: Viewer, _ permission: Permission, refusedChange: Bool = true) -> HTMLPage {
         let needed = Role.lowest(for: permission)
         func withArticle(_ role: Role) -> String { (role == .admin ? "an " : "a ") + role.rawValue }
-        let text = "You are logged in as \(viewer.name), \(withArticle(viewer.role)); to \(permission.rawValue) takes \(withArticle(needed))\(needed == .admin ? "" : " or above"). Nothing was changed."
+        let text = "You are logged in as \(viewer.name), \(withArticle(viewer.role)); to \(permission.rawValue) takes \(withArticle(needed))\(needed == .admin ? "" : " or above")."
+            + (refusedChange ? " Nothing was changed." : "")
         let html = (try? ErrorPage.renderer?.page(
             "message", MessagePage(heading: "Not allowed", text: text, back: "/"), title: "Not allowed", section: .other, viewer: viewer)) ?? "Not allowed"
         return HTMLPage(html, status: .forbidden)

@@ -59,6 +59,8 @@ import Testing
             #expect(try Self.reopened(desk.store).setting(.siteTitle) == nil)
             let after = try await A.get(client, "/settings?saved=1", ada).1
             #expect(after.contains("Saved.") && after.contains(#"value="https://pm.example/""#))
+            #expect(after.contains("Now: not set.</p>") && after.contains("Now: <strong>https://pm.example/</strong></p>"),
+                    "one full stop after what is not set, none added after a value (which may end with its own)")
         }
     }
 
