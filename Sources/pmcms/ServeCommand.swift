@@ -90,7 +90,10 @@ struct ServeCommand: ParsableCommand {
         }
         finished.wait()
         if let error = failure.withLock({ $0 }) { throw CLIError(message: "the review desk stopped: \(error)") }
-        // Ctrl-C or SIGTERM: the requests under way were finished first.
+        // Ctrl-C or SIGTERM: the requests under way were finished first. Closing the store
+        // folds its write-ahead log back into the file (if another process still has the store
+        // open, SQLite leaves the log to it).
+        try? store.close()
         Terminal.warn("pmcms serve: stopped")
     }
 }

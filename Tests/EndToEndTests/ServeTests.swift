@@ -86,6 +86,11 @@ struct ServeTests {
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "status \(process.terminationStatus)")
         let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(said.hasSuffix("pmcms serve: stopped\n"), "\(said)")
+        if !pm.isPostgres {
+            // The store was closed: SQLite folded its write-ahead log into the file.
+            #expect(!FileManager.default.fileExists(atPath: pm.storePath + "-wal"), "the -wal file is left")
+            #expect(try pm.run(["verify"]).status == 0)
+        }
     }
 
     struct Result {

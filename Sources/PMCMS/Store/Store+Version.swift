@@ -73,6 +73,8 @@ final class ChangeWatch: Sendable {
         self.connection = connection
     }
 
+    func close() throws { try connection.close() }
+
     /// The version, or nil when reading it would have meant waiting for another connection.
     func versionWithoutWaiting() -> StoreVersion? {
         try? connection.inDatabase { db in

@@ -61,6 +61,16 @@ public final class ContentStore: Sendable {
     /// With `readPool`, reads go through a pool of read-only connections (GRDB's
     /// `DatabasePool`, WAL snapshots), so that many readers run at once beside a writer; writes
     /// still go through the one writing connection, waiting for other processes as commands do.
+    /// Closes a SQLite store's connections, for a process that used it to the end (a server
+    /// that stops): the last one to close folds SQLite's write-ahead log into the file and
+    /// removes it and its index, as SQLite does, instead of leaving them for the next command.
+    /// Nothing may use the store afterwards. A PostgreSQL store's connection ends with the process.
+    public func close() throws {
+        try watch?.close()
+        try readers?.close()
+        try sqliteQueue?.close()
+    }
+
     public init(path: String, access: StoreAccess, readPool: Bool = false) throws {
         self.path = path
         let file = try StoreFile.inspect(path)
