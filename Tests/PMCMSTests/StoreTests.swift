@@ -7,6 +7,15 @@ import Schema
 
 @Suite("Store")
 struct StoreTests {
+    /// `--json` output: an empty list is `[]`, whatever Foundation's pretty printer does, and a
+    /// newline inside a string stays escaped.
+    @Test func prettyJSONWritesEmptyListsOnOneLine() throws {
+        #expect(try JSONOutput.string([String](), pretty: true) == "[]")
+        struct Shape: Encodable { var list: [String] = []; var map: [String: Int] = [:]; var text = "a\n\n]" }
+        let text = try JSONOutput.string([Shape()], pretty: true)
+        #expect(text == "[\n  {\n    \"list\" : [],\n    \"map\" : {},\n    \"text\" : \"a\\n\\n]\"\n  }\n]", "\(text)")
+    }
+
     @Test("a fresh file is migrated to the whole schema, in WAL mode with foreign keys on", .sqliteOnly("reads the SQLite file's journal mode, pragmas and GRDB's migrations table"))
     func freshMigration() throws {
         let t = try TestStore()

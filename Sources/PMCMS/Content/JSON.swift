@@ -12,7 +12,12 @@ public enum JSONOutput {
 
     /// Encodes `value` as UTF-8 text.
     public static func string<T: Encodable>(_ value: T, pretty: Bool) throws -> String {
-        String(decoding: try encoder(pretty: pretty).encode(value), as: UTF8.self)
+        let text = String(decoding: try encoder(pretty: pretty).encode(value), as: UTF8.self)
+        guard pretty, text.contains("\n\n") else { return text }
+        // Foundation's pretty printer spreads an empty array or object over three lines
+        // ("[\n\n  ]"); written `[]` and `{}` here, as jq and Python write them. A raw newline
+        // in JSON is only ever layout (one inside a string is escaped), so no content is touched.
+        return text.replacingOccurrences(of: #"([\[{])\n\n *([\]}])"#, with: "$1$2", options: .regularExpression)
     }
 }
 
