@@ -178,7 +178,7 @@ extension ContentStore {
                             var known = stored[incoming.key] ?? .unknown
                             if case .unknown = known { known = try Self.importedRow(db, key: incoming.key) }
                             let outcome = try Self.importEntry(
-                                db, incoming, stored: known, newStatus: newStatus, author: author,
+                                db, incoming, stored: known.row, newStatus: newStatus, author: author,
                                 message: message, note: page.note, fetchedAt: page.fetchedAt, now: now)
                             // A card of an entry the store has is only a link, nothing written: kept
                             // as read (a dozen pages of a batch name the same article). Anything else
@@ -240,7 +240,7 @@ extension ContentStore {
 
     /// What the store holds for an import key, as far as `importedRows` knows.
     enum StoredImport {
-        /// Not read yet (or written since): `importEntry` reads it.
+        /// Not read yet (or written since): read before `importEntry` is called.
         case unknown
         /// Read: no entry has the key.
         case none
@@ -276,18 +276,13 @@ extension ContentStore {
         return stored
     }
 
+    /// Imports one entry of a page; `row` is what the store holds for its key (nil: nothing).
     static func importEntry(
-        _ db: any StoreSession, _ incoming: IncomingEntry, stored: StoredImport = .unknown, newStatus: Status, author: String,
+        _ db: any StoreSession, _ incoming: IncomingEntry, stored row: SQLRow?, newStatus: Status, author: String,
         message: String?, note: String? = nil, fetchedAt: String? = nil, now: String
     ) throws -> ImportOutcome {
         /// The import's own message, else the default for what happened with the page's note.
         func revisionMessage(_ standard: String) -> String { message ?? (note.map { "\(standard) (\($0))" } ?? standard) }
-        let row: SQLRow?
-        switch stored {
-        case .unknown: row = try importedRow(db, key: incoming.key).row
-        case .none: row = nil
-        case .row(let found): row = found
-        }
         // A card of an article the store has is only a link (12 of them on every seed-shaped page).
         if incoming.isCard, let row {
             if incoming.prepared == nil { try incoming.content.removingControlCharacters().validate(kind: incoming.kind) }

@@ -51,16 +51,6 @@ public final class ContentStore: Sendable {
         try self.init(path: path, access: create ? .create : .write)
     }
 
-    /// Opens the store at `path` for `access`.
-    ///
-    /// Nothing is written before the file is known to be a store, or (for `.create`) a
-    /// missing or empty file: a foreign SQLite database, an empty file or any other file is
-    /// refused and left byte-identical. With `.read` nothing is ever written, an older store is
-    /// not migrated, and a store in a read-only file or folder can still be read.
-    ///
-    /// With `readPool`, reads go through a pool of read-only connections (GRDB's
-    /// `DatabasePool`, WAL snapshots), so that many readers run at once beside a writer; writes
-    /// still go through the one writing connection, waiting for other processes as commands do.
     /// Closes a SQLite store's connections, for a process that used it to the end (a server
     /// that stops): the last one to close folds SQLite's write-ahead log into the file and
     /// removes it and its index, as SQLite does, instead of leaving them for the next command.
@@ -71,6 +61,16 @@ public final class ContentStore: Sendable {
         try sqliteQueue?.close()
     }
 
+    /// Opens the store at `path` for `access`.
+    ///
+    /// Nothing is written before the file is known to be a store, or (for `.create`) a
+    /// missing or empty file: a foreign SQLite database, an empty file or any other file is
+    /// refused and left byte-identical. With `.read` nothing is ever written, an older store is
+    /// not migrated, and a store in a read-only file or folder can still be read.
+    ///
+    /// With `readPool`, reads go through a pool of read-only connections (GRDB's
+    /// `DatabasePool`, WAL snapshots), so that many readers run at once beside a writer; writes
+    /// still go through the one writing connection, waiting for other processes as commands do.
     public init(path: String, access: StoreAccess, readPool: Bool = false) throws {
         self.path = path
         let file = try StoreFile.inspect(path)
